@@ -1,0 +1,103 @@
+"""The pipeline, end to end: load -> validate -> script -> synthesize -> schedule -> mix -> export.
+
+Each step lives in its own module; this one only passes results along and the side effects in.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from .engines import SpeechEngine, VoiceParams, get_engine
+from .export import exporter_for, write_text_atomic
+from .mix import render_blocks
+from .model import Routine
+from .schedule import schedule
+from .script import Script, compile_script, utterances
+from .settings import Settings, combine
+from .synth import ClipBank, ClipCache, synthesize_all
+from .timeline import EventKind, Timeline
+from .validate import check, find_routine
+
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """A routine compiled and scheduled, ready to mix."""
+
+    routine: Routine
+    settings: Settings
+    origins: dict[str, str]
+    """Where each setting came from."""
+    script: Script
+    timeline: Timeline
+    clips: ClipBank
+
+
+def load(spec: str) -> Routine:
+    """Find and validate a routine by path or shipped name."""
+    return check(find_routine(spec))
+
+
+def effective_settings(
+    routine: Routine, layers: list[tuple[str, Mapping[str, object]]]
+) -> tuple[Settings, dict[str, str]]:
+    """Built-in defaults < the routine's own sections < ``layers`` (lowest first)."""
+    own = ("routine " + routine.source, routine.settings)
+    return combine([own, *layers])
+
+
+def make_plan(
+    routine: Routine,
+    settings: Settings,
+    origins: dict[str, str],
+    cache: ClipCache,
+    engine: SpeechEngine | None = None,
+    progress: Progress | None = None,
+) -> Plan:
+    """Compile, synthesize (cached) and schedule."""
+    engine = engine or get_engine(settings.engine)
+    voice_id = engine.resolve_voice(settings.voice)
+    params = VoiceParams(voice_id, settings.rate, settings.volume, settings.pitch)
+    script = compile_script(routine, settings)
+    texts = [text for kind, text in utterances(script) if kind is EventKind.SPEECH]
+    step = (lambda i, n: progress("synthesizing", i, n)) if progress else None
+    clips = synthesize_all(texts, engine, params, cache, step)
+    timeline = schedule(script, clips.lengths(), clips.sample_rate)
+    recorded = {**timeline.settings, "voice_id": voice_id, "engine": engine.name}
+    timeline = replace(timeline, settings=recorded)
+    return Plan(routine, settings, origins, script, timeline, clips)
+
+
+def timeline_path(output: Path) -> Path:
+    """``NAME.timeline.json`` beside ``NAME.mp3``."""
+    return output.with_name(output.stem + ".timeline.json")
+
+
+def write_timeline(timeline: Timeline, path: Path) -> None:
+    """The timeline contract as indented JSON."""
+    write_text_atomic(path, json.dumps(timeline.as_dict(), indent=2, ensure_ascii=False) + "\n")
+
+
+def render(plan: Plan, output: Path, progress: Progress | None = None) -> Path:
+    """Mix ``plan`` block by block into ``output`` and write its timeline beside it."""
+    exporter = exporter_for(output)
+    timeline = plan.timeline
+    blocks = render_blocks(timeline, plan.clips)
+    if progress:
+        blocks = _counted(blocks, timeline.samples, progress)
+    exporter.export(blocks, timeline, output)
+    path = timeline_path(output)
+    write_timeline(timeline, path)
+    return path
+
+
+def _counted(blocks, total, progress):  # type: ignore[no-untyped-def]
+    done = 0
+    for block in blocks:
+        done += len(block)
+        progress("encoding", done, total)
+        yield block

@@ -1,0 +1,180 @@
+"""The command line: ``audio-guide build|plan|voices``. Exceptions become exit codes here only."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TextIO
+
+from . import build as pipeline
+from .engines import engine_names, get_engine
+from .errors import AudioGuideError, RoutineError
+from .settings import parse_value
+from .synth import ClipCache, default_cache_dir
+from .timeline import Timeline
+
+SETTING_FLAGS = {"voice": "voice", "rate": "rate", "volume": "volume", "pitch": "pitch",
+                 "pace": "pace", "count": "count", "engine": "engine"}
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="audio-guide",
+        description="Turn a guided self-care routine (YAML) into a precisely timed spoken MP3.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def routine_cmd(name: str, help_text: str) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=help_text, description=help_text)
+        p.add_argument("routine", metavar="ROUTINE",
+                       help="a routine file, or the name of a shipped routine (e.g. back_pain)")
+        g = p.add_argument_group("voice and pacing")
+        g.add_argument("--voice", help="voice id (gmw/en-us), variant (en-us+f3), name or language")
+        g.add_argument("--rate", help="speaking rate in words per minute (80..400)")
+        g.add_argument("--volume", help="speech volume (0..1]")
+        g.add_argument("--pitch", help="voice pitch (0..100)")
+        g.add_argument("--pace", help="scale finding time and pauses: a factor, slow, normal, brisk")
+        g.add_argument("--count", help="spoken counts: every, every:N, countdown:N, none")
+        g.add_argument("--engine", help=f"speech engine ({', '.join(engine_names())})")
+        p.add_argument("--cache-dir", type=Path, help="clip cache folder (default: user cache)")
+        p.add_argument("--no-cache", action="store_true", help="synthesize every clip afresh")
+        return p
+
+    b = routine_cmd("build", "Render a routine to an MP3 and its timeline JSON.")
+    b.add_argument("-o", "--output", type=Path,
+                   help="output file (.mp3 or .wav); default output/NAME.mp3")
+    p = routine_cmd("plan", "Show a routine's timeline without rendering audio.")
+    p.add_argument("--json", action="store_true", help="print the timeline contract as JSON")
+    v = sub.add_parser("voices", help="List the available voices.",
+                       description="List the available voices.")
+    v.add_argument("--engine", default="pyttsx3", help="speech engine")
+    v.add_argument("--json", action="store_true", help="print JSON")
+    return parser
+
+
+def _flag_layer(args: argparse.Namespace) -> dict[str, object]:
+    values: dict[str, object] = {}
+    for attr, name in SETTING_FLAGS.items():
+        raw = getattr(args, attr, None)
+        if raw is not None:
+            values[name] = parse_value(name, raw)
+    return values
+
+
+def _progress(stream: TextIO):  # type: ignore[no-untyped-def]
+    if not stream.isatty():
+        return None
+    last = [0.0]
+
+    def report(stage: str, done: int, total: int) -> None:
+        now = time.monotonic()
+        if done < total and now - last[0] < 0.1:
+            return
+        last[0] = now
+        pct = 100 * done // max(total, 1)
+        stream.write(f"\r{stage}: {pct:3d}%" + ("\n" if done >= total else ""))
+        stream.flush()
+
+    return report
+
+
+def fmt_time(seconds: float) -> str:
+    """``m:ss.mmm``."""
+    ms = round(seconds * 1000)
+    return f"{ms // 60000}:{ms // 1000 % 60:02d}.{ms % 1000:03d}"
+
+
+def format_table(timeline: Timeline) -> str:
+    """The timeline as a readable table."""
+    lines = [f"{timeline.title} — {fmt_time(timeline.duration)}, "
+             f"{len(timeline.events)} sounds, {len(timeline.holds)} holds", ""]
+    lines.append(f"{'start':>10} {'end':>10}  {'kind':<6} {'role':<8} {'point':<5} "
+                 f"{'side':<5} text")
+    for e in timeline.events:
+        lines.append(f"{fmt_time(e.start):>10} {fmt_time(e.end):>10}  {e.kind.value:<6} "
+                     f"{e.role.value:<8} {e.point or '':<5} {e.side.value if e.side else '':<5} "
+                     f"{e.text}")
+    lines += ["", "holds:"]
+    lines += [f"{fmt_time(h.start):>10} {fmt_time(h.end):>10}  {h.point:<5} {h.side.value:<5} "
+              f"{h.seconds:g} s" for h in timeline.holds]
+    lines += ["", "chapters:"]
+    lines += [f"{fmt_time(c.start):>10} {fmt_time(c.end):>10}  {c.title}" for c in timeline.chapters]
+    if timeline.skipped_counts:
+        lines += ["", f"{timeline.skipped_counts} spoken counts left out: they would not fit "
+                      "between their neighbours at this voice and rate"]
+    return "\n".join(lines)
+
+
+def _cmd_voices(args: argparse.Namespace, out: TextIO) -> int:
+    voices = get_engine(args.engine).voices()
+    if args.json:
+        json.dump([v.as_dict() for v in voices], out, indent=2)
+        out.write("\n")
+        return 0
+    for v in voices:
+        out.write(f"{v.id:<28} {v.name:<32} {','.join(v.languages):<12} {v.gender or ''}\n")
+    return 0
+
+
+def _cmd_routine(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    routine = pipeline.load(args.routine)
+    settings, origins = pipeline.effective_settings(routine, [("command line", _flag_layer(args))])
+    cache = ClipCache(None if args.no_cache else (args.cache_dir or default_cache_dir()))
+    progress = _progress(err)
+    plan = pipeline.make_plan(routine, settings, origins, cache, progress=progress)
+    if args.command == "plan":
+        if args.json:
+            out.write(json.dumps(plan.timeline.as_dict(), indent=2, ensure_ascii=False) + "\n")
+        else:
+            out.write(format_table(plan.timeline) + "\n")
+        return 0
+    output = args.output or Path("output") / f"{routine.name}.mp3"
+    started = time.monotonic()
+    tl_path = pipeline.render(plan, output, progress)
+    if plan.timeline.skipped_counts:
+        err.write(f"note: {plan.timeline.skipped_counts} spoken counts were left out because "
+                  "they would not fit between their neighbours at this voice and rate\n")
+    out.write(f"wrote {output} ({fmt_time(plan.timeline.duration)}) and {tl_path} "
+              f"in {time.monotonic() - started:.1f} s\n")
+    return 0
+
+
+def main(argv: Sequence[str] | None = None, out: TextIO | None = None,
+         err: TextIO | None = None) -> int:
+    """Run the CLI; return the exit code (0 ok, 1 runtime failure, 2 bad input)."""
+    out = out or sys.stdout
+    err = err or sys.stderr
+    parser = _parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:
+        return int(exc.code or 0)
+    try:
+        if args.command == "voices":
+            return _cmd_voices(args, out)
+        return _cmd_routine(args, out, err)
+    except RoutineError as exc:
+        err.write(str(exc) + "\n")
+        return exc.exit_code
+    except AudioGuideError as exc:
+        err.write(f"audio-guide: {exc}\n")
+        return exc.exit_code
+    except KeyboardInterrupt:
+        err.write("audio-guide: interrupted; nothing was written\n")
+        return 130
+    except Exception as exc:
+        if os.environ.get("AUDIO_GUIDE_DEBUG"):
+            raise
+        err.write(f"audio-guide: internal error ({type(exc).__name__}: {exc}); "
+                  "rerun with AUDIO_GUIDE_DEBUG=1 and report the traceback\n")
+        return 1
+
+
+def entry() -> None:
+    """Console-script entry point."""
+    sys.exit(main())

@@ -1,0 +1,131 @@
+"""pyttsx3 (espeak-ng on Linux), driven one utterance per ``runAndWait``.
+
+Traps handled here (measured with pyttsx3 2.99): several ``save_to_file`` before one
+``runAndWait`` keep only the last; ``runAndWait`` may return before synthesis ends, so we wait for
+``finished-utterance``; an empty ``runAndWait`` repeats the last job, so it is never called empty;
+properties apply in queue order and a voice change can reset the rate, so the voice is always set
+first and rate, volume and pitch after it, on every utterance; unknown voices are accepted
+silently, so voices are resolved against the engine's list first; the driver prints
+"Audio saved to ..." on stdout, which is swallowed.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import tempfile
+import threading
+import time
+import wave
+from functools import cached_property
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ..errors import EngineError
+from ..runtime import espeak_data_dir, espeak_library
+from . import Samples, VoiceInfo, VoiceParams
+from .voices import resolve
+
+_TIMEOUT_S = 60.0
+_LOCK = threading.Lock()
+_ENGINE: Any = None
+
+
+def _driver() -> Any:
+    """The process-wide pyttsx3 engine (espeak can be initialised once per process)."""
+    global _ENGINE
+    if _ENGINE is None:
+        espeak_library()
+        try:
+            import pyttsx3
+
+            _ENGINE = pyttsx3.init("espeak")
+        except Exception as exc:
+            raise EngineError(
+                f"the speech engine failed to start ({exc}); "
+                "run 'pip install espeakng-loader' or install espeak-ng"
+            ) from None
+    return _ENGINE
+
+
+class Pyttsx3Engine:
+    """Speech through pyttsx3 and espeak-ng, 22050 Hz mono 16-bit."""
+
+    name = "pyttsx3"
+    sample_rate = 22050
+
+    def __init__(self) -> None:
+        self._engine = _driver()
+        self._finished = 0
+        self._engine.connect("finished-utterance", self._on_finished)
+        self._tmp = Path(tempfile.mkdtemp(prefix="audio-guide-tts-"))
+
+    def _on_finished(self, name: object = None, completed: object = True) -> None:
+        self._finished += 1
+
+    def version(self) -> str:
+        """pyttsx3 version plus the espeak library in use."""
+        try:
+            pkg = metadata.version("pyttsx3")
+        except metadata.PackageNotFoundError:
+            pkg = "unknown"
+        return f"pyttsx3-{pkg}/{Path(espeak_library()).name}"
+
+    def voices(self) -> list[VoiceInfo]:
+        """Voices espeak-ng lists (variants are listed by ``variants``)."""
+        return self._voices
+
+    @cached_property
+    def _voices(self) -> list[VoiceInfo]:
+        out = []
+        for v in self._engine.getProperty("voices"):
+            langs = tuple(str(x) for x in (v.languages or []) if x)
+            out.append(VoiceInfo(id=str(v.id), name=str(v.name), languages=langs,
+                                 gender=v.gender if v.gender else None))
+        return out
+
+    @cached_property
+    def variants(self) -> list[str]:
+        """Voice variants (``f3``, ``m2``, ...) usable as ``VOICE+VARIANT``."""
+        data = espeak_data_dir()
+        folder = Path(data) / "voices" / "!v" if data else None
+        if folder is None or not folder.is_dir():
+            return []
+        return sorted(p.name for p in folder.iterdir() if p.is_file())
+
+    def resolve_voice(self, spec: str) -> str:
+        """See ``SpeechEngine.resolve_voice``."""
+        return resolve(spec, self._voices, self.variants)
+
+    def synthesize(self, text: str, params: VoiceParams) -> Samples:
+        """One ``save_to_file`` + ``runAndWait``, then wait for ``finished-utterance``."""
+        with _LOCK:
+            target = self._tmp / "utterance.wav"
+            target.unlink(missing_ok=True)
+            engine = self._engine
+            engine.setProperty("voice", params.voice)
+            engine.setProperty("rate", int(params.rate))
+            engine.setProperty("volume", float(params.volume))
+            engine.setProperty("pitch", int(params.pitch))
+            before = self._finished
+            engine.save_to_file(text, str(target))
+            with contextlib.redirect_stdout(io.StringIO()):
+                engine.runAndWait()
+            deadline = time.monotonic() + _TIMEOUT_S
+            while self._finished == before or not target.exists():
+                if time.monotonic() > deadline:
+                    raise EngineError(
+                        f"the speech engine gave no audio for {text!r} within {_TIMEOUT_S:.0f} s; "
+                        "check the espeak-ng installation"
+                    )
+                time.sleep(0.002)
+            with wave.open(str(target), "rb") as wav:
+                if wav.getframerate() != self.sample_rate or wav.getsampwidth() != 2:
+                    raise EngineError("the speech engine wrote an unexpected WAV format")
+                data = wav.readframes(wav.getnframes())
+            os.unlink(target)
+            return np.frombuffer(data, dtype="<i2").astype(np.int16)

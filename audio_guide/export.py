@@ -1,0 +1,146 @@
+"""Exporters: stream blocks into a file that appears at its path only when complete.
+
+MP3 goes through ffmpeg (libmp3lame) reading PCM on stdin and writing to a temporary file beside
+the target: ffmpeg writes the Xing/LAME encoder-delay header only to a seekable output, and with
+it decoders trim the delay so onsets survive to the sample. Tags are then added with mutagen and
+the file is renamed into place; a failure or interruption leaves no partial file.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import subprocess
+import tempfile
+import wave
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+from typing import Protocol
+
+from mutagen.id3 import COMM, ID3, TALB, TIT2, TPE1, ID3NoHeaderError
+
+from .errors import ExportError
+from .mix import Block, to_pcm16
+from .runtime import ffmpeg_exe
+from .timeline import Timeline
+
+Tagger = Callable[[ID3, Timeline], None]
+
+
+class Exporter(Protocol):
+    """Writes rendered blocks for a timeline to ``path``."""
+
+    suffix: str
+
+    def export(self, blocks: Iterable[Block], timeline: Timeline, path: Path) -> None:
+        """Write the whole track; raise ``ExportError`` on failure, leaving nothing behind."""
+        ...
+
+
+@contextlib.contextmanager
+def atomic_path(path: Path) -> Iterator[Path]:
+    """A temporary path beside ``path`` that replaces it only if the block succeeds."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        yield tmp
+        umask = os.umask(0)
+        os.umask(umask)
+        tmp.chmod(0o666 & ~umask)
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def write_text_atomic(path: Path, text: str) -> None:
+    """Write a text file so it appears complete or not at all."""
+    with atomic_path(path) as tmp:
+        tmp.write_text(text, encoding="utf-8")
+
+
+class WavExporter:
+    """16-bit mono WAV, for inspection and tests."""
+
+    suffix = ".wav"
+
+    def export(self, blocks: Iterable[Block], timeline: Timeline, path: Path) -> None:
+        """Stream blocks into a WAV file."""
+        with atomic_path(path) as tmp, wave.open(str(tmp), "wb") as wav:
+            wav.setnchannels(1)
+            wav.setsampwidth(2)
+            wav.setframerate(timeline.sample_rate)
+            for block in blocks:
+                wav.writeframes(to_pcm16(block))
+
+
+class Mp3Exporter:
+    """MP3 via ffmpeg/libmp3lame with ID3v2 tags from the timeline."""
+
+    suffix = ".mp3"
+
+    def __init__(self, bitrate: str = "64k", taggers: Iterable[Tagger] = ()) -> None:
+        self.bitrate = bitrate
+        self.taggers = list(taggers)
+
+    def export(self, blocks: Iterable[Block], timeline: Timeline, path: Path) -> None:
+        """Encode, tag, then move into place."""
+        with atomic_path(path) as tmp:
+            self._encode(blocks, timeline, tmp)
+            self._tag(tmp, timeline)
+
+    def _encode(self, blocks: Iterable[Block], timeline: Timeline, tmp: Path) -> None:
+        cmd = [ffmpeg_exe(), "-nostdin", "-hide_banner", "-loglevel", "error", "-y",
+               "-f", "s16le", "-ar", str(timeline.sample_rate), "-ac", "1", "-i", "pipe:0",
+               "-c:a", "libmp3lame", "-b:a", self.bitrate, "-write_xing", "1",
+               "-id3v2_version", "0", "-f", "mp3", str(tmp)]
+        try:
+            proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stderr=subprocess.PIPE)
+        except OSError as exc:
+            raise ExportError(f"could not start ffmpeg ({exc}); run 'pip install imageio-ffmpeg'"
+                              " or install ffmpeg") from None
+        assert proc.stdin is not None and proc.stderr is not None
+        try:
+            for block in blocks:
+                proc.stdin.write(to_pcm16(block))
+            proc.stdin.close()
+        except BrokenPipeError:
+            pass
+        except BaseException:
+            proc.kill()
+            proc.wait()
+            raise
+        err = proc.stderr.read().decode(errors="replace").strip()
+        if proc.wait() != 0:
+            last = err.splitlines()[-1] if err else f"exit code {proc.returncode}"
+            raise ExportError(f"ffmpeg could not encode the MP3 ({last}); check free disk space "
+                              "and that the output folder is writable")
+
+    def _tag(self, tmp: Path, timeline: Timeline) -> None:
+        try:
+            tags = ID3(str(tmp))
+        except ID3NoHeaderError:
+            tags = ID3()
+        tags.add(TIT2(encoding=3, text=timeline.title))
+        tags.add(TPE1(encoding=3, text=timeline.artist or "audio-guide"))
+        tags.add(TALB(encoding=3, text=timeline.album or "audio-guide"))
+        if timeline.description:
+            tags.add(COMM(encoding=3, lang="eng", desc="", text=timeline.description))
+        for tagger in self.taggers:
+            tagger(tags, timeline)
+        tags.save(str(tmp), v2_version=4)
+
+
+EXPORTERS: dict[str, Callable[[], Exporter]] = {".mp3": Mp3Exporter, ".wav": WavExporter}
+
+
+def exporter_for(path: Path) -> Exporter:
+    """The exporter registered for ``path``'s suffix."""
+    try:
+        return EXPORTERS[path.suffix.lower()]()
+    except KeyError:
+        raise ExportError(
+            f"cannot write '{path.suffix or path.name}' files; use one of "
+            f"{', '.join(sorted(EXPORTERS))}"
+        ) from None

@@ -1,0 +1,106 @@
+"""Validated routine data: what the loader hands to the script compiler."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+
+
+class Sides(str, Enum):
+    """How a step is worked on a bilateral point."""
+
+    TOGETHER = "together"
+    """Both sides at once (both thumbs either side of the spine, both knees)."""
+    EACH = "each"
+    """Left side, then right side."""
+    LEFT = "left"
+    RIGHT = "right"
+
+
+@dataclass(frozen=True, slots=True)
+class Origin:
+    """Where a piece of input came from, for messages."""
+
+    file: str
+    line: int
+    col: int
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}:{self.col}"
+
+
+@dataclass(frozen=True, slots=True)
+class Point:
+    """One acupressure point from the point library."""
+
+    id: str
+    """Routine id, article numbering (``B47``)."""
+    name: str
+    """Spoken name (``B 47``)."""
+    who: str
+    """Standard WHO code (``BL52``)."""
+    title: str
+    """Short label a listener understands (``web of the hand``)."""
+    region: str
+    location: str
+    """How to find it by touch, eyes closed."""
+    method: str
+    """How to press it."""
+    purpose: str
+    alternative: str | None = None
+    cautions: tuple[str, ...] = ()
+    bilateral: bool = True
+    sides: Sides = Sides.TOGETHER
+
+
+@dataclass(frozen=True, slots=True)
+class Hold:
+    """A steady hold of ``seconds``."""
+
+    seconds: float
+
+
+@dataclass(frozen=True, slots=True)
+class Cycles:
+    """``times`` presses of ``press`` seconds, each followed by ``release`` seconds of rest."""
+
+    press: float
+    release: float
+    times: int
+
+
+Work = Hold | Cycles
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """One point worked in the routine."""
+
+    point: Point
+    work: Work
+    sides: Sides
+    find: float | None
+    """Quiet seconds to find the point; None uses the pacing default."""
+    say: tuple[str, ...]
+    """Extra spoken instructions for this step."""
+    origin: Origin
+
+
+@dataclass(frozen=True, slots=True)
+class Routine:
+    """A whole validated routine."""
+
+    name: str
+    """File stem, used for output names."""
+    title: str
+    artist: str
+    album: str
+    description: str
+    intro: tuple[str, ...]
+    safety: tuple[str, ...]
+    steps: tuple[Step, ...]
+    outro: tuple[str, ...]
+    source: str
+    settings: dict[str, object] = field(default_factory=dict)
+    """Raw ``voice:``/``pacing:`` values from the file, checked, keyed by setting name."""
+    settings_origins: dict[str, Origin] = field(default_factory=dict)

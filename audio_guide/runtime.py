@@ -1,0 +1,79 @@
+"""Find the native pieces: libespeak-ng for pyttsx3 and an ffmpeg binary for pydub.
+
+System copies are preferred; otherwise the pip wheels ``espeakng-loader`` and ``imageio-ffmpeg``
+supply them, so a machine with neither installed works after ``pip install``.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import os
+import shutil
+from functools import cache
+
+from .errors import EngineError, ExportError
+
+_ESPEAK_HINT = (
+    "no espeak-ng library found: run 'pip install espeakng-loader' "
+    "(or install your system's espeak-ng package)"
+)
+_FFMPEG_HINT = (
+    "no ffmpeg found: run 'pip install imageio-ffmpeg' (or install your system's ffmpeg package)"
+)
+
+
+@cache
+def espeak_library() -> str:
+    """Load libespeak-ng globally so pyttsx3's own lookup finds it; return where it came from."""
+    if os.environ.get("AUDIO_GUIDE_BUNDLED_ESPEAK") != "1":
+        system = ctypes.util.find_library("espeak-ng")
+        if system:
+            try:
+                ctypes.CDLL(system, mode=ctypes.RTLD_GLOBAL)
+                return system
+            except OSError:
+                pass
+    try:
+        import espeakng_loader
+    except ImportError:
+        raise EngineError(_ESPEAK_HINT) from None
+    path = espeakng_loader.get_library_path()
+    try:
+        os.environ.setdefault("ESPEAK_DATA_PATH", espeakng_loader.get_data_path())
+        ctypes.CDLL(path, mode=ctypes.RTLD_GLOBAL)
+    except (OSError, RuntimeError) as exc:
+        raise EngineError(f"{_ESPEAK_HINT} (loading {path} failed: {exc})") from None
+    return path
+
+
+def espeak_data_dir() -> str | None:
+    """The espeak-ng data folder in use, if it can be told."""
+    if os.environ.get("ESPEAK_DATA_PATH"):
+        return os.environ["ESPEAK_DATA_PATH"]
+    for candidate in ("/usr/lib/x86_64-linux-gnu/espeak-ng-data", "/usr/share/espeak-ng-data",
+                      "/usr/lib/aarch64-linux-gnu/espeak-ng-data"):
+        if os.path.isdir(candidate):
+            return candidate
+    return None
+
+
+@cache
+def ffmpeg_exe() -> str:
+    """Path of an ffmpeg binary: ``$AUDIO_GUIDE_FFMPEG``, the system's, or imageio-ffmpeg's."""
+    forced = os.environ.get("AUDIO_GUIDE_FFMPEG")
+    if forced:
+        if not os.access(forced, os.X_OK):
+            raise ExportError(f"AUDIO_GUIDE_FFMPEG={forced} is not an executable; fix or unset it")
+        return forced
+    system = shutil.which("ffmpeg")
+    if system:
+        return system
+    try:
+        import imageio_ffmpeg
+    except ImportError:
+        raise ExportError(_FFMPEG_HINT) from None
+    try:
+        return str(imageio_ffmpeg.get_ffmpeg_exe())
+    except RuntimeError:
+        raise ExportError(_FFMPEG_HINT) from None

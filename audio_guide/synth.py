@@ -1,0 +1,128 @@
+"""Render each distinct utterance once, trim its silence, and cache it on disk.
+
+The cache key covers everything that changes the sound: engine and its version, voice, rate,
+volume, pitch, the text, and the trimming rule. An unchanged routine re-renders without synthesis.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+import wave
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import platformdirs
+
+from .engines import Samples, SpeechEngine, VoiceParams
+from .errors import EngineError
+from .timeline import EventKind
+
+TRIM_THRESHOLD = 0.006
+"""Peak level (fraction of full scale, about -44 dBFS) that counts as sound when trimming."""
+TRIM_RULE = "peak>0.006;pad=0"
+
+ClipKey = tuple[EventKind, str]
+
+
+def default_cache_dir() -> Path:
+    """``$AUDIO_GUIDE_CACHE`` or the user's cache folder."""
+    env = os.environ.get("AUDIO_GUIDE_CACHE")
+    return Path(env) if env else Path(platformdirs.user_cache_dir("audio-guide")) / "clips"
+
+
+def trim(samples: Samples, threshold: float = TRIM_THRESHOLD) -> Samples:
+    """Cut leading and trailing silence so a clip starts where its sound begins."""
+    loud = np.flatnonzero(np.abs(samples.astype(np.int32)) > threshold * 32767)
+    if loud.size == 0:
+        return samples[:0]
+    return samples[loud[0]: loud[-1] + 1]
+
+
+@dataclass
+class ClipBank:
+    """Trimmed clips by (kind, text), all at one sample rate."""
+
+    sample_rate: int
+    clips: dict[ClipKey, Samples] = field(default_factory=dict)
+    synthesized: int = 0
+    """How many clips needed the engine (the rest came from the cache)."""
+
+    def lengths(self) -> dict[ClipKey, int]:
+        """Sample counts, for the scheduler."""
+        return {k: len(v) for k, v in self.clips.items()}
+
+    def get(self, kind: EventKind, text: str) -> Samples:
+        """The clip for an event."""
+        return self.clips[(kind, text)]
+
+
+class ClipCache:
+    """WAV files named by the hash of everything that shapes them."""
+
+    def __init__(self, folder: Path | None) -> None:
+        self.folder = folder
+
+    def key(self, engine: SpeechEngine, params: VoiceParams, text: str) -> str:
+        """Hash of engine, engine version, voice settings, text and trim rule."""
+        blob = json.dumps([engine.name, engine.version(), params.voice, params.rate,
+                           params.volume, params.pitch, text, TRIM_RULE])
+        return hashlib.sha256(blob.encode()).hexdigest()
+
+    def load(self, key: str) -> Samples | None:
+        """A cached clip, or None."""
+        if self.folder is None:
+            return None
+        path = self.folder / key[:2] / f"{key}.wav"
+        try:
+            with wave.open(str(path), "rb") as wav:
+                return np.frombuffer(wav.readframes(wav.getnframes()), dtype="<i2").astype(np.int16)
+        except (OSError, EOFError, wave.Error):
+            return None
+
+    def store(self, key: str, samples: Samples, sample_rate: int) -> None:
+        """Write atomically; a cache that cannot be written is skipped, not fatal."""
+        if self.folder is None:
+            return
+        folder = self.folder / key[:2]
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=folder, suffix=".tmp")
+            with os.fdopen(fd, "wb") as fh, wave.open(fh, "wb") as wav:
+                wav.setnchannels(1)
+                wav.setsampwidth(2)
+                wav.setframerate(sample_rate)
+                wav.writeframes(samples.astype("<i2").tobytes())
+            os.replace(tmp, folder / f"{key}.wav")
+        except OSError:
+            return
+
+
+def synthesize_all(
+    texts: Iterable[str],
+    engine: SpeechEngine,
+    params: VoiceParams,
+    cache: ClipCache,
+    progress: Callable[[int, int], None] | None = None,
+) -> ClipBank:
+    """Trimmed speech clips for ``texts`` (each synthesized at most once)."""
+    bank = ClipBank(engine.sample_rate)
+    todo = list(dict.fromkeys(texts))
+    for i, text in enumerate(todo, 1):
+        key = cache.key(engine, params, text)
+        clip = cache.load(key)
+        if clip is None:
+            clip = trim(engine.synthesize(text, params))
+            if clip.size == 0:
+                raise EngineError(f"the speech engine produced silence for {text!r}; "
+                                  "check the voice and volume settings")
+            cache.store(key, clip, engine.sample_rate)
+            bank.synthesized += 1
+        bank.clips[(EventKind.SPEECH, text)] = clip
+        if progress:
+            progress(i, len(todo))
+    return bank

@@ -1,0 +1,155 @@
+"""The timeline: plain, frozen, typed data that says what sounds where, to the sample.
+
+It can be printed, diffed and golden-tested without any audio; ``as_dict`` gives the
+``audio-guide/timeline@1`` contract written beside every MP3.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+
+FORMAT = "audio-guide/timeline@1"
+
+
+class EventKind(str, Enum):
+    """What makes the sound."""
+
+    SPEECH = "speech"
+    CHIME = "chime"
+
+
+class Role(str, Enum):
+    """Why a sound is there."""
+
+    INTRO = "intro"
+    SAFETY = "safety"
+    ROUND = "round"
+    STEP = "step"
+    """Names the point about to be worked."""
+    LOCATE = "locate"
+    INSTRUCT = "instruct"
+    CAUTION = "caution"
+    SWITCH = "switch"
+    FIND = "find"
+    PRESS = "press"
+    COUNT = "count"
+    RELEASE = "release"
+    OUTRO = "outro"
+
+
+class Side(str, Enum):
+    """Which side of the body an event or hold is about."""
+
+    LEFT = "left"
+    RIGHT = "right"
+    BOTH = "both"
+
+
+def _t(seconds: float) -> float:
+    return round(seconds, 6)
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """One sound on the timeline."""
+
+    start: float
+    """Seconds from the start of the audio where the sound becomes audible."""
+    end: float
+    """Seconds where the sound ends."""
+    kind: EventKind
+    text: str
+    """What is said (speech) or the sound's name (chime)."""
+    role: Role
+    point: str | None = None
+    """Point id the event belongs to, if any."""
+    side: Side | None = None
+
+    def as_dict(self) -> dict[str, object]:
+        """Contract form."""
+        out: dict[str, object] = {"start": _t(self.start), "end": _t(self.end),
+                                  "kind": self.kind.value, "text": self.text,
+                                  "role": self.role.value}
+        if self.point is not None:
+            out["point"] = self.point
+        if self.side is not None:
+            out["side"] = self.side.value
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class HoldSpan:
+    """A timed press: from the onset of its start cue to the onset of its release cue."""
+
+    point: str
+    side: Side
+    start: float
+    end: float
+    seconds: float
+    """The seconds asked for; ``end - start`` equals it to the sample."""
+
+    def as_dict(self) -> dict[str, object]:
+        """Contract form."""
+        return {"point": self.point, "side": self.side.value, "start": _t(self.start),
+                "end": _t(self.end), "seconds": self.seconds}
+
+
+@dataclass(frozen=True, slots=True)
+class Chapter:
+    """A navigable part of the track: the intro, each step, the closing."""
+
+    title: str
+    start: float
+    end: float
+    point: str | None = None
+
+    def as_dict(self) -> dict[str, object]:
+        """Contract form."""
+        out: dict[str, object] = {"title": self.title, "start": _t(self.start),
+                                  "end": _t(self.end)}
+        if self.point is not None:
+            out["point"] = self.point
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class Timeline:
+    """Everything the mixer and the exporters need, and nothing about how it was computed."""
+
+    title: str
+    duration: float
+    """Seconds of audio, exactly ``samples / sample_rate``."""
+    sample_rate: int
+    events: tuple[Event, ...]
+    holds: tuple[HoldSpan, ...]
+    chapters: tuple[Chapter, ...]
+    artist: str = ""
+    album: str = ""
+    description: str = ""
+    settings: dict[str, object] = field(default_factory=dict)
+    """The effective settings of the build."""
+    skipped_counts: int = 0
+    """Counts left out because they would not fit between their neighbours."""
+
+    @property
+    def samples(self) -> int:
+        """Length in samples."""
+        return round(self.duration * self.sample_rate)
+
+    def as_dict(self) -> dict[str, object]:
+        """The ``audio-guide/timeline@1`` contract."""
+        return {
+            "format": FORMAT,
+            "title": self.title,
+            "artist": self.artist,
+            "album": self.album,
+            "description": self.description,
+            "duration": _t(self.duration),
+            "sample_rate": self.sample_rate,
+            "settings": self.settings,
+            "skipped_counts": self.skipped_counts,
+            "events": [e.as_dict() for e in self.events],
+            "holds": [h.as_dict() for h in self.holds],
+            "chapters": [c.as_dict() for c in self.chapters],
+        }

@@ -1,0 +1,203 @@
+"""Load and validate the point library and a routine file into ``model`` objects."""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+
+import yaml
+
+from .errors import RoutineError, UsageError
+from .model import Cycles, Hold, Origin, Point, Routine, Sides, Step, Work
+from .settings import PACING_KEYS, VOICE_KEYS, read_section
+from .yamlread import Reader, compose_file, suggest
+
+POINT_KEYS = ("name", "who", "title", "region", "location", "method", "alternative", "purpose",
+              "cautions", "bilateral", "sides")
+POINT_REQUIRED = ("name", "who", "title", "region", "location", "method", "purpose")
+ROUTINE_KEYS = ("title", "artist", "album", "description", "intro", "safety", "steps", "outro",
+                "voice", "pacing")
+STEP_KEYS = ("point", "hold", "cycles", "sides", "find", "say")
+MAX_HOLD_S = 600.0
+
+
+def data_dir() -> Path:
+    """The folder of shipped routines and the point library."""
+    return Path(str(resources.files("audio_guide.scripts_data")))
+
+
+def shipped_routines() -> list[str]:
+    """Names of the routines shipped with the package."""
+    return sorted(p.stem for p in data_dir().glob("*.yaml") if p.stem != "points")
+
+
+def find_routine(spec: str) -> Path:
+    """A routine path, or the shipped routine called ``spec``."""
+    path = Path(spec)
+    if path.is_file():
+        return path
+    if path.suffix == "" and (data_dir() / f"{spec}.yaml").is_file() and spec != "points":
+        return data_dir() / f"{spec}.yaml"
+    shipped = shipped_routines()
+    raise UsageError(
+        f"no routine file '{spec}' and no shipped routine of that name"
+        f"{suggest(spec, shipped)}; shipped routines: {', '.join(shipped)}"
+    )
+
+
+def _origin(reader: Reader, node: yaml.Node) -> Origin:
+    return Origin(reader.file, node.start_mark.line + 1, node.start_mark.column + 1)
+
+
+def load_points(path: Path | None = None) -> dict[str, Point]:
+    """Read the point library (the shipped ``points.yaml`` by default)."""
+    path = path or data_dir() / "points.yaml"
+    reader = Reader(str(path))
+    root = compose_file(path)
+    top = reader.mapping(root, "point library", ("points",), ("points",))
+    points: dict[str, Point] = {}
+    table = reader.mapping(top.get("points") if top else None, "points",
+                           _any_keys(top.get("points") if top else None))
+    for pid, node in (table or {}).items():
+        fields = reader.mapping(node, f"point {pid}", POINT_KEYS, POINT_REQUIRED)
+        if fields is None:
+            continue
+        text = {k: reader.text(fields[k], f"{pid}.{k}") for k in POINT_REQUIRED if k in fields}
+        alternative = reader.text(fields["alternative"], f"{pid}.alternative") if (
+            "alternative" in fields) else None
+        cautions = tuple(reader.texts(fields["cautions"], f"{pid}.cautions")) if (
+            "cautions" in fields and _non_empty(fields["cautions"])) else ()
+        sides = Sides.TOGETHER
+        if "sides" in fields:
+            sides = Sides(reader.choice(fields["sides"], f"{pid}.sides", ("together", "each"))
+                          or "together")
+        bilateral = True
+        if "bilateral" in fields:
+            node_b = fields["bilateral"]
+            bilateral = getattr(node_b, "value", "") in ("true", "True", "yes")
+        if any(v is None for v in text.values()) or len(text) < len(POINT_REQUIRED):
+            continue
+        points[pid] = Point(id=pid, alternative=alternative, cautions=cautions,
+                            bilateral=bilateral, sides=sides, **text)  # type: ignore[arg-type]
+    reader.raise_if_any()
+    return points
+
+
+def _any_keys(node: yaml.Node | None) -> list[str]:
+    if isinstance(node, yaml.MappingNode):
+        return [k.value for k, _ in node.value if isinstance(k, yaml.ScalarNode)]
+    return []
+
+
+def _non_empty(node: yaml.Node) -> bool:
+    return not (isinstance(node, yaml.SequenceNode) and not node.value)
+
+
+def load_routine(path: Path, points: dict[str, Point] | None = None) -> Routine:
+    """Validate a routine file; every problem in it is reported at once."""
+    points = points if points is not None else load_points()
+    reader = Reader(str(path))
+    root = compose_file(path)
+    top = reader.mapping(root, "routine", ROUTINE_KEYS, ("title", "steps")) or {}
+    text = {k: reader.text(top[k], k) for k in ("title", "artist", "album", "description")
+            if k in top}
+    lists = {k: tuple(reader.texts(top[k], k)) for k in ("intro", "safety", "outro") if k in top}
+    steps: list[Step] = []
+    if "steps" in top:
+        items = reader.sequence(top["steps"], "steps")
+        if isinstance(top["steps"], yaml.SequenceNode) and not items:
+            reader.error(top["steps"], "steps: the routine has no steps")
+        for index, node in enumerate(items, 1):
+            step = _step(reader, node, index, points)
+            if step is not None:
+                steps.append(step)
+    settings: dict[str, object] = {}
+    origins: dict[str, Origin] = {}
+    for section, keys in (("voice", VOICE_KEYS), ("pacing", PACING_KEYS)):
+        if section in top:
+            for name, (value, node) in read_section(reader, top[section], section, keys).items():
+                settings[name] = value
+                origins[name] = _origin(reader, node)
+    reader.raise_if_any()
+    return Routine(
+        name=path.stem,
+        title=text.get("title") or path.stem,
+        artist=text.get("artist") or "audio-guide",
+        album=text.get("album") or "audio-guide routines",
+        description=text.get("description") or "",
+        intro=lists.get("intro", ()),
+        safety=lists.get("safety", ()),
+        steps=tuple(steps),
+        outro=lists.get("outro", ()),
+        source=str(path),
+        settings=settings,
+        settings_origins=origins,
+    )
+
+
+def _step(reader: Reader, node: yaml.Node, index: int, points: dict[str, Point]) -> Step | None:
+    where = f"step {index}"
+    fields = reader.mapping(node, where, STEP_KEYS, ("point",))
+    if fields is None:
+        return None
+    point = None
+    if "point" in fields:
+        pid = reader.text(fields["point"], f"{where}.point")
+        if pid is not None:
+            point = points.get(pid) or points.get(pid.replace(" ", "").upper())
+            if point is None:
+                reader.error(fields["point"], f"{where}: unknown point '{pid}'"
+                             f"{suggest(pid, points)}; known points: {', '.join(points)}")
+    work: Work | None = None
+    if "hold" in fields and "cycles" in fields:
+        reader.error(fields["cycles"], f"{where}: give either 'hold' or 'cycles', not both")
+    elif "hold" in fields:
+        seconds = reader.number(fields["hold"], f"{where}.hold", 0, MAX_HOLD_S)
+        work = Hold(seconds) if seconds is not None else None
+    elif "cycles" in fields:
+        work = _cycles(reader, fields["cycles"], f"{where}.cycles")
+    else:
+        reader.error(node, f"{where}: say how to work the point: 'hold: SECONDS' or "
+                           "'cycles: {press: S, release: S, times: N}'")
+    sides = point.sides if point else Sides.TOGETHER
+    if "sides" in fields:
+        chosen = reader.choice(fields["sides"], f"{where}.sides", [s.value for s in Sides])
+        sides = Sides(chosen) if chosen else sides
+    find = None
+    if "find" in fields:
+        find = reader.number(fields["find"], f"{where}.find", 0, 120, low_inclusive=True)
+    say = tuple(reader.texts(fields["say"], f"{where}.say")) if "say" in fields else ()
+    if point is None or work is None:
+        return None
+    return Step(point=point, work=work, sides=sides, find=find, say=say,
+                origin=_origin(reader, node))
+
+
+def _cycles(reader: Reader, node: yaml.Node, where: str) -> Cycles | None:
+    fields = reader.mapping(node, where, ("press", "release", "times"),
+                            ("press", "release", "times"))
+    if fields is None:
+        return None
+    press = reader.number(fields["press"], f"{where}.press", 0, MAX_HOLD_S) if (
+        "press" in fields) else None
+    release = reader.number(fields["release"], f"{where}.release", 0, MAX_HOLD_S) if (
+        "release" in fields) else None
+    times = reader.number(fields["times"], f"{where}.times", 1, 50, low_inclusive=True,
+                          integer=True, unit="times") if "times" in fields else None
+    if press is None or release is None or times is None:
+        return None
+    return Cycles(press, release, int(times))
+
+
+def check(path: Path) -> Routine:
+    """Load the library and a routine together, reporting problems from both at once."""
+    problems = []
+    points: dict[str, Point] = {}
+    try:
+        points = load_points()
+    except RoutineError as exc:
+        problems.extend(exc.problems)
+    try:
+        return load_routine(path, points)
+    except RoutineError as exc:
+        raise RoutineError(problems + exc.problems) from None

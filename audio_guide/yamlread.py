@@ -1,0 +1,201 @@
+"""Read YAML as position-carrying nodes and check their types, collecting every problem.
+
+PyYAML implements YAML 1.1, where ``1:30`` is 90, ``010`` is 8 and ``no`` is False. Validation
+therefore works on the composed nodes, not on loaded values: each scalar is checked against the
+plain form the field expects, and every problem keeps the line and column it came from.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from .errors import Problem, RoutineError
+
+_NUMBER = re.compile(r"^[+-]?(?:0|[1-9][0-9_]*)(?:\.[0-9]*)?$|^[+-]?\.[0-9]+$")
+_SEXAGESIMAL = re.compile(r"^[+-]?[0-9]+(?::[0-5]?[0-9])+(?:\.[0-9]*)?$")
+_INT_TAG = "tag:yaml.org,2002:int"
+_FLOAT_TAG = "tag:yaml.org,2002:float"
+_BOOL_TAG = "tag:yaml.org,2002:bool"
+_NULL_TAG = "tag:yaml.org,2002:null"
+
+
+def compose_file(path: Path, text: str | None = None) -> yaml.Node | None:
+    """Parse ``path`` into a node tree; a syntax error becomes a ``RoutineError``."""
+    name = str(path)
+    if text is None:
+        try:
+            text = path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            raise RoutineError([Problem(name, 1, 1, "file not found")]) from None
+        except (OSError, UnicodeDecodeError) as exc:
+            raise RoutineError([Problem(name, 1, 1, f"cannot read file: {exc}")]) from None
+    try:
+        return yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        what = exc.problem or "invalid YAML"
+        if exc.context:
+            what = f"{exc.context}, {what}"
+        raise RoutineError([Problem(name, line, col, f"YAML syntax error: {what}")]) from None
+    except yaml.YAMLError as exc:
+        raise RoutineError([Problem(name, 1, 1, f"YAML error: {exc}")]) from None
+
+
+@dataclass
+class Reader:
+    """Collects problems for one file while values are read from its nodes."""
+
+    file: str
+    problems: list[Problem] = field(default_factory=list)
+
+    def error(self, node: yaml.Node | None, message: str) -> None:
+        """Record a problem at ``node`` (or at the top of the file)."""
+        line, col = (node.start_mark.line + 1, node.start_mark.column + 1) if node else (1, 1)
+        self.problems.append(Problem(self.file, line, col, message))
+
+    def raise_if_any(self) -> None:
+        """Raise one ``RoutineError`` carrying everything found so far."""
+        if self.problems:
+            raise RoutineError(self.problems)
+
+    def mapping(
+        self,
+        node: yaml.Node | None,
+        what: str,
+        allowed: Iterable[str],
+        required: Iterable[str] = (),
+    ) -> dict[str, yaml.Node] | None:
+        """Read a mapping with string keys, reporting unknown (with a suggestion) and missing keys."""
+        if not isinstance(node, yaml.MappingNode):
+            self.error(node, f"{what} must be a mapping of keys to values")
+            return None
+        allowed = list(allowed)
+        out: dict[str, yaml.Node] = {}
+        for key_node, value_node in node.value:
+            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
+            if not isinstance(key, str):
+                self.error(key_node, f"{what}: keys must be plain words")
+                continue
+            if key in out:
+                self.error(key_node, f"{what}: key '{key}' appears twice")
+                continue
+            if key not in allowed:
+                self.error(key_node, f"{what}: unknown key '{key}'{suggest(key, allowed)}")
+                continue
+            out[key] = value_node
+        for key in required:
+            if key not in out:
+                self.error(node, f"{what}: missing required key '{key}'")
+        return out
+
+    def sequence(self, node: yaml.Node, what: str) -> list[yaml.Node]:
+        """Read a list; a single scalar is not promoted to a list."""
+        if not isinstance(node, yaml.SequenceNode):
+            self.error(node, f"{what} must be a list (lines starting with '- ')")
+            return []
+        return list(node.value)
+
+    def text(self, node: yaml.Node, what: str) -> str | None:
+        """Read a non-empty string; YAML 1.1 booleans and nulls are refused, not converted."""
+        if not isinstance(node, yaml.ScalarNode):
+            self.error(node, f"{what} must be text")
+            return None
+        if node.tag == _BOOL_TAG and not node.style:
+            self.error(node, f"{what}: '{node.value}' reads as a yes/no value in YAML; quote it")
+            return None
+        if node.tag == _NULL_TAG and not node.style:
+            self.error(node, f"{what} is empty")
+            return None
+        value = " ".join(str(node.value).split())
+        if not value:
+            self.error(node, f"{what} is empty")
+            return None
+        return value
+
+    def texts(self, node: yaml.Node, what: str) -> list[str]:
+        """Read a string or a list of strings."""
+        if isinstance(node, yaml.SequenceNode):
+            found = [self.text(item, what) for item in node.value]
+            return [t for t in found if t is not None]
+        one = self.text(node, what)
+        return [one] if one is not None else []
+
+    def number(
+        self,
+        node: yaml.Node,
+        what: str,
+        low: float,
+        high: float,
+        *,
+        low_inclusive: bool = False,
+        integer: bool = False,
+        unit: str = "seconds",
+    ) -> float | None:
+        """Read a plain decimal number within (low, high]; forms YAML 1.1 would bend are refused."""
+        if not isinstance(node, yaml.ScalarNode):
+            self.error(node, f"{what} must be a number of {unit}")
+            return None
+        raw = str(node.value).strip()
+        if node.style in ("'", '"'):
+            self.error(node, f"{what} must be a number of {unit}, not quoted text '{raw}'")
+            return None
+        if _SEXAGESIMAL.match(raw):
+            self.error(
+                node,
+                f"{what}: '{raw}' is read by YAML as a base-60 number; "
+                f"write plain {unit} (for example 90, not 1:30)",
+            )
+            return None
+        if node.tag not in (_INT_TAG, _FLOAT_TAG) or not _NUMBER.match(raw):
+            if re.match(r"^[+-]?0[0-9]+$", raw):
+                self.error(node, f"{what}: '{raw}' has a leading zero (YAML reads it as octal)")
+            else:
+                self.error(node, f"{what} must be a number of {unit}, got '{raw}'")
+            return None
+        value = float(raw.replace("_", ""))
+        if integer and not value.is_integer():
+            self.error(node, f"{what} must be a whole number, got {raw}")
+            return None
+        too_low = value < low if low_inclusive else value <= low
+        if too_low or value > high:
+            bound = ">=" if low_inclusive else ">"
+            self.error(node, f"{what} must be {bound} {fmt(low)} and <= {fmt(high)} {unit}, got {raw}")
+            return None
+        return value
+
+    def choice(self, node: yaml.Node, what: str, options: Iterable[str]) -> str | None:
+        """Read one word out of a closed set."""
+        options = list(options)
+        value = self.text(node, what)
+        if value is None:
+            return None
+        if value not in options:
+            self.error(node, f"{what}: '{value}' is not one of {', '.join(options)}{suggest(value, options)}")
+            return None
+        return value
+
+
+def suggest(word: str, options: Iterable[str]) -> str:
+    """A 'did you mean' clause naming the closest options, or an empty string."""
+    close = difflib.get_close_matches(word, list(options), n=3, cutoff=0.5)
+    if not close:
+        lowered = {o.lower(): o for o in options}
+        close = [lowered[w] for w in difflib.get_close_matches(word.lower(), lowered, n=3, cutoff=0.5)]
+    return f" (did you mean {' or '.join(repr(c) for c in close)}?)" if close else ""
+
+
+def fmt(value: float) -> str:
+    """Format a number without a useless '.0'."""
+    return str(int(value)) if float(value).is_integer() else f"{value:g}"
+
+
+def iter_pairs(node: yaml.MappingNode) -> Iterator[tuple[yaml.Node, yaml.Node]]:
+    """Key/value node pairs of a mapping."""
+    yield from node.value
