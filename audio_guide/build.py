@@ -6,13 +6,13 @@ Each step lives in its own module; this one only passes results along and the si
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .engines import SpeechEngine, VoiceParams, get_engine
 from .export import exporter_for, write_text_atomic
-from .mix import render_blocks
+from .mix import Block, render_blocks
 from .model import Routine
 from .schedule import schedule
 from .script import Script, compile_script, utterances
@@ -95,7 +95,7 @@ def render(plan: Plan, output: Path, progress: Progress | None = None) -> Path:
     return path
 
 
-def _counted(blocks, total, progress):  # type: ignore[no-untyped-def]
+def _counted(blocks: Iterator[Block], total: int, progress: Progress) -> Iterator[Block]:
     done = 0
     for block in blocks:
         done += len(block)

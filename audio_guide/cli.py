@@ -18,8 +18,15 @@ from .settings import parse_value
 from .synth import ClipCache, default_cache_dir
 from .timeline import Timeline
 
-SETTING_FLAGS = {"voice": "voice", "rate": "rate", "volume": "volume", "pitch": "pitch",
-                 "pace": "pace", "count": "count", "engine": "engine"}
+SETTING_FLAGS = {
+    "voice": "voice",
+    "rate": "rate",
+    "volume": "volume",
+    "pitch": "pitch",
+    "pace": "pace",
+    "count": "count",
+    "engine": "engine",
+}
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -31,14 +38,19 @@ def _parser() -> argparse.ArgumentParser:
 
     def routine_cmd(name: str, help_text: str) -> argparse.ArgumentParser:
         p = sub.add_parser(name, help=help_text, description=help_text)
-        p.add_argument("routine", metavar="ROUTINE",
-                       help="a routine file, or the name of a shipped routine (e.g. back_pain)")
+        p.add_argument(
+            "routine",
+            metavar="ROUTINE",
+            help="a routine file, or the name of a shipped routine (e.g. back_pain)",
+        )
         g = p.add_argument_group("voice and pacing")
         g.add_argument("--voice", help="voice id (gmw/en-us), variant (en-us+f3), name or language")
         g.add_argument("--rate", help="speaking rate in words per minute (80..400)")
         g.add_argument("--volume", help="speech volume (0..1]")
         g.add_argument("--pitch", help="voice pitch (0..100)")
-        g.add_argument("--pace", help="scale finding time and pauses: a factor, slow, normal, brisk")
+        g.add_argument(
+            "--pace", help="scale finding time and pauses: a factor, slow, normal, brisk"
+        )
         g.add_argument("--count", help="spoken counts: every, every:N, countdown:N, none")
         g.add_argument("--engine", help=f"speech engine ({', '.join(engine_names())})")
         p.add_argument("--cache-dir", type=Path, help="clip cache folder (default: user cache)")
@@ -46,12 +58,14 @@ def _parser() -> argparse.ArgumentParser:
         return p
 
     b = routine_cmd("build", "Render a routine to an MP3 and its timeline JSON.")
-    b.add_argument("-o", "--output", type=Path,
-                   help="output file (.mp3 or .wav); default output/NAME.mp3")
+    b.add_argument(
+        "-o", "--output", type=Path, help="output file (.mp3 or .wav); default output/NAME.mp3"
+    )
     p = routine_cmd("plan", "Show a routine's timeline without rendering audio.")
     p.add_argument("--json", action="store_true", help="print the timeline contract as JSON")
-    v = sub.add_parser("voices", help="List the available voices.",
-                       description="List the available voices.")
+    v = sub.add_parser(
+        "voices", help="List the available voices.", description="List the available voices."
+    )
     v.add_argument("--engine", default="pyttsx3", help="speech engine")
     v.add_argument("--json", action="store_true", help="print JSON")
     return parser
@@ -91,22 +105,36 @@ def fmt_time(seconds: float) -> str:
 
 def format_table(timeline: Timeline) -> str:
     """The timeline as a readable table."""
-    lines = [f"{timeline.title} — {fmt_time(timeline.duration)}, "
-             f"{len(timeline.events)} sounds, {len(timeline.holds)} holds", ""]
-    lines.append(f"{'start':>10} {'end':>10}  {'kind':<6} {'role':<8} {'point':<5} "
-                 f"{'side':<5} text")
+    lines = [
+        f"{timeline.title} — {fmt_time(timeline.duration)}, "
+        f"{len(timeline.events)} sounds, {len(timeline.holds)} holds",
+        "",
+    ]
+    lines.append(
+        f"{'start':>10} {'end':>10}  {'kind':<6} {'role':<8} {'point':<5} {'side':<5} text"
+    )
     for e in timeline.events:
-        lines.append(f"{fmt_time(e.start):>10} {fmt_time(e.end):>10}  {e.kind.value:<6} "
-                     f"{e.role.value:<8} {e.point or '':<5} {e.side.value if e.side else '':<5} "
-                     f"{e.text}")
+        lines.append(
+            f"{fmt_time(e.start):>10} {fmt_time(e.end):>10}  {e.kind.value:<6} "
+            f"{e.role.value:<8} {e.point or '':<5} {e.side.value if e.side else '':<5} "
+            f"{e.text}"
+        )
     lines += ["", "holds:"]
-    lines += [f"{fmt_time(h.start):>10} {fmt_time(h.end):>10}  {h.point:<5} {h.side.value:<5} "
-              f"{h.seconds:g} s" for h in timeline.holds]
+    lines += [
+        f"{fmt_time(h.start):>10} {fmt_time(h.end):>10}  {h.point:<5} {h.side.value:<5} "
+        f"{h.seconds:g} s"
+        for h in timeline.holds
+    ]
     lines += ["", "chapters:"]
-    lines += [f"{fmt_time(c.start):>10} {fmt_time(c.end):>10}  {c.title}" for c in timeline.chapters]
+    lines += [
+        f"{fmt_time(c.start):>10} {fmt_time(c.end):>10}  {c.title}" for c in timeline.chapters
+    ]
     if timeline.skipped_counts:
-        lines += ["", f"{timeline.skipped_counts} spoken counts left out: they would not fit "
-                      "between their neighbours at this voice and rate"]
+        lines += [
+            "",
+            f"{timeline.skipped_counts} spoken counts left out: they would not fit "
+            "between their neighbours at this voice and rate",
+        ]
     return "\n".join(lines)
 
 
@@ -137,15 +165,20 @@ def _cmd_routine(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     started = time.monotonic()
     tl_path = pipeline.render(plan, output, progress)
     if plan.timeline.skipped_counts:
-        err.write(f"note: {plan.timeline.skipped_counts} spoken counts were left out because "
-                  "they would not fit between their neighbours at this voice and rate\n")
-    out.write(f"wrote {output} ({fmt_time(plan.timeline.duration)}) and {tl_path} "
-              f"in {time.monotonic() - started:.1f} s\n")
+        err.write(
+            f"note: {plan.timeline.skipped_counts} spoken counts were left out because "
+            "they would not fit between their neighbours at this voice and rate\n"
+        )
+    out.write(
+        f"wrote {output} ({fmt_time(plan.timeline.duration)}) and {tl_path} "
+        f"in {time.monotonic() - started:.1f} s\n"
+    )
     return 0
 
 
-def main(argv: Sequence[str] | None = None, out: TextIO | None = None,
-         err: TextIO | None = None) -> int:
+def main(
+    argv: Sequence[str] | None = None, out: TextIO | None = None, err: TextIO | None = None
+) -> int:
     """Run the CLI; return the exit code (0 ok, 1 runtime failure, 2 bad input)."""
     out = out or sys.stdout
     err = err or sys.stderr
@@ -170,8 +203,10 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None,
     except Exception as exc:
         if os.environ.get("AUDIO_GUIDE_DEBUG"):
             raise
-        err.write(f"audio-guide: internal error ({type(exc).__name__}: {exc}); "
-                  "rerun with AUDIO_GUIDE_DEBUG=1 and report the traceback\n")
+        err.write(
+            f"audio-guide: internal error ({type(exc).__name__}: {exc}); "
+            "rerun with AUDIO_GUIDE_DEBUG=1 and report the traceback\n"
+        )
         return 1
 
 

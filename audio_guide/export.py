@@ -91,15 +91,40 @@ class Mp3Exporter:
             self._tag(tmp, timeline)
 
     def _encode(self, blocks: Iterable[Block], timeline: Timeline, tmp: Path) -> None:
-        cmd = [ffmpeg_exe(), "-nostdin", "-hide_banner", "-loglevel", "error", "-y",
-               "-f", "s16le", "-ar", str(timeline.sample_rate), "-ac", "1", "-i", "pipe:0",
-               "-c:a", "libmp3lame", "-b:a", self.bitrate, "-write_xing", "1",
-               "-id3v2_version", "0", "-f", "mp3", str(tmp)]
+        cmd = [
+            ffmpeg_exe(),
+            "-nostdin",
+            "-hide_banner",
+            "-loglevel",
+            "error",
+            "-y",
+            "-f",
+            "s16le",
+            "-ar",
+            str(timeline.sample_rate),
+            "-ac",
+            "1",
+            "-i",
+            "pipe:0",
+            "-c:a",
+            "libmp3lame",
+            "-b:a",
+            self.bitrate,
+            "-write_xing",
+            "1",
+            "-id3v2_version",
+            "0",
+            "-f",
+            "mp3",
+            str(tmp),
+        ]
         try:
             proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stderr=subprocess.PIPE)
         except OSError as exc:
-            raise ExportError(f"could not start ffmpeg ({exc}); run 'pip install imageio-ffmpeg'"
-                              " or install ffmpeg") from None
+            raise ExportError(
+                f"could not start ffmpeg ({exc}); run 'pip install imageio-ffmpeg'"
+                " or install ffmpeg"
+            ) from None
         assert proc.stdin is not None and proc.stderr is not None
         try:
             for block in blocks:
@@ -114,8 +139,10 @@ class Mp3Exporter:
         err = proc.stderr.read().decode(errors="replace").strip()
         if proc.wait() != 0:
             last = err.splitlines()[-1] if err else f"exit code {proc.returncode}"
-            raise ExportError(f"ffmpeg could not encode the MP3 ({last}); check free disk space "
-                              "and that the output folder is writable")
+            raise ExportError(
+                f"ffmpeg could not encode the MP3 ({last}); check free disk space "
+                "and that the output folder is writable"
+            )
 
     def _tag(self, tmp: Path, timeline: Timeline) -> None:
         try:

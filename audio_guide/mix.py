@@ -29,9 +29,7 @@ class ClipSource(Protocol):
 def render_blocks(timeline: Timeline, clips: ClipSource, block: int = BLOCK) -> Iterator[Block]:
     """Yield float32 blocks in [-1, 1] covering the whole timeline, in order."""
     sr = timeline.sample_rate
-    placed = sorted(
-        (round(e.start * sr), clips.get(e.kind, e.text)) for e in timeline.events
-    )
+    placed = sorted((round(e.start * sr), clips.get(e.kind, e.text)) for e in timeline.events)
     total = timeline.samples
     active: list[tuple[int, Samples]] = []
     nxt = 0
@@ -46,7 +44,7 @@ def render_blocks(timeline: Timeline, clips: ClipSource, block: int = BLOCK) -> 
             end = start + len(clip)
             lo, hi = max(start, b0), min(end, b1)
             if hi > lo:
-                out[lo - b0: hi - b0] += clip[lo - start: hi - start].astype(np.float32) / 32768.0
+                out[lo - b0 : hi - b0] += clip[lo - start : hi - start].astype(np.float32) / 32768.0
             if end > b1:
                 keep.append((start, clip))
         active = keep

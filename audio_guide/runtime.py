@@ -38,7 +38,7 @@ def espeak_library() -> str:
         import espeakng_loader
     except ImportError:
         raise EngineError(_ESPEAK_HINT) from None
-    path = espeakng_loader.get_library_path()
+    path = str(espeakng_loader.get_library_path())
     try:
         os.environ.setdefault("ESPEAK_DATA_PATH", espeakng_loader.get_data_path())
         ctypes.CDLL(path, mode=ctypes.RTLD_GLOBAL)
@@ -51,8 +51,11 @@ def espeak_data_dir() -> str | None:
     """The espeak-ng data folder in use, if it can be told."""
     if os.environ.get("ESPEAK_DATA_PATH"):
         return os.environ["ESPEAK_DATA_PATH"]
-    for candidate in ("/usr/lib/x86_64-linux-gnu/espeak-ng-data", "/usr/share/espeak-ng-data",
-                      "/usr/lib/aarch64-linux-gnu/espeak-ng-data"):
+    for candidate in (
+        "/usr/lib/x86_64-linux-gnu/espeak-ng-data",
+        "/usr/share/espeak-ng-data",
+        "/usr/lib/aarch64-linux-gnu/espeak-ng-data",
+    ):
         if os.path.isdir(candidate):
             return candidate
     return None

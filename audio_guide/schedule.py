@@ -60,8 +60,17 @@ def schedule(script: Script, lengths: Mapping[ClipKey, int], sample_rate: int) -
             pending = None
         if isinstance(item, Say):
             n = lengths[(EventKind.SPEECH, item.text)]
-            st.events.append(Event(st.secs(st.cursor), st.secs(st.cursor + n), EventKind.SPEECH,
-                                   item.text, item.role, item.point, item.side))
+            st.events.append(
+                Event(
+                    st.secs(st.cursor),
+                    st.secs(st.cursor + n),
+                    EventKind.SPEECH,
+                    item.text,
+                    item.role,
+                    item.point,
+                    item.side,
+                )
+            )
             st.cursor += n + st.samples(item.after)
         elif isinstance(item, Pause):
             st.cursor += st.samples(item.seconds)
@@ -75,10 +84,17 @@ def schedule(script: Script, lengths: Mapping[ClipKey, int], sample_rate: int) -
         chapters.append(Chapter(title, st.secs(start), st.secs(end), point))
     s = script.settings
     return Timeline(
-        title=script.title, duration=st.secs(total), sample_rate=sample_rate,
-        events=tuple(st.events), holds=tuple(st.holds), chapters=tuple(chapters),
-        artist=script.artist, album=script.album, description=script.description,
-        settings=s.as_dict(), skipped_counts=st.skipped,
+        title=script.title,
+        duration=st.secs(total),
+        sample_rate=sample_rate,
+        events=tuple(st.events),
+        holds=tuple(st.holds),
+        chapters=tuple(chapters),
+        artist=script.artist,
+        album=script.album,
+        description=script.description,
+        settings=s.as_dict(),
+        skipped_counts=st.skipped,
     )
 
 
@@ -103,11 +119,21 @@ def _place_clock(st: _State, clock: Clock, lengths: Mapping[ClipKey, int]) -> No
                 f"{free - MIN_GAP:.2f} s is free before the next cue at this voice and rate; "
                 "lengthen the hold or raise the speaking rate"
             )
-        st.events.append(Event(st.secs(start), st.secs(start + n), cue.kind, cue.text, cue.role,
-                               clock.point, clock.side))
+        st.events.append(
+            Event(
+                st.secs(start),
+                st.secs(start + n),
+                cue.kind,
+                cue.text,
+                cue.role,
+                clock.point,
+                clock.side,
+            )
+        )
         prev_end = start + n
     for mark in clock.holds:
         start, end = t0 + st.samples(mark.start), t0 + st.samples(mark.end)
-        st.holds.append(HoldSpan(clock.point, clock.side, st.secs(start), st.secs(end),
-                                 mark.end - mark.start))
+        st.holds.append(
+            HoldSpan(clock.point, clock.side, st.secs(start), st.secs(end), mark.end - mark.start)
+        )
     st.cursor = prev_end + st.samples(clock.after)

@@ -96,15 +96,20 @@ def count_cues(seconds: float, style: CountStyle) -> list[Cue]:
     if style.kind is CountKind.EVERY:
         ticks = range(style.n, last_tick + 1, style.n)
         return [Cue(float(t), str(t), Role.COUNT, False) for t in ticks]
-    first = max(1, int(round(seconds)) - style.n)
-    return [Cue(float(t), str(int(round(seconds)) - t), Role.COUNT, False)
-            for t in range(first, last_tick + 1)]
+    first = max(1, round(seconds) - style.n)
+    return [
+        Cue(float(t), str(round(seconds) - t), Role.COUNT, False)
+        for t in range(first, last_tick + 1)
+    ]
 
 
 def _clock_cues(work: Hold | Cycles, style: CountStyle) -> tuple[list[Cue], list[HoldMark]]:
     if isinstance(work, Hold):
-        cues = [Cue(0.0, "Press.", Role.PRESS, True), *count_cues(work.seconds, style),
-                Cue(work.seconds, "Release.", Role.RELEASE, True)]
+        cues = [
+            Cue(0.0, "Press.", Role.PRESS, True),
+            *count_cues(work.seconds, style),
+            Cue(work.seconds, "Release.", Role.RELEASE, True),
+        ]
         return cues, [HoldMark(0.0, work.seconds)]
     cues, holds = [], []
     period = work.press + work.release
@@ -120,8 +125,12 @@ def _clock_cues(work: Hold | Cycles, style: CountStyle) -> tuple[list[Cue], list
 
 
 def _sides(step: Step, only: str) -> list[Side]:
-    wanted = {Sides.TOGETHER: [Side.BOTH], Sides.EACH: [Side.LEFT, Side.RIGHT],
-              Sides.LEFT: [Side.LEFT], Sides.RIGHT: [Side.RIGHT]}[step.sides]
+    wanted = {
+        Sides.TOGETHER: [Side.BOTH],
+        Sides.EACH: [Side.LEFT, Side.RIGHT],
+        Sides.LEFT: [Side.LEFT],
+        Sides.RIGHT: [Side.RIGHT],
+    }[step.sides]
     if only == "both":
         return wanted
     return [s for s in wanted if s is Side.BOTH or s.value == only]
@@ -130,8 +139,10 @@ def _sides(step: Step, only: str) -> list[Side]:
 def _work_words(work: Hold | Cycles) -> str:
     if isinstance(work, Hold):
         return f"We will hold for {fmt(work.seconds)} seconds."
-    return (f"We will press for {fmt(work.press)} seconds and release for {fmt(work.release)}, "
-            f"{work.times} times.")
+    return (
+        f"We will press for {fmt(work.press)} seconds and release for {fmt(work.release)}, "
+        f"{work.times} times."
+    )
 
 
 def _side_word(region: str) -> str:
@@ -160,12 +171,16 @@ def _step_items(step: Step, index: int, total: int, s: Settings) -> list[Item]:
     for n, side in enumerate(sides):
         if side is not Side.BOTH:
             word = _side_word(p.region)
-            lead = f"{side.value.capitalize()} {word}." if n == 0 else (
-                f"Now the {side.value} {word}.")
+            lead = (
+                f"{side.value.capitalize()} {word}."
+                if n == 0
+                else (f"Now the {side.value} {word}.")
+            )
             items.append(Say(lead, Role.SWITCH, gap, p.id, side))
         where = "on both sides" if side is Side.BOTH else "now"
-        items.append(Say(f"{_work_words(step.work)} Find the point {where}.", Role.FIND, find,
-                         p.id, side))
+        items.append(
+            Say(f"{_work_words(step.work)} Find the point {where}.", Role.FIND, find, p.id, side)
+        )
         after = gap if n < len(sides) - 1 else s.step_pause * s.pace
         items.append(Clock(tuple(cues), tuple(holds), p.id, side, step.origin, after))
     return items
@@ -187,9 +202,17 @@ def compile_script(routine: Routine, settings: Settings) -> Script:
         for i, step in enumerate(steps, 1):
             items += _step_items(step, i, len(steps), settings)
     items.append(ChapterMark("Closing"))
-    items += [Say(t, Role.OUTRO, gap) for t in routine.outro or ("This is the end of the routine.",)]
-    return Script(routine.title, routine.artist, routine.album, routine.description,
-                  tuple(_drop_empty_chapters(items)), settings)
+    items += [
+        Say(t, Role.OUTRO, gap) for t in routine.outro or ("This is the end of the routine.",)
+    ]
+    return Script(
+        routine.title,
+        routine.artist,
+        routine.album,
+        routine.description,
+        tuple(_drop_empty_chapters(items)),
+        settings,
+    )
 
 
 def _drop_empty_chapters(items: list[Item]) -> list[Item]:

@@ -94,10 +94,22 @@ class Settings:
 DEFAULTS = Settings()
 PACE_WORDS = {"slow": 1.5, "normal": 1.0, "brisk": 0.75}
 
-VOICE_KEYS = {"id": "voice", "engine": "engine", "rate": "rate", "volume": "volume",
-              "pitch": "pitch"}
-PACING_KEYS = {"pace": "pace", "count": "count", "find": "find", "gap": "gap",
-               "step_pause": "step_pause", "sides": "sides", "repeat": "repeat"}
+VOICE_KEYS = {
+    "id": "voice",
+    "engine": "engine",
+    "rate": "rate",
+    "volume": "volume",
+    "pitch": "pitch",
+}
+PACING_KEYS = {
+    "pace": "pace",
+    "count": "count",
+    "find": "find",
+    "gap": "gap",
+    "step_pause": "step_pause",
+    "sides": "sides",
+    "repeat": "repeat",
+}
 
 _RANGES: dict[str, tuple[float, float, bool, bool, str]] = {
     # name: (low, high, low inclusive, integer, unit)
@@ -132,7 +144,9 @@ def parse_value(name: str, text: str) -> object:
                 raise ValueError(f"must be a whole number, got {text}")
             if (value < low if inclusive else value <= low) or value > high:
                 bound = ">=" if inclusive else ">"
-                raise ValueError(f"must be {bound} {fmt(low)} and <= {fmt(high)} {unit}, got {text}")
+                raise ValueError(
+                    f"must be {bound} {fmt(low)} and <= {fmt(high)} {unit}, got {text}"
+                )
             return int(value) if integer else value
         if not text:
             raise ValueError("must not be empty")
@@ -156,13 +170,16 @@ def read_section(
         value: object | None
         if name in _RANGES:
             low, high, inclusive, integer, unit = _RANGES[name]
-            if name == "pace" and isinstance(value_node, yaml.ScalarNode) and (
-                value_node.value in PACE_WORDS
+            if (
+                name == "pace"
+                and isinstance(value_node, yaml.ScalarNode)
+                and (value_node.value in PACE_WORDS)
             ):
                 value = PACE_WORDS[value_node.value]
             else:
-                number = reader.number(value_node, what, low, high, low_inclusive=inclusive,
-                                       integer=integer, unit=unit)
+                number = reader.number(
+                    value_node, what, low, high, low_inclusive=inclusive, integer=integer, unit=unit
+                )
                 value = None if number is None else (int(number) if integer else number)
         elif name in _CHOICES:
             value = reader.choice(value_node, what, _CHOICES[name])

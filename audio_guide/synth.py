@@ -40,7 +40,7 @@ def trim(samples: Samples, threshold: float = TRIM_THRESHOLD) -> Samples:
     loud = np.flatnonzero(np.abs(samples.astype(np.int32)) > threshold * 32767)
     if loud.size == 0:
         return samples[:0]
-    return samples[loud[0]: loud[-1] + 1]
+    return samples[loud[0] : loud[-1] + 1]
 
 
 @dataclass
@@ -69,8 +69,18 @@ class ClipCache:
 
     def key(self, engine: SpeechEngine, params: VoiceParams, text: str) -> str:
         """Hash of engine, engine version, voice settings, text and trim rule."""
-        blob = json.dumps([engine.name, engine.version(), params.voice, params.rate,
-                           params.volume, params.pitch, text, TRIM_RULE])
+        blob = json.dumps(
+            [
+                engine.name,
+                engine.version(),
+                params.voice,
+                params.rate,
+                params.volume,
+                params.pitch,
+                text,
+                TRIM_RULE,
+            ]
+        )
         return hashlib.sha256(blob.encode()).hexdigest()
 
     def load(self, key: str) -> Samples | None:
@@ -118,8 +128,10 @@ def synthesize_all(
         if clip is None:
             clip = trim(engine.synthesize(text, params))
             if clip.size == 0:
-                raise EngineError(f"the speech engine produced silence for {text!r}; "
-                                  "check the voice and volume settings")
+                raise EngineError(
+                    f"the speech engine produced silence for {text!r}; "
+                    "check the voice and volume settings"
+                )
             cache.store(key, clip, engine.sample_rate)
             bank.synthesized += 1
         bank.clips[(EventKind.SPEECH, text)] = clip

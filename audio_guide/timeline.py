@@ -68,9 +68,13 @@ class Event:
 
     def as_dict(self) -> dict[str, object]:
         """Contract form."""
-        out: dict[str, object] = {"start": _t(self.start), "end": _t(self.end),
-                                  "kind": self.kind.value, "text": self.text,
-                                  "role": self.role.value}
+        out: dict[str, object] = {
+            "start": _t(self.start),
+            "end": _t(self.end),
+            "kind": self.kind.value,
+            "text": self.text,
+            "role": self.role.value,
+        }
         if self.point is not None:
             out["point"] = self.point
         if self.side is not None:
@@ -91,8 +95,13 @@ class HoldSpan:
 
     def as_dict(self) -> dict[str, object]:
         """Contract form."""
-        return {"point": self.point, "side": self.side.value, "start": _t(self.start),
-                "end": _t(self.end), "seconds": self.seconds}
+        return {
+            "point": self.point,
+            "side": self.side.value,
+            "start": _t(self.start),
+            "end": _t(self.end),
+            "seconds": self.seconds,
+        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,8 +115,7 @@ class Chapter:
 
     def as_dict(self) -> dict[str, object]:
         """Contract form."""
-        out: dict[str, object] = {"title": self.title, "start": _t(self.start),
-                                  "end": _t(self.end)}
+        out: dict[str, object] = {"title": self.title, "start": _t(self.start), "end": _t(self.end)}
         if self.point is not None:
             out["point"] = self.point
         return out

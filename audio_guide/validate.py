@@ -12,11 +12,32 @@ from .model import Cycles, Hold, Origin, Point, Routine, Sides, Step, Work
 from .settings import PACING_KEYS, VOICE_KEYS, read_section
 from .yamlread import Reader, compose_file, suggest
 
-POINT_KEYS = ("name", "who", "title", "region", "location", "method", "alternative", "purpose",
-              "cautions", "bilateral", "sides")
+POINT_KEYS = (
+    "name",
+    "who",
+    "title",
+    "region",
+    "location",
+    "method",
+    "alternative",
+    "purpose",
+    "cautions",
+    "bilateral",
+    "sides",
+)
 POINT_REQUIRED = ("name", "who", "title", "region", "location", "method", "purpose")
-ROUTINE_KEYS = ("title", "artist", "album", "description", "intro", "safety", "steps", "outro",
-                "voice", "pacing")
+ROUTINE_KEYS = (
+    "title",
+    "artist",
+    "album",
+    "description",
+    "intro",
+    "safety",
+    "steps",
+    "outro",
+    "voice",
+    "pacing",
+)
 STEP_KEYS = ("point", "hold", "cycles", "sides", "find", "say")
 MAX_HOLD_S = 600.0
 
@@ -56,29 +77,43 @@ def load_points(path: Path | None = None) -> dict[str, Point]:
     root = compose_file(path)
     top = reader.mapping(root, "point library", ("points",), ("points",))
     points: dict[str, Point] = {}
-    table = reader.mapping(top.get("points") if top else None, "points",
-                           _any_keys(top.get("points") if top else None))
+    table = reader.mapping(
+        top.get("points") if top else None, "points", _any_keys(top.get("points") if top else None)
+    )
     for pid, node in (table or {}).items():
         fields = reader.mapping(node, f"point {pid}", POINT_KEYS, POINT_REQUIRED)
         if fields is None:
             continue
         text = {k: reader.text(fields[k], f"{pid}.{k}") for k in POINT_REQUIRED if k in fields}
-        alternative = reader.text(fields["alternative"], f"{pid}.alternative") if (
-            "alternative" in fields) else None
-        cautions = tuple(reader.texts(fields["cautions"], f"{pid}.cautions")) if (
-            "cautions" in fields and _non_empty(fields["cautions"])) else ()
+        alternative = (
+            reader.text(fields["alternative"], f"{pid}.alternative")
+            if ("alternative" in fields)
+            else None
+        )
+        cautions = (
+            tuple(reader.texts(fields["cautions"], f"{pid}.cautions"))
+            if ("cautions" in fields and _non_empty(fields["cautions"]))
+            else ()
+        )
         sides = Sides.TOGETHER
         if "sides" in fields:
-            sides = Sides(reader.choice(fields["sides"], f"{pid}.sides", ("together", "each"))
-                          or "together")
+            sides = Sides(
+                reader.choice(fields["sides"], f"{pid}.sides", ("together", "each")) or "together"
+            )
         bilateral = True
         if "bilateral" in fields:
             node_b = fields["bilateral"]
             bilateral = getattr(node_b, "value", "") in ("true", "True", "yes")
         if any(v is None for v in text.values()) or len(text) < len(POINT_REQUIRED):
             continue
-        points[pid] = Point(id=pid, alternative=alternative, cautions=cautions,
-                            bilateral=bilateral, sides=sides, **text)  # type: ignore[arg-type]
+        points[pid] = Point(
+            id=pid,
+            alternative=alternative,
+            cautions=cautions,
+            bilateral=bilateral,
+            sides=sides,
+            **text,  # type: ignore[arg-type]
+        )
     reader.raise_if_any()
     return points
 
@@ -99,8 +134,9 @@ def load_routine(path: Path, points: dict[str, Point] | None = None) -> Routine:
     reader = Reader(str(path))
     root = compose_file(path)
     top = reader.mapping(root, "routine", ROUTINE_KEYS, ("title", "steps")) or {}
-    text = {k: reader.text(top[k], k) for k in ("title", "artist", "album", "description")
-            if k in top}
+    text = {
+        k: reader.text(top[k], k) for k in ("title", "artist", "album", "description") if k in top
+    }
     lists = {k: tuple(reader.texts(top[k], k)) for k in ("intro", "safety", "outro") if k in top}
     steps: list[Step] = []
     if "steps" in top:
@@ -146,8 +182,11 @@ def _step(reader: Reader, node: yaml.Node, index: int, points: dict[str, Point])
         if pid is not None:
             point = points.get(pid) or points.get(pid.replace(" ", "").upper())
             if point is None:
-                reader.error(fields["point"], f"{where}: unknown point '{pid}'"
-                             f"{suggest(pid, points)}; known points: {', '.join(points)}")
+                reader.error(
+                    fields["point"],
+                    f"{where}: unknown point '{pid}'"
+                    f"{suggest(pid, points)}; known points: {', '.join(points)}",
+                )
     work: Work | None = None
     if "hold" in fields and "cycles" in fields:
         reader.error(fields["cycles"], f"{where}: give either 'hold' or 'cycles', not both")
@@ -157,8 +196,11 @@ def _step(reader: Reader, node: yaml.Node, index: int, points: dict[str, Point])
     elif "cycles" in fields:
         work = _cycles(reader, fields["cycles"], f"{where}.cycles")
     else:
-        reader.error(node, f"{where}: say how to work the point: 'hold: SECONDS' or "
-                           "'cycles: {press: S, release: S, times: N}'")
+        reader.error(
+            node,
+            f"{where}: say how to work the point: 'hold: SECONDS' or "
+            "'cycles: {press: S, release: S, times: N}'",
+        )
     sides = point.sides if point else Sides.TOGETHER
     if "sides" in fields:
         chosen = reader.choice(fields["sides"], f"{where}.sides", [s.value for s in Sides])
@@ -169,21 +211,34 @@ def _step(reader: Reader, node: yaml.Node, index: int, points: dict[str, Point])
     say = tuple(reader.texts(fields["say"], f"{where}.say")) if "say" in fields else ()
     if point is None or work is None:
         return None
-    return Step(point=point, work=work, sides=sides, find=find, say=say,
-                origin=_origin(reader, node))
+    return Step(
+        point=point, work=work, sides=sides, find=find, say=say, origin=_origin(reader, node)
+    )
 
 
 def _cycles(reader: Reader, node: yaml.Node, where: str) -> Cycles | None:
-    fields = reader.mapping(node, where, ("press", "release", "times"),
-                            ("press", "release", "times"))
+    fields = reader.mapping(
+        node, where, ("press", "release", "times"), ("press", "release", "times")
+    )
     if fields is None:
         return None
-    press = reader.number(fields["press"], f"{where}.press", 0, MAX_HOLD_S) if (
-        "press" in fields) else None
-    release = reader.number(fields["release"], f"{where}.release", 0, MAX_HOLD_S) if (
-        "release" in fields) else None
-    times = reader.number(fields["times"], f"{where}.times", 1, 50, low_inclusive=True,
-                          integer=True, unit="times") if "times" in fields else None
+    press = (
+        reader.number(fields["press"], f"{where}.press", 0, MAX_HOLD_S)
+        if ("press" in fields)
+        else None
+    )
+    release = (
+        reader.number(fields["release"], f"{where}.release", 0, MAX_HOLD_S)
+        if ("release" in fields)
+        else None
+    )
+    times = (
+        reader.number(
+            fields["times"], f"{where}.times", 1, 50, low_inclusive=True, integer=True, unit="times"
+        )
+        if "times" in fields
+        else None
+    )
     if press is None or release is None or times is None:
         return None
     return Cycles(press, release, int(times))

@@ -72,7 +72,7 @@ class Reader:
         allowed: Iterable[str],
         required: Iterable[str] = (),
     ) -> dict[str, yaml.Node] | None:
-        """Read a mapping with string keys, reporting unknown (with a suggestion) and missing keys."""
+        """Read a string-keyed mapping, reporting unknown (with a suggestion) and missing keys."""
         if not isinstance(node, yaml.MappingNode):
             self.error(node, f"{what} must be a mapping of keys to values")
             return None
@@ -166,7 +166,9 @@ class Reader:
         too_low = value < low if low_inclusive else value <= low
         if too_low or value > high:
             bound = ">=" if low_inclusive else ">"
-            self.error(node, f"{what} must be {bound} {fmt(low)} and <= {fmt(high)} {unit}, got {raw}")
+            self.error(
+                node, f"{what} must be {bound} {fmt(low)} and <= {fmt(high)} {unit}, got {raw}"
+            )
             return None
         return value
 
@@ -177,7 +179,10 @@ class Reader:
         if value is None:
             return None
         if value not in options:
-            self.error(node, f"{what}: '{value}' is not one of {', '.join(options)}{suggest(value, options)}")
+            self.error(
+                node,
+                f"{what}: '{value}' is not one of {', '.join(options)}{suggest(value, options)}",
+            )
             return None
         return value
 
@@ -187,7 +192,9 @@ def suggest(word: str, options: Iterable[str]) -> str:
     close = difflib.get_close_matches(word, list(options), n=3, cutoff=0.5)
     if not close:
         lowered = {o.lower(): o for o in options}
-        close = [lowered[w] for w in difflib.get_close_matches(word.lower(), lowered, n=3, cutoff=0.5)]
+        close = [
+            lowered[w] for w in difflib.get_close_matches(word.lower(), lowered, n=3, cutoff=0.5)
+        ]
     return f" (did you mean {' or '.join(repr(c) for c in close)}?)" if close else ""
 
 

@@ -18,14 +18,29 @@ Audio = npt.NDArray[np.float32]
 
 def decode(path: Path, sample_rate: int) -> Audio:
     """Decode any file ffmpeg reads to mono float32 at ``sample_rate``."""
-    cmd = [ffmpeg_exe(), "-nostdin", "-hide_banner", "-loglevel", "error", "-i", str(path),
-           "-f", "s16le", "-ac", "1", "-ar", str(sample_rate), "pipe:1"]
+    cmd = [
+        ffmpeg_exe(),
+        "-nostdin",
+        "-hide_banner",
+        "-loglevel",
+        "error",
+        "-i",
+        str(path),
+        "-f",
+        "s16le",
+        "-ac",
+        "1",
+        "-ar",
+        str(sample_rate),
+        "pipe:1",
+    ]
     raw = subprocess.run(cmd, check=True, capture_output=True).stdout
     return np.frombuffer(raw, dtype="<i2").astype(np.float32) / 32768.0
 
 
-def onsets(audio: Audio, sr: int, threshold_db: float = -36.0, min_silence: float = 0.06
-           ) -> npt.NDArray[np.int64]:
+def onsets(
+    audio: Audio, sr: int, threshold_db: float = -36.0, min_silence: float = 0.06
+) -> npt.NDArray[np.int64]:
     """Sample indexes where sound starts after at least ``min_silence`` seconds of quiet.
 
     Sound is any sample whose magnitude exceeds ``threshold_db`` dBFS.

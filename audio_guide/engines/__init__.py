@@ -29,8 +29,12 @@ class VoiceInfo:
 
     def as_dict(self) -> dict[str, object]:
         """Plain data for JSON."""
-        return {"id": self.id, "name": self.name, "languages": list(self.languages),
-                "gender": self.gender}
+        return {
+            "id": self.id,
+            "name": self.name,
+            "languages": list(self.languages),
+            "gender": self.gender,
+        }
 
 
 @dataclass(frozen=True, slots=True)

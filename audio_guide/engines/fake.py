@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from typing import ClassVar
 
 import numpy as np
 
@@ -21,7 +22,7 @@ class FakeEngine:
 
     name = "fake"
     sample_rate = 22050
-    variants = ["f1", "m1"]
+    variants: ClassVar[list[str]] = ["f1", "m1"]
 
     def version(self) -> str:
         """Fixed: the fake output never changes."""

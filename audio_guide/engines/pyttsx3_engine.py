@@ -11,9 +11,11 @@ silently, so voices are resolved against the engine's list first; the driver pri
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import io
 import os
+import shutil
 import tempfile
 import threading
 import time
@@ -63,6 +65,7 @@ class Pyttsx3Engine:
         self._finished = 0
         self._engine.connect("finished-utterance", self._on_finished)
         self._tmp = Path(tempfile.mkdtemp(prefix="audio-guide-tts-"))
+        atexit.register(shutil.rmtree, self._tmp, True)
 
     def _on_finished(self, name: object = None, completed: object = True) -> None:
         self._finished += 1
@@ -84,8 +87,14 @@ class Pyttsx3Engine:
         out = []
         for v in self._engine.getProperty("voices"):
             langs = tuple(str(x) for x in (v.languages or []) if x)
-            out.append(VoiceInfo(id=str(v.id), name=str(v.name), languages=langs,
-                                 gender=v.gender if v.gender else None))
+            out.append(
+                VoiceInfo(
+                    id=str(v.id),
+                    name=str(v.name),
+                    languages=langs,
+                    gender=v.gender if v.gender else None,
+                )
+            )
         return out
 
     @cached_property

@@ -18,9 +18,11 @@ def resolve(spec: str, voices: list[VoiceInfo], variants: list[str]) -> str:
         )
     found = _find(base, voices)
     if found is None:
-        names = [v.id for v in voices] + [v.name for v in voices] + [
-            lang for v in voices for lang in v.languages
-        ]
+        names = (
+            [v.id for v in voices]
+            + [v.name for v in voices]
+            + [lang for v in voices for lang in v.languages]
+        )
         raise UsageError(
             f"unknown voice '{spec}'{_close(base, names)}; run 'audio-guide voices' to list voices"
         )
@@ -42,6 +44,7 @@ def _find(base: str, voices: list[VoiceInfo]) -> VoiceInfo | None:
 
 
 def _close(word: str, options: list[str]) -> str:
-    close = difflib.get_close_matches(word.lower(), sorted({o.lower() for o in options}), n=4,
-                                      cutoff=0.6)
+    close = difflib.get_close_matches(
+        word.lower(), sorted({o.lower() for o in options}), n=4, cutoff=0.6
+    )
     return f" (closest: {', '.join(close)})" if close else ""
