@@ -88,8 +88,8 @@ CASES = [
         "bad cycles",
         "title: x\nsteps:\n  - point: LI4\n    cycles: {press: 10, relase: 5, times: 3}\n",
         4,
-        26,
-        "unknown key 'relase' (did you mean 'release'?)",
+        25,
+        "unknown key 'relase' (did you mean 'release'",
     ),
     (
         "bad sides",
@@ -104,14 +104,14 @@ CASES = [
         "bad pacing",
         "title: x\npacing: {count: sometimes}\nsteps:\n  - {point: LI4, hold: 5}\n",
         2,
-        18,
+        17,
         "not a count style",
     ),
     (
         "bad voice rate",
         "title: x\nvoice: {rate: 5}\nsteps:\n  - {point: LI4, hold: 5}\n",
         2,
-        16,
+        15,
         "voice.rate must be >= 80 and <= 400 words per minute, got 5",
     ),
 ]

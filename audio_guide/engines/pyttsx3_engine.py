@@ -66,6 +66,12 @@ class Pyttsx3Engine:
         self._engine.connect("finished-utterance", self._on_finished)
         self._tmp = Path(tempfile.mkdtemp(prefix="audio-guide-tts-"))
         atexit.register(shutil.rmtree, self._tmp, True)
+        self._voice: str | None = None
+        from pyttsx3.drivers import _espeak
+
+        self._espeak = _espeak
+        with _LOCK:
+            self._run("Ready.")
 
     def _on_finished(self, name: object = None, completed: object = True) -> None:
         self._finished += 1
@@ -111,30 +117,48 @@ class Pyttsx3Engine:
         return resolve(spec, self._voices, self.variants)
 
     def synthesize(self, text: str, params: VoiceParams) -> Samples:
-        """One ``save_to_file`` + ``runAndWait``, then wait for ``finished-utterance``."""
+        """Set the voice (only when it changes), then rate, volume and pitch, then speak.
+
+        espeak-ng runs its commands on its own thread in this output mode, and a voice change
+        resets the rate: each property change is followed by ``espeak_Synchronize`` and the
+        rate is read back, so an utterance never picks up a stale setting.
+        """
         with _LOCK:
-            target = self._tmp / "utterance.wav"
-            target.unlink(missing_ok=True)
-            engine = self._engine
-            engine.setProperty("voice", params.voice)
+            engine, espeak = self._engine, self._espeak
+            if params.voice != self._voice:
+                engine.setProperty("voice", params.voice)
+                espeak.Synchronize()
+                self._voice = params.voice
             engine.setProperty("rate", int(params.rate))
             engine.setProperty("volume", float(params.volume))
             engine.setProperty("pitch", int(params.pitch))
-            before = self._finished
-            engine.save_to_file(text, str(target))
-            with contextlib.redirect_stdout(io.StringIO()):
-                engine.runAndWait()
-            deadline = time.monotonic() + _TIMEOUT_S
-            while self._finished == before or not target.exists():
-                if time.monotonic() > deadline:
-                    raise EngineError(
-                        f"the speech engine gave no audio for {text!r} within {_TIMEOUT_S:.0f} s; "
-                        "check the espeak-ng installation"
-                    )
-                time.sleep(0.002)
-            with wave.open(str(target), "rb") as wav:
-                if wav.getframerate() != self.sample_rate or wav.getsampwidth() != 2:
-                    raise EngineError("the speech engine wrote an unexpected WAV format")
-                data = wav.readframes(wav.getnframes())
-            os.unlink(target)
-            return np.frombuffer(data, dtype="<i2").astype(np.int16)
+            espeak.Synchronize()
+            got = espeak.GetParameter(espeak.RATE)
+            if got != int(params.rate):
+                raise EngineError(f"espeak-ng kept rate {got} instead of {params.rate}; "
+                                  "reinstall espeak-ng or espeakng-loader")
+            return self._run(text)
+
+    def _run(self, text: str) -> Samples:
+        """One ``save_to_file`` + ``runAndWait``, then wait for ``finished-utterance``."""
+        target = self._tmp / "utterance.wav"
+        target.unlink(missing_ok=True)
+        before = self._finished
+        self._engine.save_to_file(text, str(target))
+        with contextlib.redirect_stdout(io.StringIO()):
+            self._engine.runAndWait()
+        deadline = time.monotonic() + _TIMEOUT_S
+        while self._finished == before or not target.exists():
+            if time.monotonic() > deadline:
+                raise EngineError(
+                    f"the speech engine gave no audio for {text!r} within {_TIMEOUT_S:.0f} s; "
+                    "check the espeak-ng installation"
+                )
+            time.sleep(0.002)
+        self._espeak.Synchronize()
+        with wave.open(str(target), "rb") as wav:
+            if wav.getframerate() != self.sample_rate or wav.getsampwidth() != 2:
+                raise EngineError("the speech engine wrote an unexpected WAV format")
+            data = wav.readframes(wav.getnframes())
+        os.unlink(target)
+        return np.frombuffer(data, dtype="<i2").astype(np.int16)
