@@ -7,7 +7,7 @@ from pathlib import Path
 
 import yaml
 
-from .errors import RoutineError, UsageError
+from .errors import UsageError
 from .model import Cycles, Hold, Origin, Point, Routine, Sides, Step, Work
 from .settings import PACING_KEYS, VOICE_KEYS, read_section
 from .yamlread import Reader, compose_file, suggest
@@ -245,14 +245,5 @@ def _cycles(reader: Reader, node: yaml.Node, where: str) -> Cycles | None:
 
 
 def check(path: Path) -> Routine:
-    """Load the library and a routine together, reporting problems from both at once."""
-    problems = []
-    points: dict[str, Point] = {}
-    try:
-        points = load_points()
-    except RoutineError as exc:
-        problems.extend(exc.problems)
-    try:
-        return load_routine(path, points)
-    except RoutineError as exc:
-        raise RoutineError(problems + exc.problems) from None
+    """Load the shipped point library, then validate the routine at ``path`` against it."""
+    return load_routine(path, load_points())

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -201,8 +201,3 @@ def suggest(word: str, options: Iterable[str]) -> str:
 def fmt(value: float) -> str:
     """Format a number without a useless '.0'."""
     return str(int(value)) if float(value).is_integer() else f"{value:g}"
-
-
-def iter_pairs(node: yaml.MappingNode) -> Iterator[tuple[yaml.Node, yaml.Node]]:
-    """Key/value node pairs of a mapping."""
-    yield from node.value

@@ -1,0 +1,68 @@
+"""Missing native pieces are runtime failures: exit 1 and one sentence on what to install."""
+
+from __future__ import annotations
+
+import ctypes.util
+import io
+import sys
+
+import pytest
+
+from audio_guide import runtime
+from audio_guide.cli import main
+from audio_guide.errors import EngineError, ExportError
+
+
+def test_missing_espeak_names_the_package_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(ctypes.util, "find_library", lambda name: None)
+    monkeypatch.setitem(sys.modules, "espeakng_loader", None)
+    runtime.espeak_library.cache_clear()
+    try:
+        with pytest.raises(EngineError, match="pip install espeakng-loader"):
+            runtime.espeak_library()
+    finally:
+        runtime.espeak_library.cache_clear()
+
+
+def test_missing_ffmpeg_names_the_package_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("AUDIO_GUIDE_FFMPEG", raising=False)
+    monkeypatch.setattr(runtime.shutil, "which", lambda name: None)
+    monkeypatch.setitem(sys.modules, "imageio_ffmpeg", None)
+    runtime.ffmpeg_exe.cache_clear()
+    try:
+        with pytest.raises(ExportError, match="pip install imageio-ffmpeg"):
+            runtime.ffmpeg_exe()
+    finally:
+        runtime.ffmpeg_exe.cache_clear()
+
+
+def test_cli_turns_a_missing_encoder_into_exit_1(tmp_path, monkeypatch: pytest.MonkeyPatch
+                                                 ) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("AUDIO_GUIDE_FFMPEG", str(tmp_path / "no-such-ffmpeg"))
+    runtime.ffmpeg_exe.cache_clear()
+    err = io.StringIO()
+    try:
+        code = main(["build", "back_pain", "--engine", "fake", "-o", str(tmp_path / "a.mp3")],
+                    out=io.StringIO(), err=err)
+    finally:
+        runtime.ffmpeg_exe.cache_clear()
+    message = err.getvalue().strip()
+    assert code == 1
+    assert message.count("\n") == 0 and "Traceback" not in message
+    assert "is not an executable" in message
+    assert not (tmp_path / "a.mp3").exists()
+
+
+def test_cli_turns_a_missing_speech_engine_into_exit_1(monkeypatch: pytest.MonkeyPatch) -> None:
+    from audio_guide.engines import pyttsx3_engine
+
+    def broken() -> None:
+        raise EngineError("no espeak-ng library found: run 'pip install espeakng-loader'")
+
+    monkeypatch.setattr(pyttsx3_engine, "_driver", broken)
+    err = io.StringIO()
+    code = main(["plan", "back_pain"], out=io.StringIO(), err=err)
+    assert code == 1
+    assert err.getvalue().strip() == (
+        "audio-guide: no espeak-ng library found: run 'pip install espeakng-loader'"
+    )
