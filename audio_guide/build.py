@@ -6,7 +6,7 @@ Each step lives in its own module; this one only passes results along and the si
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -16,10 +16,10 @@ from .mix import Block, render_blocks
 from .model import Routine
 from .schedule import schedule
 from .script import Script, compile_script, utterances
-from .settings import Settings, combine
+from .settings import Layer, Settings, combine
 from .synth import ClipBank, ClipCache, synthesize_all
 from .timeline import EventKind, Timeline
-from .validate import check, find_routine
+from .validate import check, check_overrides, find_routine
 
 Progress = Callable[[str, int, int], None]
 
@@ -42,12 +42,15 @@ def load(spec: str) -> Routine:
     return check(find_routine(spec))
 
 
-def effective_settings(
-    routine: Routine, layers: list[tuple[str, Mapping[str, object]]]
-) -> tuple[Settings, dict[str, str]]:
-    """Built-in defaults < the routine's own sections < ``layers`` (lowest first)."""
-    own = ("routine " + routine.source, routine.settings)
-    return combine([own, *layers])
+def effective_settings(routine: Routine, layers: list[Layer]) -> tuple[Settings, dict[str, str]]:
+    """Built-in defaults < the routine's own sections < ``layers`` (lowest first).
+
+    Also checks that every hold/cycles override names a step of the routine.
+    """
+    own = Layer(f"routine {routine.source}", routine.settings, routine.settings_origins)
+    settings, origins = combine([own, *layers])
+    check_overrides(routine, settings, origins)
+    return settings, origins
 
 
 def make_plan(

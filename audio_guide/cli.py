@@ -12,21 +12,25 @@ from pathlib import Path
 from typing import TextIO
 
 from . import build as pipeline
+from .config import profile_layers
 from .engines import engine_names, get_engine
-from .errors import AudioGuideError, RoutineError
-from .settings import parse_value
+from .errors import AudioGuideError, RoutineError, UsageError
+from .report import fmt_time, format_settings, format_table
+from .settings import Layer, parse_override, parse_value
 from .synth import ClipCache, default_cache_dir
-from .timeline import Timeline
 
-SETTING_FLAGS = {
-    "voice": "voice",
-    "rate": "rate",
-    "volume": "volume",
-    "pitch": "pitch",
-    "pace": "pace",
-    "count": "count",
-    "engine": "engine",
-}
+SETTING_FLAGS = (
+    "voice",
+    "rate",
+    "volume",
+    "pitch",
+    "pace",
+    "count",
+    "find",
+    "sides",
+    "repeat",
+    "engine",
+)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -52,7 +56,29 @@ def _parser() -> argparse.ArgumentParser:
             "--pace", help="scale finding time and pauses: a factor, slow, normal, brisk"
         )
         g.add_argument("--count", help="spoken counts: every, every:N, countdown:N, none")
+        g.add_argument("--find", help="seconds to find each point before pressing (0..120)")
+        g.add_argument("--sides", help="which sides to work: both, left, right")
+        g.add_argument("--repeat", help="rounds of the whole routine (1..20)")
+        g.add_argument(
+            "--hold",
+            action="append",
+            default=[],
+            metavar="POINT=SECONDS",
+            help="override a steady hold, e.g. B54=45 (repeatable)",
+        )
+        g.add_argument(
+            "--cycles",
+            action="append",
+            default=[],
+            metavar="POINT=PRESS/RELEASE/TIMES",
+            help="override press/release cycles, e.g. LI4=8/4/5 (repeatable)",
+        )
         g.add_argument("--engine", help=f"speech engine ({', '.join(engine_names())})")
+        p.add_argument(
+            "--profile",
+            type=Path,
+            help="a profile file with voice: and pacing: sections (over the default profile)",
+        )
         p.add_argument("--cache-dir", type=Path, help="clip cache folder (default: user cache)")
         p.add_argument("--no-cache", action="store_true", help="synthesize every clip afresh")
         return p
@@ -63,21 +89,31 @@ def _parser() -> argparse.ArgumentParser:
     )
     p = routine_cmd("plan", "Show a routine's timeline without rendering audio.")
     p.add_argument("--json", action="store_true", help="print the timeline contract as JSON")
+    p.add_argument(
+        "--settings",
+        action="store_true",
+        help="print the effective settings and where each came from",
+    )
     v = sub.add_parser(
         "voices", help="List the available voices.", description="List the available voices."
     )
     v.add_argument("--engine", default="pyttsx3", help="speech engine")
+    v.add_argument("--lang", help="only voices for this language code or prefix (en, en-gb)")
     v.add_argument("--json", action="store_true", help="print JSON")
     return parser
 
 
-def _flag_layer(args: argparse.Namespace) -> dict[str, object]:
+def _flag_layer(args: argparse.Namespace) -> Layer:
     values: dict[str, object] = {}
-    for attr, name in SETTING_FLAGS.items():
-        raw = getattr(args, attr, None)
+    for name in SETTING_FLAGS:
+        raw = getattr(args, name, None)
         if raw is not None:
             values[name] = parse_value(name, raw)
-    return values
+    for name, flag in (("holds", "hold"), ("cycles", "cycles")):
+        given = dict(parse_override(flag, text) for text in getattr(args, flag))
+        if given:
+            values[name] = given
+    return Layer("command line", values)
 
 
 def _progress(stream: TextIO):  # type: ignore[no-untyped-def]
@@ -97,49 +133,21 @@ def _progress(stream: TextIO):  # type: ignore[no-untyped-def]
     return report
 
 
-def fmt_time(seconds: float) -> str:
-    """``m:ss.mmm``."""
-    ms = round(seconds * 1000)
-    return f"{ms // 60000}:{ms // 1000 % 60:02d}.{ms % 1000:03d}"
-
-
-def format_table(timeline: Timeline) -> str:
-    """The timeline as a readable table."""
-    lines = [
-        f"{timeline.title} — {fmt_time(timeline.duration)}, "
-        f"{len(timeline.events)} sounds, {len(timeline.holds)} holds",
-        "",
-    ]
-    lines.append(
-        f"{'start':>10} {'end':>10}  {'kind':<6} {'role':<8} {'point':<5} {'side':<5} text"
-    )
-    for e in timeline.events:
-        lines.append(
-            f"{fmt_time(e.start):>10} {fmt_time(e.end):>10}  {e.kind.value:<6} "
-            f"{e.role.value:<8} {e.point or '':<5} {e.side.value if e.side else '':<5} "
-            f"{e.text}"
-        )
-    lines += ["", "holds:"]
-    lines += [
-        f"{fmt_time(h.start):>10} {fmt_time(h.end):>10}  {h.point:<5} {h.side.value:<5} "
-        f"{h.seconds:g} s"
-        for h in timeline.holds
-    ]
-    lines += ["", "chapters:"]
-    lines += [
-        f"{fmt_time(c.start):>10} {fmt_time(c.end):>10}  {c.title}" for c in timeline.chapters
-    ]
-    if timeline.skipped_counts:
-        lines += [
-            "",
-            f"{timeline.skipped_counts} spoken counts left out: they would not fit "
-            "between their neighbours at this voice and rate",
-        ]
-    return "\n".join(lines)
-
-
 def _cmd_voices(args: argparse.Namespace, out: TextIO) -> int:
     voices = get_engine(args.engine).voices()
+    if args.lang:
+        lang = args.lang.lower()
+        voices = [
+            v
+            for v in voices
+            if any(
+                code.lower() == lang or code.lower().startswith(lang + "-") for code in v.languages
+            )
+        ]
+        if not voices:
+            raise UsageError(
+                f"no {args.engine} voice speaks '{args.lang}'; run 'audio-guide voices'"
+            )
     if args.json:
         json.dump([v.as_dict() for v in voices], out, indent=2)
         out.write("\n")
@@ -151,7 +159,12 @@ def _cmd_voices(args: argparse.Namespace, out: TextIO) -> int:
 
 def _cmd_routine(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     routine = pipeline.load(args.routine)
-    settings, origins = pipeline.effective_settings(routine, [("command line", _flag_layer(args))])
+    layers = [*profile_layers(args.profile), _flag_layer(args)]
+    settings, origins = pipeline.effective_settings(routine, layers)
+    if args.command == "plan" and args.settings:
+        voice_id = get_engine(settings.engine).resolve_voice(settings.voice)
+        out.write(format_settings(settings, origins, {"voice": voice_id}) + "\n")
+        return 0
     cache = ClipCache(None if args.no_cache else (args.cache_dir or default_cache_dir()))
     progress = _progress(err)
     plan = pipeline.make_plan(routine, settings, origins, cache, progress=progress)
@@ -195,7 +208,7 @@ def main(
         err.write(str(exc) + "\n")
         return exc.exit_code
     except AudioGuideError as exc:
-        err.write(f"audio-guide: {exc}\n")
+        err.writelines(f"audio-guide: {line}\n" for line in str(exc).splitlines())
         return exc.exit_code
     except KeyboardInterrupt:
         err.write("audio-guide: interrupted; nothing was written\n")

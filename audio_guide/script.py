@@ -124,6 +124,13 @@ def _clock_cues(work: Hold | Cycles, style: CountStyle) -> tuple[list[Cue], list
     return cues, holds
 
 
+def _work(step: Step, s: Settings) -> Hold | Cycles:
+    if isinstance(step.work, Hold):
+        seconds = s.hold_for(step.point.id)
+        return step.work if seconds is None else Hold(seconds)
+    return s.cycles_for(step.point.id) or step.work
+
+
 def _sides(step: Step, only: str) -> list[Side]:
     wanted = {
         Sides.TOGETHER: [Side.BOTH],
@@ -167,7 +174,8 @@ def _step_items(step: Step, index: int, total: int, s: Settings) -> list[Item]:
     ]
     items += [Say(text, role, gap, p.id) for text, role in say]
     find = (s.find if step.find is None else step.find) * s.pace
-    cues, holds = _clock_cues(step.work, s.count)
+    work = _work(step, s)
+    cues, holds = _clock_cues(work, s.count)
     for n, side in enumerate(sides):
         if side is not Side.BOTH:
             word = _side_word(p.region)
@@ -179,7 +187,7 @@ def _step_items(step: Step, index: int, total: int, s: Settings) -> list[Item]:
             items.append(Say(lead, Role.SWITCH, gap, p.id, side))
         where = "on both sides" if side is Side.BOTH else "now"
         items.append(
-            Say(f"{_work_words(step.work)} Find the point {where}.", Role.FIND, find, p.id, side)
+            Say(f"{_work_words(work)} Find the point {where}.", Role.FIND, find, p.id, side)
         )
         after = gap if n < len(sides) - 1 else s.step_pause * s.pace
         items.append(Clock(tuple(cues), tuple(holds), p.id, side, step.origin, after))
@@ -194,7 +202,7 @@ def compile_script(routine: Routine, settings: Settings) -> Script:
     items += [Say(t, Role.SAFETY, gap) for t in routine.safety]
     if routine.intro or routine.safety:
         items.append(Pause(max(0.0, settings.step_pause * settings.pace - gap)))
-    steps = routine.steps
+    steps = [step for step in routine.steps if _sides(step, settings.sides)]
     for round_no in range(1, settings.repeat + 1):
         if settings.repeat > 1:
             items.append(ChapterMark(f"Round {round_no}"))

@@ -7,10 +7,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from enum import Enum
 
-import yaml
-
 from .errors import UsageError
-from .yamlread import Reader, fmt
+from .model import Cycles, Origin
+from .yamlread import fmt
+
+MAX_HOLD_S = 600.0
+"""Longest hold or press a routine, profile or flag may ask for."""
+MAX_TIMES = 50
 
 
 class CountKind(str, Enum):
@@ -81,14 +84,37 @@ class Settings:
     """Which sides to work: ``both``, ``left`` or ``right``."""
     repeat: int = 1
     """How many rounds of the whole routine."""
+    holds: tuple[tuple[str, float], ...] = ()
+    """Steady-hold overrides: (point id, seconds), sorted by point id."""
+    cycles: tuple[tuple[str, Cycles], ...] = ()
+    """Press/release overrides: (point id, cycles), sorted by point id."""
 
     def as_dict(self) -> dict[str, object]:
         """Plain data for JSON."""
         out: dict[str, object] = {}
         for f in fields(self):
             value = getattr(self, f.name)
-            out[f.name] = str(value) if isinstance(value, CountStyle) else value
+            if isinstance(value, CountStyle):
+                value = str(value)
+            elif f.name == "holds":
+                value = dict(value)
+            elif f.name == "cycles":
+                value = {pid: cycles_text(c) for pid, c in value}
+            out[f.name] = value
         return out
+
+    def hold_for(self, point: str) -> float | None:
+        """The steady hold asked for ``point``, if overridden."""
+        return dict(self.holds).get(point)
+
+    def cycles_for(self, point: str) -> Cycles | None:
+        """The press/release cycles asked for ``point``, if overridden."""
+        return dict(self.cycles).get(point)
+
+
+def cycles_text(c: Cycles) -> str:
+    """``PRESS/RELEASE/TIMES``, as the ``--cycles`` flag takes it."""
+    return f"{fmt(c.press)}/{fmt(c.release)}/{c.times}"
 
 
 DEFAULTS = Settings()
@@ -109,6 +135,8 @@ PACING_KEYS = {
     "step_pause": "step_pause",
     "sides": "sides",
     "repeat": "repeat",
+    "holds": "holds",
+    "cycles": "cycles",
 }
 
 _RANGES: dict[str, tuple[float, float, bool, bool, str]] = {
@@ -121,12 +149,21 @@ _RANGES: dict[str, tuple[float, float, bool, bool, str]] = {
     "gap": (0.1, 10, True, False, "seconds"),
     "step_pause": (0, 60, True, False, "seconds"),
     "repeat": (1, 20, True, True, "rounds"),
+    "hold": (0, MAX_HOLD_S, False, False, "seconds"),
+    "press": (0, MAX_HOLD_S, False, False, "seconds"),
+    "release": (0, MAX_HOLD_S, False, False, "seconds"),
+    "times": (1, MAX_TIMES, True, True, "times"),
 }
+RANGES = _RANGES
 _CHOICES = {"sides": ("both", "left", "right")}
+CHOICES = _CHOICES
 
 
-def parse_value(name: str, text: str) -> object:
-    """Parse a command-line value for setting ``name``; raise ``UsageError`` when invalid."""
+def parse_value(name: str, text: str, label: str | None = None) -> object:
+    """Parse a command-line value for setting ``name``; raise ``UsageError`` when invalid.
+
+    ``label`` names the value in messages (default ``--NAME``).
+    """
     text = str(text).strip()
     try:
         if name == "count":
@@ -155,54 +192,66 @@ def parse_value(name: str, text: str) -> object:
         msg = str(exc)
         if msg.startswith("could not convert"):
             msg = f"'{text}' is not a number"
-        raise UsageError(f"{name}: {msg}") from None
+        raise UsageError(f"{label or '--' + name}: {msg}") from None
 
 
-def read_section(
-    reader: Reader, node: yaml.Node, section: str, keys: Mapping[str, str]
-) -> dict[str, tuple[object, yaml.Node]]:
-    """Read a ``voice:`` or ``pacing:`` mapping; values keyed by setting name with their node."""
-    found = reader.mapping(node, section, keys)
-    out: dict[str, tuple[object, yaml.Node]] = {}
-    for key, value_node in (found or {}).items():
-        name = keys[key]
-        what = f"{section}.{key}"
-        value: object | None
-        if name in _RANGES:
-            low, high, inclusive, integer, unit = _RANGES[name]
-            if (
-                name == "pace"
-                and isinstance(value_node, yaml.ScalarNode)
-                and (value_node.value in PACE_WORDS)
-            ):
-                value = PACE_WORDS[value_node.value]
-            else:
-                number = reader.number(
-                    value_node, what, low, high, low_inclusive=inclusive, integer=integer, unit=unit
-                )
-                value = None if number is None else (int(number) if integer else number)
-        elif name in _CHOICES:
-            value = reader.choice(value_node, what, _CHOICES[name])
-        else:
-            text = reader.text(value_node, what)
-            value = text
-            if name == "count" and text is not None:
-                try:
-                    value = CountStyle.parse(text)
-                except ValueError as exc:
-                    reader.error(value_node, f"{what}: {exc}")
-                    value = None
-        if value is not None:
-            out[name] = (value, value_node)
-    return out
+def point_id(text: str) -> str:
+    """Normalise a point id as typed (``b 54`` -> ``B54``)."""
+    return "".join(text.split()).upper()
 
 
-def combine(layers: list[tuple[str, Mapping[str, object]]]) -> tuple[Settings, dict[str, str]]:
-    """Apply layers from lowest to highest precedence; return settings and each one's source."""
+def parse_override(flag: str, text: str) -> tuple[str, object]:
+    """Parse ``POINT=SECONDS`` (``hold``) or ``POINT=PRESS/RELEASE/TIMES`` (``cycles``)."""
+    example = "B54=45" if flag == "hold" else "LI4=8/4/5"
+    form = "POINT=SECONDS" if flag == "hold" else "POINT=PRESS/RELEASE/TIMES"
+    pid, sep, value = str(text).partition("=")
+    if not sep or not pid.strip() or not value.strip():
+        raise UsageError(f"--{flag}: '{text}' should be {form}, for example {example}")
+    if flag == "hold":
+        return point_id(pid), parse_value("hold", value, f"--hold {pid}")
+    parts = value.split("/")
+    if len(parts) != 3:
+        raise UsageError(f"--{flag}: '{text}' should be {form}, for example {example}")
+    press, release, times = (
+        float(parse_value(name, part, f"--cycles {pid} {name}"))  # type: ignore[arg-type]
+        for name, part in zip(("press", "release", "times"), parts)
+    )
+    return point_id(pid), Cycles(press, release, int(times))
+
+
+@dataclass(frozen=True, slots=True)
+class Layer:
+    """One source of settings: its name, its values, and where in a file each came from."""
+
+    source: str
+    """``command line``, ``profile FILE``, ``routine FILE`` ..."""
+    values: Mapping[str, object]
+    """Setting name -> value; ``holds``/``cycles`` map point id -> override."""
+    where: Mapping[str, Origin] = field(default_factory=dict)
+    """Setting name (or ``holds.B54``) -> file position, when read from a file."""
+
+
+def combine(layers: list[Layer]) -> tuple[Settings, dict[str, str]]:
+    """Apply layers from lowest to highest precedence; return settings and each one's source.
+
+    ``holds`` and ``cycles`` merge point by point: a higher layer replaces only the points it names.
+    """
     settings = DEFAULTS
-    origins = {f.name: "built-in default" for f in fields(Settings)}
-    for source, values in layers:
-        if values:
-            settings = replace(settings, **values)  # type: ignore[arg-type]
-            origins.update({name: source for name in values})
+    origins = {f.name: "built-in default" for f in fields(Settings) if f.name not in _PER_POINT}
+    for layer in layers:
+        plain = {k: v for k, v in layer.values.items() if k not in _PER_POINT}
+        settings = replace(settings, **plain)  # type: ignore[arg-type]
+        keys: list[str] = list(plain)
+        for name in _PER_POINT:
+            overrides = dict(layer.values.get(name) or {})  # type: ignore[call-overload]
+            if overrides:
+                merged = {**dict(getattr(settings, name)), **overrides}
+                settings = replace(settings, **{name: tuple(sorted(merged.items()))})  # type: ignore[arg-type]
+                keys += [f"{name}.{pid}" for pid in overrides]
+        for key in keys:
+            where = layer.where.get(key)
+            origins[key] = f"{layer.source}:{where.line}:{where.col}" if where else layer.source
     return settings, origins
+
+
+_PER_POINT = ("holds", "cycles")

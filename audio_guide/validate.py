@@ -7,9 +7,10 @@ from pathlib import Path
 
 import yaml
 
+from .config import read_cycles, read_settings
 from .errors import UsageError
-from .model import Cycles, Hold, Origin, Point, Routine, Sides, Step, Work
-from .settings import PACING_KEYS, VOICE_KEYS, read_section
+from .model import Cycles, Hold, Point, Routine, Sides, Step, Work
+from .settings import MAX_HOLD_S, Settings
 from .yamlread import Reader, compose_file, suggest
 
 POINT_KEYS = (
@@ -39,7 +40,6 @@ ROUTINE_KEYS = (
     "pacing",
 )
 STEP_KEYS = ("point", "hold", "cycles", "sides", "find", "say")
-MAX_HOLD_S = 600.0
 
 
 def data_dir() -> Path:
@@ -64,10 +64,6 @@ def find_routine(spec: str) -> Path:
         f"no routine file '{spec}' and no shipped routine of that name"
         f"{suggest(spec, shipped)}; shipped routines: {', '.join(shipped)}"
     )
-
-
-def _origin(reader: Reader, node: yaml.Node) -> Origin:
-    return Origin(reader.file, node.start_mark.line + 1, node.start_mark.column + 1)
 
 
 def load_points(path: Path | None = None) -> dict[str, Point]:
@@ -147,13 +143,7 @@ def load_routine(path: Path, points: dict[str, Point] | None = None) -> Routine:
             step = _step(reader, node, index, points)
             if step is not None:
                 steps.append(step)
-    settings: dict[str, object] = {}
-    origins: dict[str, Origin] = {}
-    for section, keys in (("voice", VOICE_KEYS), ("pacing", PACING_KEYS)):
-        if section in top:
-            for name, (value, node) in read_section(reader, top[section], section, keys).items():
-                settings[name] = value
-                origins[name] = _origin(reader, node)
+    settings, origins = read_settings(reader, top)
     reader.raise_if_any()
     return Routine(
         name=path.stem,
@@ -194,7 +184,7 @@ def _step(reader: Reader, node: yaml.Node, index: int, points: dict[str, Point])
         seconds = reader.number(fields["hold"], f"{where}.hold", 0, MAX_HOLD_S)
         work = Hold(seconds) if seconds is not None else None
     elif "cycles" in fields:
-        work = _cycles(reader, fields["cycles"], f"{where}.cycles")
+        work = read_cycles(reader, fields["cycles"], f"{where}.cycles")
     else:
         reader.error(
             node,
@@ -211,37 +201,34 @@ def _step(reader: Reader, node: yaml.Node, index: int, points: dict[str, Point])
     say = tuple(reader.texts(fields["say"], f"{where}.say")) if "say" in fields else ()
     if point is None or work is None:
         return None
-    return Step(
-        point=point, work=work, sides=sides, find=find, say=say, origin=_origin(reader, node)
-    )
+    return Step(point=point, work=work, sides=sides, find=find, say=say, origin=reader.origin(node))
 
 
-def _cycles(reader: Reader, node: yaml.Node, where: str) -> Cycles | None:
-    fields = reader.mapping(
-        node, where, ("press", "release", "times"), ("press", "release", "times")
-    )
-    if fields is None:
-        return None
-    press = (
-        reader.number(fields["press"], f"{where}.press", 0, MAX_HOLD_S)
-        if ("press" in fields)
-        else None
-    )
-    release = (
-        reader.number(fields["release"], f"{where}.release", 0, MAX_HOLD_S)
-        if ("release" in fields)
-        else None
-    )
-    times = (
-        reader.number(
-            fields["times"], f"{where}.times", 1, 50, low_inclusive=True, integer=True, unit="times"
-        )
-        if "times" in fields
-        else None
-    )
-    if press is None or release is None or times is None:
-        return None
-    return Cycles(press, release, int(times))
+def check_overrides(routine: Routine, settings: Settings, origins: dict[str, str]) -> None:
+    """Refuse hold/cycles overrides naming no step of ``routine`` or the other kind of work."""
+    steps = {s.point.id: s for s in routine.steps}
+    problems = []
+    for name, kind in (("holds", Hold), ("cycles", Cycles)):
+        overrides: tuple[tuple[str, object], ...] = getattr(settings, name)
+        for pid, _ in overrides:
+            step = steps.get(pid)
+            if step is None:
+                why = (
+                    f"the routine has no point '{pid}'{suggest(pid, steps)}; "
+                    f"its points: {', '.join(steps)}"
+                )
+            elif not isinstance(step.work, kind):
+                why = (
+                    f"{pid} is worked in press/release cycles here; use --cycles {pid}=P/R/TIMES"
+                    if kind is Hold
+                    else f"{pid} is a steady hold here; use --hold {pid}=SECONDS"
+                )
+            else:
+                continue
+            source = origins.get(f"{name}.{pid}", "?")
+            problems.append(f"{name} override for {pid} (from {source}): {why}")
+    if problems:
+        raise UsageError("\n".join(problems))
 
 
 def check(path: Path) -> Routine:

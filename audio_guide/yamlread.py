@@ -16,6 +16,7 @@ from pathlib import Path
 import yaml
 
 from .errors import Problem, RoutineError
+from .model import Origin
 
 _NUMBER = re.compile(r"^[+-]?(?:0|[1-9][0-9_]*)(?:\.[0-9]*)?$|^[+-]?\.[0-9]+$")
 _SEXAGESIMAL = re.compile(r"^[+-]?[0-9]+(?::[0-5]?[0-9])+(?:\.[0-9]*)?$")
@@ -59,6 +60,10 @@ class Reader:
         """Record a problem at ``node`` (or at the top of the file)."""
         line, col = (node.start_mark.line + 1, node.start_mark.column + 1) if node else (1, 1)
         self.problems.append(Problem(self.file, line, col, message))
+
+    def origin(self, node: yaml.Node) -> Origin:
+        """Where ``node`` starts in this file."""
+        return Origin(self.file, node.start_mark.line + 1, node.start_mark.column + 1)
 
     def raise_if_any(self) -> None:
         """Raise one ``RoutineError`` carrying everything found so far."""

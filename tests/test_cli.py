@@ -9,7 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from audio_guide.cli import fmt_time, main
+from audio_guide.cli import main
+from audio_guide.report import fmt_time
 
 
 def run(*argv: str) -> tuple[int, str, str]:
@@ -22,8 +23,13 @@ def test_installed_console_script_builds(tmp_path: Path) -> None:
     exe = Path(sys.executable).with_name("audio-guide")
     assert exe.exists(), "pip install did not create the audio-guide command"
     out = tmp_path / "demo.mp3"
-    proc = subprocess.run([str(exe), "build", "back_pain", "--engine", "fake", "-o", str(out)],
-                          capture_output=True, text=True, env={**os.environ}, timeout=120)
+    proc = subprocess.run(
+        [str(exe), "build", "back_pain", "--engine", "fake", "-o", str(out)],
+        capture_output=True,
+        text=True,
+        env={**os.environ},
+        timeout=120,
+    )
     assert proc.returncode == 0, proc.stderr
     assert out.stat().st_size > 10_000
     assert (tmp_path / "demo.timeline.json").exists()

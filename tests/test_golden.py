@@ -15,6 +15,7 @@ from conftest import FIXTURES
 
 from audio_guide.build import effective_settings, load, make_plan
 from audio_guide.engines.fake import FakeEngine
+from audio_guide.settings import Layer
 from audio_guide.synth import ClipCache
 
 GOLDEN = FIXTURES / "golden"
@@ -23,7 +24,7 @@ ROUTINES = sorted(GOLDEN.glob("*.yaml"))
 
 def compile_fixture(path: Path) -> dict[str, object]:
     routine = load(str(path))
-    settings, origins = effective_settings(routine, [("test", {"engine": "fake"})])
+    settings, origins = effective_settings(routine, [Layer("test", {"engine": "fake"})])
     plan = make_plan(routine, settings, origins, ClipCache(None), engine=FakeEngine())
     data = plan.timeline.as_dict()
     return json.loads(json.dumps(data))

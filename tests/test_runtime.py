@@ -36,14 +36,16 @@ def test_missing_ffmpeg_names_the_package_to_install(monkeypatch: pytest.MonkeyP
         runtime.ffmpeg_exe.cache_clear()
 
 
-def test_cli_turns_a_missing_encoder_into_exit_1(tmp_path, monkeypatch: pytest.MonkeyPatch
-                                                 ) -> None:  # type: ignore[no-untyped-def]
+def test_cli_turns_a_missing_encoder_into_exit_1(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
     monkeypatch.setenv("AUDIO_GUIDE_FFMPEG", str(tmp_path / "no-such-ffmpeg"))
     runtime.ffmpeg_exe.cache_clear()
     err = io.StringIO()
     try:
-        code = main(["build", "back_pain", "--engine", "fake", "-o", str(tmp_path / "a.mp3")],
-                    out=io.StringIO(), err=err)
+        code = main(
+            ["build", "back_pain", "--engine", "fake", "-o", str(tmp_path / "a.mp3")],
+            out=io.StringIO(),
+            err=err,
+        )
     finally:
         runtime.ffmpeg_exe.cache_clear()
     message = err.getvalue().strip()

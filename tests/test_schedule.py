@@ -10,13 +10,14 @@ import pytest
 from audio_guide.build import effective_settings, load, make_plan
 from audio_guide.engines.fake import FakeEngine
 from audio_guide.schedule import MIN_GAP
+from audio_guide.settings import Layer
 from audio_guide.synth import ClipCache
 from audio_guide.timeline import Role, Timeline
 
 
 def plan_for(spec: str, **values: object) -> Timeline:
     routine = load(spec)
-    settings, origins = effective_settings(routine, [("test", {"engine": "fake", **values})])
+    settings, origins = effective_settings(routine, [Layer("test", {"engine": "fake", **values})])
     return make_plan(routine, settings, origins, ClipCache(None), engine=FakeEngine()).timeline
 
 

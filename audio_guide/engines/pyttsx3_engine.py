@@ -135,8 +135,10 @@ class Pyttsx3Engine:
             espeak.Synchronize()
             got = espeak.GetParameter(espeak.RATE)
             if got != int(params.rate):
-                raise EngineError(f"espeak-ng kept rate {got} instead of {params.rate}; "
-                                  "reinstall espeak-ng or espeakng-loader")
+                raise EngineError(
+                    f"espeak-ng kept rate {got} instead of {params.rate}; "
+                    "reinstall espeak-ng or espeakng-loader"
+                )
             return self._run(text)
 
     def _run(self, text: str) -> Samples:

@@ -1,0 +1,162 @@
+"""Settings read from YAML: a routine's ``voice:``/``pacing:`` sections and profile files.
+
+A profile holds the same two sections as a routine, so a practitioner can keep each client's
+voice and pacing in one file (``--profile FILE``) or make one the default for every build.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+
+import platformdirs
+import yaml
+
+from .model import Cycles, Origin
+from .settings import (
+    CHOICES,
+    MAX_HOLD_S,
+    MAX_TIMES,
+    PACE_WORDS,
+    PACING_KEYS,
+    RANGES,
+    VOICE_KEYS,
+    CountStyle,
+    Layer,
+    point_id,
+)
+from .yamlread import Reader, compose_file
+
+SECTIONS = {"voice": VOICE_KEYS, "pacing": PACING_KEYS}
+PROFILE_KEYS = ("voice", "pacing", "notes")
+
+
+def read_settings(
+    reader: Reader, top: Mapping[str, yaml.Node]
+) -> tuple[dict[str, object], dict[str, Origin]]:
+    """Read the ``voice:`` and ``pacing:`` sections of a routine or profile.
+
+    Returns values keyed by setting name and the file position of each (``holds.B54`` for
+    per-point overrides). Problems are collected on ``reader``.
+    """
+    values: dict[str, object] = {}
+    where: dict[str, Origin] = {}
+    for section, keys in SECTIONS.items():
+        if section not in top:
+            continue
+        for key, node in (reader.mapping(top[section], section, keys) or {}).items():
+            name, what = keys[key], f"{section}.{key}"
+            if name in ("holds", "cycles"):
+                found = _read_overrides(reader, node, what, name)
+                values[name] = {pid: value for pid, (value, _) in found.items()}
+                where.update({f"{name}.{pid}": o for pid, (_, o) in found.items()})
+                continue
+            value = _read_value(reader, node, what, name)
+            if value is not None:
+                values[name] = value
+                where[name] = reader.origin(node)
+    return values, where
+
+
+def _read_value(reader: Reader, node: yaml.Node, what: str, name: str) -> object | None:
+    if name == "pace" and isinstance(node, yaml.ScalarNode) and node.value in PACE_WORDS:
+        return PACE_WORDS[node.value]
+    if name in RANGES:
+        low, high, inclusive, integer, unit = RANGES[name]
+        number = reader.number(
+            node, what, low, high, low_inclusive=inclusive, integer=integer, unit=unit
+        )
+        return None if number is None else (int(number) if integer else number)
+    if name in CHOICES:
+        return reader.choice(node, what, CHOICES[name])
+    text = reader.text(node, what)
+    if name == "count" and text is not None:
+        try:
+            return CountStyle.parse(text)
+        except ValueError as exc:
+            reader.error(node, f"{what}: {exc}")
+            return None
+    return text
+
+
+def _read_overrides(
+    reader: Reader, node: yaml.Node, what: str, name: str
+) -> dict[str, tuple[object, Origin]]:
+    keys = [k.value for k, _ in node.value] if isinstance(node, yaml.MappingNode) else []
+    out: dict[str, tuple[object, Origin]] = {}
+    for pid, value_node in (reader.mapping(node, what, keys) or {}).items():
+        item = f"{what}.{pid}"
+        value: object | None
+        if name == "holds":
+            value = reader.number(value_node, item, 0, MAX_HOLD_S)
+        else:
+            value = read_cycles(reader, value_node, item)
+        if value is not None:
+            out[point_id(pid)] = (value, reader.origin(value_node))
+    return out
+
+
+def read_cycles(reader: Reader, node: yaml.Node, where: str) -> Cycles | None:
+    """Read ``{press: S, release: S, times: N}``."""
+    keys = ("press", "release", "times")
+    fields = reader.mapping(node, where, keys, keys)
+    if fields is None:
+        return None
+    press, release = (
+        reader.number(fields[k], f"{where}.{k}", 0, MAX_HOLD_S) if k in fields else None
+        for k in ("press", "release")
+    )
+    times = (
+        reader.number(
+            fields["times"],
+            f"{where}.times",
+            1,
+            MAX_TIMES,
+            low_inclusive=True,
+            integer=True,
+            unit="times",
+        )
+        if "times" in fields
+        else None
+    )
+    if press is None or release is None or times is None:
+        return None
+    return Cycles(press, release, int(times))
+
+
+def config_dir() -> Path:
+    """``$AUDIO_GUIDE_CONFIG_DIR``, else the user's config folder for audio-guide."""
+    env = os.environ.get("AUDIO_GUIDE_CONFIG_DIR")
+    return Path(env) if env else Path(platformdirs.user_config_dir("audio-guide"))
+
+
+def default_profile_path() -> Path:
+    """The default profile: ``profile.yaml`` in ``config_dir()``; used when it exists."""
+    return config_dir() / "profile.yaml"
+
+
+def load_profile(path: Path, source: str = "profile") -> Layer:
+    """Validate a profile file (every problem at once) and return it as a settings layer."""
+    reader = Reader(str(path))
+    root = compose_file(path)
+    if root is None:
+        reader.error(None, "the profile is empty; give a 'voice:' or 'pacing:' section")
+        reader.raise_if_any()
+    top = reader.mapping(root, "profile", PROFILE_KEYS) or {}
+    if "notes" in top:
+        reader.texts(top["notes"], "notes")
+    values, where = read_settings(reader, top)
+    reader.raise_if_any()
+    return Layer(f"{source} {path}", values, where)
+
+
+def profile_layers(profile: Path | None) -> list[Layer]:
+    """The default profile (if present), then ``profile`` (if given), lowest first."""
+    layers = []
+    default = default_profile_path()
+    if default.is_file():
+        layers.append(load_profile(default, "default profile"))
+    if profile is not None:
+        layers.append(load_profile(profile))
+    return layers
