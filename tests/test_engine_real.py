@@ -82,3 +82,45 @@ def test_unchanged_text_comes_from_the_cache(engine, tmp_path: Path) -> None:  #
     assert (first.synthesized, second.synthesized, other_rate.synthesized) == (2, 0, 2)
     for key in first.clips:
         assert np.array_equal(first.clips[key], second.clips[key])
+
+
+def f0(clip: np.ndarray, sr: int) -> float:
+    """Median fundamental frequency (Hz) of voiced 40 ms frames, by autocorrelation."""
+    x = clip.astype(np.float64) / 32768
+    n = int(0.04 * sr)
+    lo, hi = int(sr / 400), int(sr / 60)
+    found = []
+    for i in range(0, len(x) - n, n):
+        frame = x[i : i + n] - x[i : i + n].mean()
+        if np.sqrt(np.mean(frame**2)) < 0.02:
+            continue
+        ac = np.correlate(frame, frame, "full")[n - 1 :]
+        lag = lo + int(np.argmax(ac[lo:hi]))
+        if ac[lag] > 0.3 * ac[0]:
+            found.append(sr / lag)
+    return float(np.median(found))
+
+
+def test_pitch_reaches_the_audio(engine) -> None:  # type: ignore[no-untyped-def]
+    text = "Breathe in slowly, and let your shoulders drop."
+    low = f0(trim(engine.synthesize(text, params(engine, pitch=20))), engine.sample_rate)
+    high = f0(trim(engine.synthesize(text, params(engine, pitch=80))), engine.sample_rate)
+    assert high > 1.2 * low, (low, high)
+
+
+def test_a_voice_change_does_not_reset_the_rate(engine) -> None:  # type: ignore[no-untyped-def]
+    """pyttsx3/espeak can reset the rate when the voice changes; each clip must keep its own."""
+    text = "Place your thumb in the web of your hand."
+    lengths = {}
+    for voice, rate in [
+        ("en-us", 120),
+        ("en-gb", 120),
+        ("en-us+f3", 120),
+        ("en-us", 220),
+        ("en-gb", 220),
+        ("en-us+f3", 220),
+        ("en-gb", 120),
+    ]:
+        lengths[voice, rate] = len(trim(engine.synthesize(text, params(engine, voice, rate))))
+    for voice in ("en-us", "en-gb", "en-us+f3"):
+        assert lengths[voice, 120] > 1.4 * lengths[voice, 220], lengths
