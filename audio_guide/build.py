@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from . import chime
 from .engines import SpeechEngine, VoiceParams, get_engine
 from .export import exporter_for, write_text_atomic
 from .mix import Block, render_blocks
@@ -69,6 +70,9 @@ def make_plan(
     texts = [text for kind, text in utterances(script) if kind is EventKind.SPEECH]
     step = (lambda i, n: progress("synthesizing", i, n)) if progress else None
     clips = synthesize_all(texts, engine, params, cache, step)
+    for kind, name in utterances(script):
+        if kind is EventKind.CHIME:
+            clips.clips[(kind, name)] = chime.render(name, clips.sample_rate)
     timeline = schedule(script, clips.lengths(), clips.sample_rate)
     recorded = {**timeline.settings, "voice_id": voice_id, "engine": engine.name}
     timeline = replace(timeline, settings=recorded)

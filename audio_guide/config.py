@@ -21,6 +21,7 @@ from .settings import (
     PACE_WORDS,
     PACING_KEYS,
     RANGES,
+    SOUND_KEYS,
     VOICE_KEYS,
     CountStyle,
     Layer,
@@ -28,8 +29,8 @@ from .settings import (
 )
 from .yamlread import Reader, compose_file
 
-SECTIONS = {"voice": VOICE_KEYS, "pacing": PACING_KEYS}
-PROFILE_KEYS = ("voice", "pacing", "notes")
+SECTIONS = {"voice": VOICE_KEYS, "pacing": PACING_KEYS, "sound": SOUND_KEYS}
+PROFILE_KEYS = ("voice", "pacing", "sound", "notes")
 
 
 def read_settings(
@@ -54,14 +55,28 @@ def read_settings(
                 continue
             value = _read_value(reader, node, what, name)
             if value is not None:
-                values[name] = value
+                values[name] = None if value is OFF else value
                 where[name] = reader.origin(node)
     return values, where
 
 
+OFF = object()
+"""Read marker for ``loudness: off`` (a setting whose value is None)."""
+
+
 def _read_value(reader: Reader, node: yaml.Node, what: str, name: str) -> object | None:
-    if name == "pace" and isinstance(node, yaml.ScalarNode) and node.value in PACE_WORDS:
-        return PACE_WORDS[node.value]
+    word = node.value if isinstance(node, yaml.ScalarNode) else None
+    if name == "pace" and word in PACE_WORDS:
+        return PACE_WORDS[str(word)]
+    if name == "loudness" and word in ("off", "false"):
+        return OFF
+    if name == "chime":
+        return reader.flag(node, what)
+    if name == "bed":
+        bed = reader.text(node, what)
+        if bed is None or bed == "noise" or Path(bed).expanduser().is_absolute():
+            return bed
+        return str(Path(reader.file).parent / Path(bed))
     if name in RANGES:
         low, high, inclusive, integer, unit = RANGES[name]
         number = reader.number(

@@ -29,7 +29,10 @@ class ClipSource(Protocol):
 def render_blocks(timeline: Timeline, clips: ClipSource, block: int = BLOCK) -> Iterator[Block]:
     """Yield float32 blocks in [-1, 1] covering the whole timeline, in order."""
     sr = timeline.sample_rate
-    placed = sorted((round(e.start * sr), clips.get(e.kind, e.text)) for e in timeline.events)
+    placed = sorted(
+        ((round(e.start * sr), clips.get(e.kind, e.text)) for e in timeline.events),
+        key=lambda item: item[0],
+    )
     total = timeline.samples
     active: list[tuple[int, Samples]] = []
     nxt = 0

@@ -4,7 +4,9 @@ Rules:
 - flowing speech starts where the previous sound ended plus its ``after`` quiet;
 - a clock block starts there too; its cues sit at ``start + offset`` exactly, whatever their
   lengths, so a hold's release begins exactly its seconds after the press cue begins;
-- every sound keeps ``MIN_GAP`` seconds of quiet before the next one. A press or release cue
+- chimes (bells, ticks) are laid over the speech at their offsets and take no part in the
+  spacing; the next flowing speech waits until the last bell has rung out;
+- every spoken sound keeps ``MIN_GAP`` seconds of quiet before the next one. A press or release cue
   that cannot is an error (the hold is too short for its cue at this voice and rate); a count
   that cannot is left out (counted more sparsely), and the rest stay on their ticks.
 """
@@ -102,10 +104,27 @@ def _place_clock(st: _State, clock: Clock, lengths: Mapping[ClipKey, int]) -> No
     t0 = st.cursor
     gap = st.samples(MIN_GAP)
     prev_end = t0 - gap
-    required = [t0 + st.samples(c.at) for c in clock.cues if c.required]
+    ring_end = t0
+    required = [
+        t0 + st.samples(c.at) for c in clock.cues if c.required and c.kind is EventKind.SPEECH
+    ]
     for cue in clock.cues:
         start = t0 + st.samples(cue.at)
         n = lengths[(cue.kind, cue.text)]
+        if cue.kind is EventKind.CHIME:
+            st.events.append(
+                Event(
+                    st.secs(start),
+                    st.secs(start + n),
+                    cue.kind,
+                    cue.text,
+                    cue.role,
+                    clock.point,
+                    clock.side,
+                )
+            )
+            ring_end = max(ring_end, start + n)
+            continue
         next_required = min((r for r in required if r > start), default=None)
         fits_before = start >= prev_end + gap
         fits_after = next_required is None or start + n + gap <= next_required
@@ -136,4 +155,4 @@ def _place_clock(st: _State, clock: Clock, lengths: Mapping[ClipKey, int]) -> No
         st.holds.append(
             HoldSpan(clock.point, clock.side, st.secs(start), st.secs(end), mark.end - mark.start)
         )
-    st.cursor = prev_end + st.samples(clock.after)
+    st.cursor = max(prev_end, ring_end) + st.samples(clock.after)

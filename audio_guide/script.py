@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from . import chime
 from .model import Cycles, Hold, Origin, Routine, Sides, Step
 from .settings import CountKind, CountStyle, Settings
 from .timeline import EventKind, Role, Side
@@ -103,13 +104,40 @@ def count_cues(seconds: float, style: CountStyle) -> list[Cue]:
     ]
 
 
-def _clock_cues(work: Hold | Cycles, style: CountStyle) -> tuple[list[Cue], list[HoldMark]]:
-    if isinstance(work, Hold):
-        cues = [
-            Cue(0.0, "Press.", Role.PRESS, True),
-            *count_cues(work.seconds, style),
-            Cue(work.seconds, "Release.", Role.RELEASE, True),
+def _press_cues(at: float, seconds: float, press: str, release: str, s: Settings) -> list[Cue]:
+    """One press: its cue, counts and ticks on their seconds, and its release cue.
+
+    With chimes on, a bell sounds together with each press and release cue: the two share
+    one onset, so the hold's start and end stay exactly where the cues are.
+    """
+    bells = (
+        (Cue(at, chime.BELL_START, Role.PRESS, True, EventKind.CHIME),) if s.chime else (),
+        (Cue(at + seconds, chime.BELL_END, Role.RELEASE, True, EventKind.CHIME),)
+        if s.chime
+        else (),
+    )
+    last_tick = int(seconds - 1e-9)
+    ticks = (
+        [
+            Cue(at + t, chime.TICK, Role.TICK, False, EventKind.CHIME)
+            for t in range(s.tick, last_tick + 1, s.tick)
         ]
+        if s.tick
+        else []
+    )
+    return [
+        *bells[0],
+        Cue(at, press, Role.PRESS, True),
+        *ticks,
+        *(Cue(at + c.at, c.text, c.role, False) for c in count_cues(seconds, s.count)),
+        *bells[1],
+        Cue(at + seconds, release, Role.RELEASE, True),
+    ]
+
+
+def _clock_cues(work: Hold | Cycles, s: Settings) -> tuple[list[Cue], list[HoldMark]]:
+    if isinstance(work, Hold):
+        cues = _press_cues(0.0, work.seconds, "Press.", "Release.", s)
         return cues, [HoldMark(0.0, work.seconds)]
     cues, holds = [], []
     period = work.press + work.release
@@ -117,9 +145,7 @@ def _clock_cues(work: Hold | Cycles, style: CountStyle) -> tuple[list[Cue], list
         base = i * period
         press = "Press." if i == 0 else "Press again."
         release = "Release." if i < work.times - 1 else "Release. That was the last one."
-        cues.append(Cue(base, press, Role.PRESS, True))
-        cues.extend(Cue(base + c.at, c.text, c.role, False) for c in count_cues(work.press, style))
-        cues.append(Cue(base + work.press, release, Role.RELEASE, True))
+        cues += _press_cues(base, work.press, press, release, s)
         holds.append(HoldMark(base, base + work.press))
     return cues, holds
 
@@ -175,7 +201,7 @@ def _step_items(step: Step, index: int, total: int, s: Settings) -> list[Item]:
     items += [Say(text, role, gap, p.id) for text, role in say]
     find = (s.find if step.find is None else step.find) * s.pace
     work = _work(step, s)
-    cues, holds = _clock_cues(work, s.count)
+    cues, holds = _clock_cues(work, s)
     for n, side in enumerate(sides):
         if side is not Side.BOTH:
             word = _side_word(p.region)

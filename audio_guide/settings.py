@@ -88,6 +88,16 @@ class Settings:
     """Steady-hold overrides: (point id, seconds), sorted by point id."""
     cycles: tuple[tuple[str, Cycles], ...] = ()
     """Press/release overrides: (point id, cycles), sorted by point id."""
+    chime: bool = True
+    """A bell at each hold's start and a lower one at its end."""
+    tick: int = 0
+    """Seconds between quiet ticks during holds; 0 for none."""
+    bed: str | None = None
+    """A calm bed under the speech: ``noise`` or an audio file; None for silence."""
+    bed_level: float = -20.0
+    """The bed's loudness in the gaps, in dB relative to the speech."""
+    loudness: float | None = -16.0
+    """Integrated loudness target in LUFS (true peak <= -1 dBTP); None leaves levels as spoken."""
 
     def as_dict(self) -> dict[str, object]:
         """Plain data for JSON."""
@@ -138,6 +148,13 @@ PACING_KEYS = {
     "holds": "holds",
     "cycles": "cycles",
 }
+SOUND_KEYS = {
+    "chime": "chime",
+    "tick": "tick",
+    "bed": "bed",
+    "bed_level": "bed_level",
+    "loudness": "loudness",
+}
 
 _RANGES: dict[str, tuple[float, float, bool, bool, str]] = {
     # name: (low, high, low inclusive, integer, unit)
@@ -153,6 +170,9 @@ _RANGES: dict[str, tuple[float, float, bool, bool, str]] = {
     "press": (0, MAX_HOLD_S, False, False, "seconds"),
     "release": (0, MAX_HOLD_S, False, False, "seconds"),
     "times": (1, MAX_TIMES, True, True, "times"),
+    "tick": (0, 60, True, True, "seconds"),
+    "bed_level": (-60, -6, True, False, "dB"),
+    "loudness": (-40, -5, True, False, "LUFS"),
 }
 RANGES = _RANGES
 _CHOICES = {"sides": ("both", "left", "right")}
@@ -170,6 +190,8 @@ def parse_value(name: str, text: str, label: str | None = None) -> object:
             return CountStyle.parse(text)
         if name == "pace" and text in PACE_WORDS:
             return PACE_WORDS[text]
+        if name == "loudness" and text == "off":
+            return None
         if name in _CHOICES:
             if text not in _CHOICES[name]:
                 raise ValueError(f"'{text}' is not one of {', '.join(_CHOICES[name])}")

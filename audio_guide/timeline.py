@@ -35,6 +35,8 @@ class Role(str, Enum):
     PRESS = "press"
     COUNT = "count"
     RELEASE = "release"
+    TICK = "tick"
+    """A quiet tick inside a hold (``--tick N``)."""
     OUTRO = "outro"
 
 

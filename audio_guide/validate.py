@@ -38,6 +38,7 @@ ROUTINE_KEYS = (
     "outro",
     "voice",
     "pacing",
+    "sound",
 )
 STEP_KEYS = ("point", "hold", "cycles", "sides", "find", "say")
 

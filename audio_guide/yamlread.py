@@ -177,6 +177,16 @@ class Reader:
             return None
         return value
 
+    def flag(self, node: yaml.Node, what: str) -> bool | None:
+        """Read ``true`` or ``false``."""
+        word = node.value.lower() if isinstance(node, yaml.ScalarNode) else None
+        if word in ("true", "yes", "on") and node.tag == _BOOL_TAG:
+            return True
+        if word in ("false", "no", "off") and node.tag == _BOOL_TAG:
+            return False
+        self.error(node, f"{what} must be true or false")
+        return None
+
     def choice(self, node: yaml.Node, what: str, options: Iterable[str]) -> str | None:
         """Read one word out of a closed set."""
         options = list(options)

@@ -7,12 +7,13 @@ from pathlib import Path
 
 import pytest
 
+from audio_guide import chime
 from audio_guide.build import effective_settings, load, make_plan
 from audio_guide.engines.fake import FakeEngine
 from audio_guide.schedule import MIN_GAP
 from audio_guide.settings import Layer
 from audio_guide.synth import ClipCache
-from audio_guide.timeline import Role, Timeline
+from audio_guide.timeline import EventKind, Role, Timeline
 
 
 def plan_for(spec: str, **values: object) -> Timeline:
@@ -43,12 +44,36 @@ def test_holds_are_exact_and_counts_sit_on_ticks(rate: int) -> None:
 
 
 @pytest.mark.parametrize("rate", [80, 160, 400])
-def test_sounds_never_overlap(rate: int) -> None:
-    tl = plan_for("back_pain", rate=rate)
-    ordered = sorted(tl.events, key=lambda e: e.start)
-    for a, b in itertools.pairwise(ordered):
+def test_spoken_sounds_never_overlap(rate: int) -> None:
+    tl = plan_for("back_pain", rate=rate, tick=1)
+    spoken = sorted((e for e in tl.events if e.kind is EventKind.SPEECH), key=lambda e: e.start)
+    for a, b in itertools.pairwise(spoken):
         assert b.start - a.end >= MIN_GAP - 1e-9, (a, b)
-    assert tl.duration >= ordered[-1].end
+    assert tl.duration >= max(e.end for e in tl.events)
+
+
+@pytest.mark.parametrize("tick", [0, 1, 5])
+def test_bells_share_the_onsets_of_press_and_release_and_ticks_sit_on_seconds(tick: int) -> None:
+    tl = plan_for("back_pain", tick=tick)
+    at = {(samples(e.start, tl), e.kind, e.role, e.text) for e in tl.events}
+    for hold in tl.holds:
+        start, end = samples(hold.start, tl), samples(hold.end, tl)
+        assert (start, EventKind.CHIME, Role.PRESS, chime.BELL_START) in at
+        assert (end, EventKind.CHIME, Role.RELEASE, chime.BELL_END) in at
+        ticks = sorted(s for s, k, r, _ in at if r is Role.TICK and start < s < end)
+        expected = [start + t * tl.sample_rate for t in range(tick, int(hold.seconds), tick or 1)]
+        assert ticks == (expected if tick else [])
+    for bell in (e for e in tl.events if e.text == chime.BELL_END):
+        rung_over = [
+            e for e in tl.events if e.kind is EventKind.SPEECH and bell.start < e.start < bell.end
+        ]
+        assert rung_over == [], "speech after a release waits for the bell to ring out"
+
+
+def test_no_chime_leaves_only_speech() -> None:
+    tl = plan_for("back_pain", chime=False)
+    assert {e.kind for e in tl.events} == {EventKind.SPEECH}
+    assert tl.holds
 
 
 def test_slow_speech_counts_more_sparsely_without_drift() -> None:
