@@ -6,14 +6,16 @@ Each step lives in its own module; this one only passes results along and the si
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from . import chime
+from .captions import WRITERS
 from .engines import SpeechEngine, VoiceParams, get_engine
-from .export import exporter_for, write_text_atomic
-from .mix import Block, render_blocks
+from .errors import UsageError
+from .export import Mp3Exporter, cover_tagger, exporter_for, write_text_atomic
+from .mix import Block, MixOptions, master
 from .model import Routine
 from .schedule import schedule
 from .script import Script, compile_script, utterances
@@ -89,17 +91,41 @@ def write_timeline(timeline: Timeline, path: Path) -> None:
     write_text_atomic(path, json.dumps(timeline.as_dict(), indent=2, ensure_ascii=False) + "\n")
 
 
-def render(plan: Plan, output: Path, progress: Progress | None = None) -> Path:
-    """Mix ``plan`` block by block into ``output`` and write its timeline beside it."""
+def mix_options(settings: Settings) -> MixOptions:
+    """The mastering part of the settings."""
+    return MixOptions(loudness=settings.loudness, bed=settings.bed, bed_level=settings.bed_level)
+
+
+def render(
+    plan: Plan,
+    output: Path,
+    progress: Progress | None = None,
+    captions: Sequence[str] = (),
+    cover: Path | None = None,
+) -> list[Path]:
+    """Master ``plan`` block by block into ``output``; write its timeline and captions beside it.
+
+    Returns the files written after the audio: the timeline JSON, then any captions.
+    """
     exporter = exporter_for(output)
+    if cover is not None:
+        if not isinstance(exporter, Mp3Exporter):
+            raise UsageError("--cover needs an .mp3 output")
+        exporter.taggers.append(cover_tagger(cover))
     timeline = plan.timeline
-    blocks = render_blocks(timeline, plan.clips)
+    if progress:
+        progress("measuring loudness", 0, 1)
+    blocks = master(timeline, plan.clips, mix_options(plan.settings))
     if progress:
         blocks = _counted(blocks, timeline.samples, progress)
     exporter.export(blocks, timeline, output)
-    path = timeline_path(output)
-    write_timeline(timeline, path)
-    return path
+    written = [timeline_path(output)]
+    write_timeline(timeline, written[0])
+    for fmt in captions:
+        path = output.with_suffix(f".{fmt}")
+        write_text_atomic(path, WRITERS[fmt](timeline))
+        written.append(path)
+    return written
 
 
 def _counted(blocks: Iterator[Block], total: int, progress: Progress) -> Iterator[Block]:

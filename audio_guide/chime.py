@@ -39,13 +39,13 @@ def _bell(f0: float, sr: int) -> np.ndarray:
     attack = np.minimum(1.0, t / 0.002)
     tail = np.clip((BELL_SECONDS - t) / 0.25, 0.0, 1.0)
     out = np.asarray(wave) * attack * tail
-    return out / np.max(np.abs(out)) * BELL_PEAK
+    return np.asarray(out / np.max(np.abs(out)) * BELL_PEAK, dtype=np.float64)
 
 
 def _tick(sr: int) -> np.ndarray:
     t = np.arange(int(TICK_SECONDS * sr)) / sr
     out = np.exp(-t / 0.005) * np.sin(2 * np.pi * 1800.0 * t) * np.minimum(1.0, t / 0.0005)
-    return out / np.max(np.abs(out)) * TICK_PEAK
+    return np.asarray(out / np.max(np.abs(out)) * TICK_PEAK, dtype=np.float64)
 
 
 def render(name: str, sample_rate: int) -> Samples:

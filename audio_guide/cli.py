@@ -12,14 +12,20 @@ from pathlib import Path
 from typing import TextIO
 
 from . import build as pipeline
+from .captions import FORMATS as CAPTION_FORMATS
 from .config import profile_layers
 from .engines import engine_names, get_engine
 from .errors import AudioGuideError, RoutineError, UsageError
+from .picture import draw
 from .report import fmt_time, format_settings, format_table
 from .settings import Layer, parse_override, parse_value
 from .synth import ClipCache, default_cache_dir
 
 SETTING_FLAGS = (
+    "tick",
+    "bed",
+    "bed_level",
+    "loudness",
     "voice",
     "rate",
     "volume",
@@ -74,6 +80,18 @@ def _parser() -> argparse.ArgumentParser:
             help="override press/release cycles, e.g. LI4=8/4/5 (repeatable)",
         )
         g.add_argument("--engine", help=f"speech engine ({', '.join(engine_names())})")
+        snd = p.add_argument_group("sound")
+        snd.add_argument(
+            "--no-chime", action="store_true", help="no bells at the start and end of holds"
+        )
+        snd.add_argument("--tick", metavar="N", help="a quiet tick every N seconds during holds")
+        snd.add_argument("--bed", metavar="noise|FILE", help="a calm bed under the speech")
+        snd.add_argument(
+            "--bed-level", metavar="DB", help="bed level in the gaps, dB below the speech (-20)"
+        )
+        snd.add_argument(
+            "--loudness", metavar="LUFS", help="loudness target (-16), or 'off' for raw levels"
+        )
         p.add_argument(
             "--profile",
             type=Path,
@@ -87,12 +105,19 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument(
         "-o", "--output", type=Path, help="output file (.mp3 or .wav); default output/NAME.mp3"
     )
+    b.add_argument(
+        "--captions", metavar="vtt,lrc", help="also write NAME.vtt and/or NAME.lrc captions"
+    )
+    b.add_argument("--cover", type=Path, metavar="IMAGE", help="embed a PNG/JPEG cover")
     p = routine_cmd("plan", "Show a routine's timeline without rendering audio.")
     p.add_argument("--json", action="store_true", help="print the timeline contract as JSON")
     p.add_argument(
         "--settings",
         action="store_true",
         help="print the effective settings and where each came from",
+    )
+    p.add_argument(
+        "--picture", type=Path, metavar="OUT.svg|OUT.png", help="draw the routine on a time axis"
     )
     v = sub.add_parser(
         "voices", help="List the available voices.", description="List the available voices."
@@ -109,11 +134,25 @@ def _flag_layer(args: argparse.Namespace) -> Layer:
         raw = getattr(args, name, None)
         if raw is not None:
             values[name] = parse_value(name, raw)
+    if getattr(args, "no_chime", False):
+        values["chime"] = False
     for name, flag in (("holds", "hold"), ("cycles", "cycles")):
         given = dict(parse_override(flag, text) for text in getattr(args, flag))
         if given:
             values[name] = given
     return Layer("command line", values)
+
+
+def _caption_formats(text: str | None) -> list[str]:
+    if not text:
+        return []
+    formats = [f.strip().lower() for f in text.split(",") if f.strip()]
+    unknown = [f for f in formats if f not in CAPTION_FORMATS]
+    if unknown or not formats:
+        raise UsageError(
+            f"--captions: '{text}' should list {' and/or '.join(CAPTION_FORMATS)}, e.g. vtt,lrc"
+        )
+    return list(dict.fromkeys(formats))
 
 
 def _progress(stream: TextIO):  # type: ignore[no-untyped-def]
@@ -169,22 +208,26 @@ def _cmd_routine(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     progress = _progress(err)
     plan = pipeline.make_plan(routine, settings, origins, cache, progress=progress)
     if args.command == "plan":
-        if args.json:
+        if args.picture:
+            draw(plan.timeline, args.picture)
+            out.write(f"wrote {args.picture}\n")
+        elif args.json:
             out.write(json.dumps(plan.timeline.as_dict(), indent=2, ensure_ascii=False) + "\n")
         else:
             out.write(format_table(plan.timeline) + "\n")
         return 0
     output = args.output or Path("output") / f"{routine.name}.mp3"
+    captions = _caption_formats(args.captions)
     started = time.monotonic()
-    tl_path = pipeline.render(plan, output, progress)
+    written = pipeline.render(plan, output, progress, captions, args.cover)
     if plan.timeline.skipped_counts:
         err.write(
             f"note: {plan.timeline.skipped_counts} spoken counts were left out because "
             "they would not fit between their neighbours at this voice and rate\n"
         )
     out.write(
-        f"wrote {output} ({fmt_time(plan.timeline.duration)}) and {tl_path} "
-        f"in {time.monotonic() - started:.1f} s\n"
+        f"wrote {output} ({fmt_time(plan.timeline.duration)}) and "
+        f"{', '.join(str(p) for p in written)} in {time.monotonic() - started:.1f} s\n"
     )
     return 0
 

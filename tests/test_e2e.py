@@ -127,7 +127,7 @@ def test_failed_encode_leaves_no_file(tmp_path: Path, monkeypatch: pytest.Monkey
 def test_interrupted_build_leaves_no_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from audio_guide import build
 
-    real = build.render_blocks
+    real = build.master
 
     def interrupted(*args: Any, **kwargs: Any) -> Any:
         for i, block in enumerate(real(*args, **kwargs)):
@@ -135,7 +135,7 @@ def test_interrupted_build_leaves_no_file(tmp_path: Path, monkeypatch: pytest.Mo
                 raise KeyboardInterrupt
             yield block
 
-    monkeypatch.setattr(build, "render_blocks", interrupted)
+    monkeypatch.setattr(build, "master", interrupted)
     err = io.StringIO()
     code = main(
         ["build", "back_pain", "--engine", "fake", "-o", str(tmp_path / "x.mp3")],

@@ -1,0 +1,95 @@
+"""A picture of a routine on a time axis (matplotlib, drawn off-screen).
+
+Steps are labelled bands, holds are bars with their seconds, spoken counts are ticks, chimes
+are marks, and the total length is written at the end. SVG keeps its text as text.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .errors import UsageError
+from .export import atomic_path
+from .report import fmt_time
+from .timeline import EventKind, Role, Side, Timeline
+
+FORMATS = (".svg", ".png")
+_ROWS = {"speech": 3.0, "holds": 2.0, "counts": 1.0, "chimes": 0.0}
+_SIDE_COLOURS = {Side.LEFT: "#4c78a8", Side.RIGHT: "#f58518", Side.BOTH: "#54a24b"}
+
+
+def draw(timeline: Timeline, path: Path) -> None:
+    """Draw ``timeline`` to ``path`` (``.svg`` or ``.png``), written atomically."""
+    suffix = path.suffix.lower()
+    if suffix not in FORMATS:
+        raise UsageError(f"--picture: cannot draw '{path.name}'; use a .svg or .png name")
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib.figure import Figure
+
+    minutes = timeline.duration / 60
+    with matplotlib.rc_context({"svg.fonttype": "none", "font.size": 9}):
+        fig = Figure(figsize=(max(10.0, min(40.0, minutes * 1.4)), 5.2), layout="constrained")
+        ax = fig.add_subplot()
+        _bands(ax, timeline)
+        _sounds(ax, timeline)
+        _holds(ax, timeline)
+        ax.set_xlim(0, minutes)
+        ax.set_ylim(-0.6, 5.6)
+        ax.set_yticks(list(_ROWS.values()), list(_ROWS))
+        ax.set_xlabel("minutes")
+        ax.set_title(f"{timeline.title} — {fmt_time(timeline.duration)}", loc="left")
+        ax.annotate(
+            f"end {fmt_time(timeline.duration)}",
+            (minutes, -0.5),
+            ha="right",
+            va="bottom",
+            fontsize=9,
+            fontweight="bold",
+        )
+        for spine in ("top", "right"):
+            ax.spines[spine].set_visible(False)
+        with atomic_path(path) as tmp:
+            fig.savefig(tmp, format=suffix[1:], dpi=110)
+
+
+def _bands(ax, timeline: Timeline) -> None:  # type: ignore[no-untyped-def]
+    for i, chapter in enumerate(timeline.chapters):
+        x0, x1 = chapter.start / 60, chapter.end / 60
+        ax.axvspan(x0, x1, color="#eef2f7" if i % 2 else "#f8f8f8", zorder=0)
+        ax.text(
+            (x0 + x1) / 2,
+            5.5,
+            chapter.title,
+            rotation=90 if (x1 - x0) < 1.2 else 0,
+            ha="center",
+            va="top",
+            fontsize=8,
+            clip_on=True,
+        )
+
+
+def _sounds(ax, timeline: Timeline) -> None:  # type: ignore[no-untyped-def]
+    speech = [
+        (e.start / 60, (e.end - e.start) / 60)
+        for e in timeline.events
+        if e.kind is EventKind.SPEECH and e.role is not Role.COUNT
+    ]
+    ax.broken_barh(speech, (_ROWS["speech"] - 0.25, 0.5), color="#9aa5b1")
+    counts = [e.start / 60 for e in timeline.events if e.role is Role.COUNT]
+    ax.vlines(counts, _ROWS["counts"] - 0.3, _ROWS["counts"] + 0.3, color="#333", lw=0.6)
+    chimes = [e for e in timeline.events if e.kind is EventKind.CHIME]
+    for role, marker in ((Role.PRESS, "v"), (Role.RELEASE, "^"), (Role.TICK, "|")):
+        xs = [e.start / 60 for e in chimes if e.role is role]
+        if xs:
+            ax.plot(xs, [_ROWS["chimes"]] * len(xs), marker, color="#b279a2", ms=6, ls="none")
+
+
+def _holds(ax, timeline: Timeline) -> None:  # type: ignore[no-untyped-def]
+    for hold in timeline.holds:
+        x0, width = hold.start / 60, (hold.end - hold.start) / 60
+        ax.broken_barh([(x0, width)], (_ROWS["holds"] - 0.3, 0.6), color=_SIDE_COLOURS[hold.side])
+        ax.text(
+            x0 + width / 2, _ROWS["holds"] + 0.38, f"{hold.seconds:g} s", ha="center", fontsize=7
+        )
