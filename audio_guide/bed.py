@@ -1,7 +1,8 @@
 """A calm bed under the speech: generated soft noise or a looped audio file, ducked under speech.
 
-Both sources stream block by block. The ducking envelope comes from the timeline's speech
-events: the bed dips ``duck_db`` around every spoken line, with short ramps either side.
+Both sources stream block by block. The ducking envelope comes from the timeline's events:
+the bed dips ``DUCK_DB`` around every spoken line and chime, with short ramps either side, so
+every cue rises out of quiet.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ Intervals = npt.NDArray[np.float64]
 
 FADE = 3.0
 """Seconds of fade-in at the start and fade-out at the end."""
-DUCK_DB = -18.0
+DUCK_DB = -30.0
 """How far the bed dips under speech."""
 DUCK_LEAD, DUCK_HOLD, DUCK_RAMP = 0.12, 0.25, 0.12
 """The dip starts this long before speech, lasts this long after it, and ramps over this."""
@@ -78,7 +79,7 @@ def source(spec: str, sample_rate: int, block: int) -> Iterator[Block]:
     return audio_file(Path(spec).expanduser(), sample_rate, block)
 
 
-def speech_intervals(spans: Sequence[tuple[float, float]]) -> Intervals:
+def duck_intervals(spans: Sequence[tuple[float, float]]) -> Intervals:
     """Merged (start, end) seconds where the bed is fully dipped."""
     merged: list[list[float]] = []
     for start, end in sorted(spans):

@@ -174,8 +174,8 @@ def _with_bed(
     blocks: Iterator[Block], timeline: Timeline, spec: str, gain: float
 ) -> Iterator[Block]:
     sr = timeline.sample_rate
-    spans = [(e.start, e.end) for e in timeline.events if e.kind is EventKind.SPEECH]
-    intervals = beds.speech_intervals(spans)
+    spans = [(e.start, e.end) for e in timeline.events]
+    intervals = beds.duck_intervals(spans)
     stream = beds.source(spec, sr, BLOCK)
     b0 = 0
     for block in blocks:

@@ -26,6 +26,8 @@ def decode(path: Path, sample_rate: int) -> Audio:
         "error",
         "-i",
         str(path),
+        "-map",
+        "0:a",
         "-f",
         "s16le",
         "-ac",
@@ -63,3 +65,57 @@ def nearest_errors(planned: list[float], found: npt.NDArray[np.int64], sr: int) 
         cands = [times[j] for j in (i - 1, i) if 0 <= j < len(times)]
         out.append(min((c - t for c in cands), key=abs) if cands else float("inf"))
     return out
+
+
+def ffmpeg_text(*args: str) -> str:
+    """Run ffmpeg and return what it printed (stdout and stderr)."""
+    proc = subprocess.run(
+        [ffmpeg_exe(), "-nostdin", "-hide_banner", "-nostats", *args],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return proc.stdout + proc.stderr
+
+
+def ebur128(path: Path) -> tuple[float, float]:
+    """(integrated LUFS, true peak dBTP) as ffmpeg's ebur128 filter reports them."""
+    out = ffmpeg_text("-i", str(path), "-map", "0:a", "-af", "ebur128=peak=true", "-f", "null", "-")
+    summary = out[out.rindex("Summary:") :]
+    integrated = float(summary.split("I:")[1].split("LUFS")[0])
+    peak = float(summary.split("Peak:")[1].split("dBFS")[0])
+    return integrated, peak
+
+
+def chapters(path: Path) -> list[dict[str, str]]:
+    """Chapters as ffmpeg's demuxer reads them (ffmetadata: START/END in TIMEBASE units).
+
+    No ffprobe here (the imageio-ffmpeg wheel lacks it). ``-copyts`` keeps the chapter times as
+    the demuxer read them, which is what ``ffprobe -show_chapters`` prints; without it the
+    ffmpeg CLI shifts chapters by the stream's start time (the encoder delay).
+    """
+    text = ffmpeg_text("-loglevel", "error", "-copyts", "-i", str(path), "-f", "ffmetadata", "-")
+    found: list[dict[str, str]] = []
+    current: dict[str, str] | None = None
+    for line in text.splitlines():
+        if line.strip() == "[CHAPTER]":
+            current = {}
+            found.append(current)
+        elif current is not None and "=" in line:
+            key, _, value = line.partition("=")
+            current[key] = value.replace("\\", "")
+        elif line.startswith("["):
+            current = None
+    return found
+
+
+def tone_ratio(audio: Audio, sr: int, start: float, freq: float, seconds: float = 0.25) -> float:
+    """Power at ``freq`` over the mean power 60 Hz either side, just after ``start``."""
+    i = round(start * sr)
+    x = audio[i : i + round(seconds * sr)].astype(np.float64) * np.hanning(round(seconds * sr))
+    t = np.arange(len(x)) / sr
+
+    def power(f: float) -> float:
+        return float(abs(np.sum(x * np.exp(-2j * np.pi * f * t))) ** 2)
+
+    return power(freq) / ((power(freq - 60) + power(freq + 60)) / 2 + 1e-20)

@@ -1,4 +1,8 @@
-"""Real end-to-end: build back_pain with espeak-ng and ffmpeg, decode the MP3, measure it."""
+"""Real end-to-end: build back_pain with espeak-ng and ffmpeg, decode the MP3, measure it.
+
+The render has every listening feature on (bells, ticks, a noise bed, loudness, captions, a
+cover), so the core's timing guarantees are checked with all of them present.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +14,9 @@ from typing import Any
 
 import numpy as np
 import pytest
-from audio_checks import decode, nearest_errors, onsets
+import pylrc
+import webvtt
+from audio_checks import chapters, decode, ebur128, nearest_errors, onsets, tone_ratio
 from mutagen.id3 import ID3
 
 from audio_guide import runtime
@@ -18,6 +24,10 @@ from audio_guide.cli import main
 
 pytestmark = pytest.mark.real
 
+PNG_1X1 = bytes.fromhex(
+    "89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c489"
+    "0000000d49444154789c6360f8cfc0f01f0005000201e2b3a4b40000000049454e44ae426082"
+)
 ARTICLE_POINTS = {"B23", "B47", "B48", "GB30", "LI4", "TE3", "B54", "B53"}
 
 
@@ -25,13 +35,19 @@ ARTICLE_POINTS = {"B23", "B47", "B48", "GB30", "LI4", "TE3", "B54", "B53"}
 def rendered(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     out_dir = tmp_path_factory.mktemp("e2e")
     mp3 = out_dir / "back_pain.mp3"
+    cover = out_dir / "cover.png"
+    cover.write_bytes(PNG_1X1)
     err = io.StringIO()
-    code = main(["build", "back_pain", "-o", str(mp3)], out=io.StringIO(), err=err)
+    argv = ["build", "back_pain", "-o", str(mp3), "--tick", "5", "--bed", "noise",
+            "--captions", "vtt,lrc", "--cover", str(cover)]  # fmt: skip
+    code = main(argv, out=io.StringIO(), err=err)
     assert code == 0, err.getvalue()
     timeline = json.loads((out_dir / "back_pain.timeline.json").read_text())
     sr = timeline["sample_rate"]
     audio = decode(mp3, sr)
     return {
+        "dir": out_dir,
+        "cover": cover,
         "mp3": mp3,
         "timeline": timeline,
         "audio": audio,
@@ -144,3 +160,75 @@ def test_interrupted_build_leaves_no_file(tmp_path: Path, monkeypatch: pytest.Mo
     )
     assert code == 130 and "nothing was written" in err.getvalue()
     assert list(tmp_path.iterdir()) == []
+
+
+# Hands-free listening (bells, chapters, loudness, captions, cover) on the same render.
+
+
+def test_chapters_one_per_step_within_10_ms(rendered: dict[str, Any]) -> None:
+    """ffmpeg's demuxer reads the ID3 CHAP frames (ffprobe -show_chapters reads the same)."""
+    planned = rendered["timeline"]["chapters"]
+    found = chapters(rendered["mp3"])
+    assert len(found) == len(planned) == len(ARTICLE_POINTS) + 2
+    for want, got in zip(planned, sorted(found, key=lambda c: int(c["START"])), strict=True):
+        assert got["TIMEBASE"] == "1/1000"
+        assert abs(int(got["START"]) / 1000 - want["start"]) <= 0.010
+        assert got["title"] == want["title"]
+    assert "L I 4 — web of the hand" in [c["title"] for c in found]
+    tags = ID3(str(rendered["mp3"]))
+    (toc,) = tags.getall("CTOC")
+    assert len(toc.child_element_ids) == len(planned)
+    chaps = sorted(tags.getall("CHAP"), key=lambda c: c.start_time)
+    assert [abs(c.start_time / 1000 - want["start"]) <= 0.010 for c, want in
+            zip(chaps, planned, strict=True)] == [True] * len(planned)  # fmt: skip
+
+
+def test_loudness_is_minus_16_lufs_with_true_peak_below_minus_1(rendered: dict[str, Any]) -> None:
+    integrated, peak = ebur128(rendered["mp3"])
+    assert abs(integrated - -16.0) <= 1.0, integrated
+    assert peak <= -1.0, peak
+
+
+def test_a_bell_sounds_at_every_hold_start_and_end(rendered: dict[str, Any]) -> None:
+    tl, audio, sr = rendered["timeline"], rendered["audio"], rendered["sr"]
+    bells = {(e["start"], e["text"]) for e in tl["events"] if e["kind"] == "chime"}
+    for hold in tl["holds"]:
+        assert (hold["start"], "bell:start") in bells and (hold["end"], "bell:end") in bells
+        errors = nearest_errors([hold["start"], hold["end"]], rendered["onsets"], sr)
+        assert max(abs(x) for x in errors) <= 0.010
+        start_bell = (tone_ratio(audio, sr, hold["start"], 880.0),
+                      tone_ratio(audio, sr, hold["start"], 587.33))  # fmt: skip
+        end_bell = (tone_ratio(audio, sr, hold["end"], 880.0),
+                    tone_ratio(audio, sr, hold["end"], 587.33))  # fmt: skip
+        assert start_bell[0] > 100 and start_bell[0] > start_bell[1], start_bell
+        assert end_bell[1] > 100 and end_bell[1] > end_bell[0], end_bell
+
+
+def test_ticks_every_5_seconds_inside_holds(rendered: dict[str, Any]) -> None:
+    tl = rendered["timeline"]
+    ticks = [e for e in tl["events"] if e["role"] == "tick"]
+    expected = sum(len(range(5, int(h["seconds"] - 1e-9) + 1, 5)) for h in tl["holds"])
+    assert len(ticks) == expected > 0
+
+
+def test_captions_parse_and_match_the_timeline(rendered: dict[str, Any]) -> None:
+    spoken = [e for e in rendered["timeline"]["events"] if e["kind"] == "speech"]
+    cues = webvtt.read(str(rendered["dir"] / "back_pain.vtt")).captions
+    assert [c.text for c in cues] == [e["text"] for e in spoken]
+    for cue, e in zip(cues, spoken, strict=True):
+        assert abs(cue.start_in_seconds + cue.start_time.milliseconds / 1000 - e["start"]) < 0.001
+        assert abs(cue.end_in_seconds + cue.end_time.milliseconds / 1000 - e["end"]) < 0.001
+    lyrics = pylrc.parse((rendered["dir"] / "back_pain.lrc").read_text())
+    assert lyrics.title == rendered["timeline"]["title"]
+    assert [line.text for line in lyrics] == [e["text"] for e in spoken]
+    for line, e in zip(lyrics, spoken, strict=True):
+        shown = line.minutes * 60 + line.seconds + line.milliseconds / 1000
+        assert 0 <= e["start"] - shown < 0.010
+
+
+def test_cover_and_summary_comment(rendered: dict[str, Any]) -> None:
+    tags = ID3(str(rendered["mp3"]))
+    (apic,) = tags.getall("APIC")
+    assert apic.data == PNG_1X1 and apic.mime == "image/png"
+    comment = str(tags.getall("COMM")[0])
+    assert "8 steps" in comment and "14 timed holds" in comment
