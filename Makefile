@@ -17,7 +17,7 @@ demo: $(STAMP)
 	$(BIN)/audio-guide build back_pain -o output/back_pain.mp3
 
 test: $(STAMP)
-	$(BIN)/python -m pytest -n 2 -q
+	$(BIN)/python -m pytest -n 2 --dist loadfile -q
 
 lint: $(STAMP)
 	$(BIN)/ruff check audio_guide tests

@@ -13,8 +13,8 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import pytest
 import pylrc
+import pytest
 import webvtt
 from audio_checks import chapters, decode, ebur128, nearest_errors, onsets, tone_ratio
 from mutagen.id3 import ID3
