@@ -36,7 +36,7 @@ def draw(timeline: Timeline, path: Path) -> None:
         _sounds(ax, timeline)
         _holds(ax, timeline)
         ax.set_xlim(0, minutes)
-        ax.set_ylim(-0.6, 5.6)
+        ax.set_ylim(-0.6, 6.9)
         ax.set_yticks(list(_ROWS.values()), list(_ROWS))
         ax.set_xlabel("minutes")
         ax.set_title(f"{timeline.title} — {fmt_time(timeline.duration)}", loc="left")
@@ -47,6 +47,19 @@ def draw(timeline: Timeline, path: Path) -> None:
             va="bottom",
             fontsize=9,
             fontweight="bold",
+        )
+        from matplotlib.patches import Patch
+
+        sides = {h.side for h in timeline.holds}
+        ax.legend(
+            handles=[
+                Patch(color=_SIDE_COLOURS[s], label=f"hold, {s.value}") for s in Side if s in sides
+            ],
+            loc="upper right",
+            bbox_to_anchor=(1.0, -0.08),
+            ncols=3,
+            frameon=False,
+            fontsize=8,
         )
         for spine in ("top", "right"):
             ax.spines[spine].set_visible(False)
@@ -60,7 +73,7 @@ def _bands(ax, timeline: Timeline) -> None:  # type: ignore[no-untyped-def]
         ax.axvspan(x0, x1, color="#eef2f7" if i % 2 else "#f8f8f8", zorder=0)
         ax.text(
             (x0 + x1) / 2,
-            5.5,
+            6.8,
             chapter.title,
             rotation=90 if (x1 - x0) < 1.2 else 0,
             ha="center",
