@@ -53,9 +53,8 @@ def main() -> None:
             cmd = [sys.executable, __file__, "--one", str(rounds), str(Path(tmp) / "b.mp3")]
             done = subprocess.run(cmd, capture_output=True, text=True, check=True)
             rows.append(json.loads(done.stdout.strip().splitlines()[-1]))
-    print(
-        f"{'rounds':>6} {'audio min':>9} {'wall s':>7} {'x realtime':>10} {'peak RSS MB':>11} {'MP3 MB':>7}"
-    )
+    head = ("rounds", "audio min", "wall s", "x realtime", "peak RSS MB", "MP3 MB")
+    print(" ".join(f"{h:>{w}}" for h, w in zip(head, (6, 9, 7, 10, 11, 7), strict=True)))
     for r in rows[1:]:
         print(
             f"{r['rounds']:>6} {r['audio_min']:>9.1f} {r['wall_s']:>7.1f} {r['realtime_x']:>10.0f}"
