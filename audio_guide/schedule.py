@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 from .errors import AudioGuideError
 from .script import ChapterMark, Clock, Pause, Say, Script
-from .timeline import Chapter, Event, EventKind, HoldSpan, Timeline
+from .timeline import Chapter, Event, EventKind, HoldSpan, Role, Side, Timeline
 
 MIN_GAP = 0.08
 LEAD_IN = 0.5
@@ -48,6 +48,21 @@ class _State:
     def samples(self, seconds: float) -> int:
         return round(seconds * self.sr)
 
+    def add(
+        self,
+        start: int,
+        n: int,
+        kind: EventKind,
+        text: str,
+        role: Role,
+        point: str | None,
+        side: Side | None,
+    ) -> None:
+        """Record a sound of ``n`` samples starting at sample ``start``."""
+        self.events.append(
+            Event(self.secs(start), self.secs(start + n), kind, text, role, point, side)
+        )
+
 
 def schedule(script: Script, lengths: Mapping[ClipKey, int], sample_rate: int) -> Timeline:
     """Absolute times for every sound of ``script``; ``lengths`` are trimmed clip lengths."""
@@ -62,17 +77,7 @@ def schedule(script: Script, lengths: Mapping[ClipKey, int], sample_rate: int) -
             pending = None
         if isinstance(item, Say):
             n = lengths[(EventKind.SPEECH, item.text)]
-            st.events.append(
-                Event(
-                    st.secs(st.cursor),
-                    st.secs(st.cursor + n),
-                    EventKind.SPEECH,
-                    item.text,
-                    item.role,
-                    item.point,
-                    item.side,
-                )
-            )
+            st.add(st.cursor, n, EventKind.SPEECH, item.text, item.role, item.point, item.side)
             st.cursor += n + st.samples(item.after)
         elif isinstance(item, Pause):
             st.cursor += st.samples(item.seconds)
@@ -112,17 +117,7 @@ def _place_clock(st: _State, clock: Clock, lengths: Mapping[ClipKey, int]) -> No
         start = t0 + st.samples(cue.at)
         n = lengths[(cue.kind, cue.text)]
         if cue.kind is EventKind.CHIME:
-            st.events.append(
-                Event(
-                    st.secs(start),
-                    st.secs(start + n),
-                    cue.kind,
-                    cue.text,
-                    cue.role,
-                    clock.point,
-                    clock.side,
-                )
-            )
+            st.add(start, n, cue.kind, cue.text, cue.role, clock.point, clock.side)
             ring_end = max(ring_end, start + n)
             continue
         next_required = min((r for r in required if r > start), default=None)
@@ -138,17 +133,7 @@ def _place_clock(st: _State, clock: Clock, lengths: Mapping[ClipKey, int]) -> No
                 f"{free - MIN_GAP:.2f} s is free before the next cue at this voice and rate; "
                 "lengthen the hold or raise the speaking rate"
             )
-        st.events.append(
-            Event(
-                st.secs(start),
-                st.secs(start + n),
-                cue.kind,
-                cue.text,
-                cue.role,
-                clock.point,
-                clock.side,
-            )
-        )
+        st.add(start, n, cue.kind, cue.text, cue.role, clock.point, clock.side)
         prev_end = start + n
     for mark in clock.holds:
         start, end = t0 + st.samples(mark.start), t0 + st.samples(mark.end)
