@@ -16,8 +16,6 @@ import yaml
 from .model import Cycles, Origin
 from .settings import (
     CHOICES,
-    MAX_HOLD_S,
-    MAX_TIMES,
     PACE_WORDS,
     PACING_KEYS,
     RANGES,
@@ -53,7 +51,7 @@ def read_settings(
                 values[name] = {pid: value for pid, (value, _) in found.items()}
                 where.update({f"{name}.{pid}": o for pid, (_, o) in found.items()})
                 continue
-            value = _read_value(reader, node, what, name)
+            value = read_value(reader, node, what, name)
             if value is not None:
                 values[name] = None if value is OFF else value
                 where[name] = reader.origin(node)
@@ -64,7 +62,8 @@ OFF = object()
 """Read marker for ``loudness: off`` (a setting whose value is None)."""
 
 
-def _read_value(reader: Reader, node: yaml.Node, what: str, name: str) -> object | None:
+def read_value(reader: Reader, node: yaml.Node, what: str, name: str) -> object | None:
+    """Read one setting (or a hold, press, release or times) with its range or choices."""
     word = node.value if isinstance(node, yaml.ScalarNode) else None
     if name == "pace" and word in PACE_WORDS:
         return PACE_WORDS[str(word)]
@@ -104,7 +103,7 @@ def _read_overrides(
         item = f"{what}.{pid}"
         value: object | None
         if name == "holds":
-            value = reader.number(value_node, item, 0, MAX_HOLD_S)
+            value = read_value(reader, value_node, item, "hold")
         else:
             value = read_cycles(reader, value_node, item)
         if value is not None:
@@ -118,26 +117,12 @@ def read_cycles(reader: Reader, node: yaml.Node, where: str) -> Cycles | None:
     fields = reader.mapping(node, where, keys, keys)
     if fields is None:
         return None
-    press, release = (
-        reader.number(fields[k], f"{where}.{k}", 0, MAX_HOLD_S) if k in fields else None
-        for k in ("press", "release")
-    )
-    times = (
-        reader.number(
-            fields["times"],
-            f"{where}.times",
-            1,
-            MAX_TIMES,
-            low_inclusive=True,
-            integer=True,
-            unit="times",
-        )
-        if "times" in fields
-        else None
+    press, release, times = (
+        read_value(reader, fields[k], f"{where}.{k}", k) if k in fields else None for k in keys
     )
     if press is None or release is None or times is None:
         return None
-    return Cycles(press, release, int(times))
+    return Cycles(float(press), float(release), int(times))  # type: ignore[arg-type,call-overload]
 
 
 def config_dir() -> Path:

@@ -9,7 +9,7 @@ from enum import Enum
 
 from .errors import UsageError
 from .model import Cycles, Origin
-from .yamlread import fmt
+from .yamlread import fmt, out_of_range
 
 MAX_HOLD_S = 600.0
 """Longest hold or press a routine, profile or flag may ask for."""
@@ -156,7 +156,7 @@ SOUND_KEYS = {
     "loudness": "loudness",
 }
 
-_RANGES: dict[str, tuple[float, float, bool, bool, str]] = {
+RANGES: dict[str, tuple[float, float, bool, bool, str]] = {
     # name: (low, high, low inclusive, integer, unit)
     "rate": (80, 400, True, True, "words per minute"),
     "volume": (0, 1, False, False, "(0..1)"),
@@ -174,9 +174,7 @@ _RANGES: dict[str, tuple[float, float, bool, bool, str]] = {
     "bed_level": (-60, -6, True, False, "dB"),
     "loudness": (-40, -5, True, False, "LUFS"),
 }
-RANGES = _RANGES
-_CHOICES = {"sides": ("both", "left", "right")}
-CHOICES = _CHOICES
+CHOICES = {"sides": ("both", "left", "right")}
 
 
 def parse_value(name: str, text: str, label: str | None = None) -> object:
@@ -192,20 +190,16 @@ def parse_value(name: str, text: str, label: str | None = None) -> object:
             return PACE_WORDS[text]
         if name == "loudness" and text == "off":
             return None
-        if name in _CHOICES:
-            if text not in _CHOICES[name]:
-                raise ValueError(f"'{text}' is not one of {', '.join(_CHOICES[name])}")
+        if name in CHOICES:
+            if text not in CHOICES[name]:
+                raise ValueError(f"'{text}' is not one of {', '.join(CHOICES[name])}")
             return text
-        if name in _RANGES:
-            low, high, inclusive, integer, unit = _RANGES[name]
+        if name in RANGES:
+            low, high, inclusive, integer, unit = RANGES[name]
             value = float(text)
-            if integer and not value.is_integer():
-                raise ValueError(f"must be a whole number, got {text}")
-            if (value < low if inclusive else value <= low) or value > high:
-                bound = ">=" if inclusive else ">"
-                raise ValueError(
-                    f"must be {bound} {fmt(low)} and <= {fmt(high)} {unit}, got {text}"
-                )
+            problem = out_of_range(value, text, low, high, inclusive, integer, unit)
+            if problem:
+                raise ValueError(problem)
             return int(value) if integer else value
         if not text:
             raise ValueError("must not be empty")

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import yaml
 
-from .config import read_cycles, read_settings
+from .config import read_cycles, read_settings, read_value
 from .errors import UsageError
 from .model import Cycles, Hold, Point, Routine, Sides, Step, Work
-from .settings import MAX_HOLD_S, Settings
+from .settings import Settings
 from .yamlread import Reader, compose_file, suggest
 
 POINT_KEYS = (
@@ -182,8 +182,8 @@ def _step(reader: Reader, node: yaml.Node, index: int, points: dict[str, Point])
     if "hold" in fields and "cycles" in fields:
         reader.error(fields["cycles"], f"{where}: give either 'hold' or 'cycles', not both")
     elif "hold" in fields:
-        seconds = reader.number(fields["hold"], f"{where}.hold", 0, MAX_HOLD_S)
-        work = Hold(seconds) if seconds is not None else None
+        seconds = read_value(reader, fields["hold"], f"{where}.hold", "hold")
+        work = Hold(float(seconds)) if seconds is not None else None  # type: ignore[arg-type]
     elif "cycles" in fields:
         work = read_cycles(reader, fields["cycles"], f"{where}.cycles")
     else:

@@ -165,15 +165,9 @@ class Reader:
                 self.error(node, f"{what} must be a number of {unit}, got '{raw}'")
             return None
         value = float(raw.replace("_", ""))
-        if integer and not value.is_integer():
-            self.error(node, f"{what} must be a whole number, got {raw}")
-            return None
-        too_low = value < low if low_inclusive else value <= low
-        if too_low or value > high:
-            bound = ">=" if low_inclusive else ">"
-            self.error(
-                node, f"{what} must be {bound} {fmt(low)} and <= {fmt(high)} {unit}, got {raw}"
-            )
+        problem = out_of_range(value, raw, low, high, low_inclusive, integer, unit)
+        if problem:
+            self.error(node, f"{what} {problem}")
             return None
         return value
 
@@ -200,6 +194,18 @@ class Reader:
             )
             return None
         return value
+
+
+def out_of_range(
+    value: float, raw: str, low: float, high: float, low_inclusive: bool, integer: bool, unit: str
+) -> str | None:
+    """What is wrong with ``value`` for the range (low, high] (or [low, high]), if anything."""
+    if integer and not value.is_integer():
+        return f"must be a whole number, got {raw}"
+    if (value < low if low_inclusive else value <= low) or value > high:
+        bound = ">=" if low_inclusive else ">"
+        return f"must be {bound} {fmt(low)} and <= {fmt(high)} {unit}, got {raw}"
+    return None
 
 
 def suggest(word: str, options: Iterable[str]) -> str:
