@@ -69,10 +69,11 @@ def make_plan(
     voice_id = engine.resolve_voice(settings.voice)
     params = VoiceParams(voice_id, settings.rate, settings.volume, settings.pitch)
     script = compile_script(routine, settings)
-    texts = [text for kind, text in utterances(script) if kind is EventKind.SPEECH]
+    sounds = utterances(script)
+    texts = [text for kind, text in sounds if kind is EventKind.SPEECH]
     step = (lambda i, n: progress("synthesizing", i, n)) if progress else None
     clips = synthesize_all(texts, engine, params, cache, step)
-    for kind, name in utterances(script):
+    for kind, name in sounds:
         if kind is EventKind.CHIME:
             clips.clips[(kind, name)] = chime.render(name, clips.sample_rate)
     timeline = schedule(script, clips.lengths(), clips.sample_rate)

@@ -198,6 +198,7 @@ def _cmd_voices(args: argparse.Namespace, out: TextIO) -> int:
 
 def _cmd_routine(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     routine = pipeline.load(args.routine)
+    captions = _caption_formats(getattr(args, "captions", None))
     layers = [*profile_layers(args.profile), _flag_layer(args)]
     settings, origins = pipeline.effective_settings(routine, layers)
     if args.command == "plan" and args.settings:
@@ -217,7 +218,6 @@ def _cmd_routine(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             out.write(format_table(plan.timeline) + "\n")
         return 0
     output = args.output or Path("output") / f"{routine.name}.mp3"
-    captions = _caption_formats(args.captions)
     started = time.monotonic()
     written = pipeline.render(plan, output, progress, captions, args.cover)
     if plan.timeline.skipped_counts:

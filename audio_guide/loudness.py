@@ -108,8 +108,6 @@ class Limiter:
         self.look = max(3, round(lookahead * sample_rate)) | 1
         self.release = max(3, round(release * sample_rate)) | 1
         self.margin = self.look * 2 + self.release + 64
-        self.reduced = 0
-        """Samples whose gain was lowered, over the whole stream."""
 
     def process(self, blocks: Iterable[Block]) -> Iterator[Block]:
         """Limit a stream of blocks; yields blocks of the same sizes."""
@@ -141,5 +139,4 @@ class Limiter:
             held, self.look, mode="nearest", origin=(self.look - 1) // 2
         )
         out = (ext * gain)[len(before) : len(before) + len(x)]
-        self.reduced += int(np.count_nonzero(gain[len(before) : len(before) + len(x)] < 1.0))
         return np.asarray(out, dtype=np.float32)

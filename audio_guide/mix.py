@@ -88,11 +88,16 @@ class MixOptions:
 
 @dataclass(frozen=True, slots=True)
 class Mastering:
-    """What ``master`` measured and applied."""
+    """What ``measure`` found, for ``master`` to apply."""
 
     speech_lufs: float
+    """Loudness of the spoken track as synthesized."""
     gain_db: float
+    """Gain applied to every clip before limiting."""
     bed_gain_db: float | None
+    """Gain that puts the bed at its level, or None without a bed."""
+    clips: ClipSource | None = None
+    """The clips at ``gain_db``, limited (None when loudness is off)."""
 
 
 class LimitedClips:
@@ -123,28 +128,28 @@ def measure(timeline: Timeline, clips: ClipSource, options: MixOptions) -> Maste
     are limited (found by the secant method in up to ``REFINE`` passes), and the bed's gain."""
     sr = timeline.sample_rate
     speech = loudness_of(render_blocks(timeline, clips), sr)
-    gain_db = 0.0
+    gain_db, best = 0.0, None
     if options.loudness is not None:
         target = options.loudness
         keys = {(e.kind, e.text) for e in timeline.events}
-        tried: list[tuple[float, float]] = [(0.0, speech)]
+        tried: list[tuple[float, float, LimitedClips | None]] = [(0.0, speech, None)]
         gain_db = target - speech
         for _ in range(REFINE):
             limited = LimitedClips(clips, keys, gain_db, _ceiling(options), sr)
             got = loudness_of(render_blocks(timeline, limited), sr)
-            tried.append((gain_db, got))
+            tried.append((gain_db, got, limited))
             if abs(target - got) <= TOLERANCE:
                 break
-            (g0, l0), (g1, l1) = tried[-2:]
+            (g0, l0, _), (g1, l1, _) = tried[-2:]
             slope = (l1 - l0) / (g1 - g0) if g1 != g0 and l1 != l0 else 1.0
             gain_db = g1 + (target - l1) / min(1.0, max(0.1, slope))
-        gain_db = min(tried[1:], key=lambda t: abs(target - t[1]))[0]
+        gain_db, _, best = min(tried[1:], key=lambda t: abs(target - t[1]))
     bed_gain = None
     if options.bed is not None:
         first = itertools.islice(beds.source(options.bed, sr, BLOCK), 30 * sr // BLOCK + 1)
         reference = speech if options.loudness is None else options.loudness
         bed_gain = reference + options.bed_level - loudness_of(first, sr)
-    return Mastering(speech, gain_db, bed_gain)
+    return Mastering(speech, gain_db, bed_gain, best)
 
 
 def master(
@@ -155,10 +160,7 @@ def master(
         yield from render_blocks(timeline, clips)
         return
     levels = levels or measure(timeline, clips, options)
-    if options.loudness is not None:
-        keys = {(e.kind, e.text) for e in timeline.events}
-        clips = LimitedClips(clips, keys, levels.gain_db, _ceiling(options), timeline.sample_rate)
-    blocks = render_blocks(timeline, clips)
+    blocks = render_blocks(timeline, levels.clips or clips)
     if options.bed is not None and levels.bed_gain_db is not None:
         blocks = _with_bed(blocks, timeline, options.bed, 10 ** (levels.bed_gain_db / 20))
     if options.loudness is not None:

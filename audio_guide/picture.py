@@ -27,6 +27,7 @@ def draw(timeline: Timeline, path: Path) -> None:
 
     matplotlib.use("Agg")
     from matplotlib.figure import Figure
+    from matplotlib.patches import Patch
 
     minutes = timeline.duration / 60
     with matplotlib.rc_context({"svg.fonttype": "none", "font.size": 9}):
@@ -48,8 +49,6 @@ def draw(timeline: Timeline, path: Path) -> None:
             fontsize=9,
             fontweight="bold",
         )
-        from matplotlib.patches import Patch
-
         sides = {h.side for h in timeline.holds}
         ax.legend(
             handles=[
