@@ -8,6 +8,7 @@ the optional bed, and the true-peak limiter applied on the way to the encoder.
 from __future__ import annotations
 
 import itertools
+import math
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Protocol
@@ -128,22 +129,25 @@ def measure(timeline: Timeline, clips: ClipSource, options: MixOptions) -> Maste
     are limited (found by the secant method in up to ``REFINE`` passes), and the bed's gain."""
     sr = timeline.sample_rate
     speech = loudness_of(render_blocks(timeline, clips), sr)
-    gain_db, best = 0.0, None
+    gain_db = 0.0
+    best: LimitedClips | None = None
     if options.loudness is not None:
         target = options.loudness
         keys = {(e.kind, e.text) for e in timeline.events}
-        tried: list[tuple[float, float, LimitedClips | None]] = [(0.0, speech, None)]
-        gain_db = target - speech
+        tried: list[tuple[float, float]] = [(0.0, speech)]
+        gain_db, best_gain, best_miss = target - speech, 0.0, math.inf
         for _ in range(REFINE):
             limited = LimitedClips(clips, keys, gain_db, _ceiling(options), sr)
             got = loudness_of(render_blocks(timeline, limited), sr)
-            tried.append((gain_db, got, limited))
+            tried.append((gain_db, got))
+            if abs(target - got) < best_miss:
+                best_gain, best_miss, best = gain_db, abs(target - got), limited
             if abs(target - got) <= TOLERANCE:
                 break
-            (g0, l0, _), (g1, l1, _) = tried[-2:]
+            (g0, l0), (g1, l1) = tried[-2:]
             slope = (l1 - l0) / (g1 - g0) if g1 != g0 and l1 != l0 else 1.0
             gain_db = g1 + (target - l1) / min(1.0, max(0.1, slope))
-        gain_db, _, best = min(tried[1:], key=lambda t: abs(target - t[1]))
+        gain_db = best_gain
     bed_gain = None
     if options.bed is not None:
         first = itertools.islice(beds.source(options.bed, sr, BLOCK), 30 * sr // BLOCK + 1)
