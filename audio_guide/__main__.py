@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from .cli import entry
+from audio_guide.cli import entry
 
 entry()

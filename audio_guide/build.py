@@ -10,19 +10,19 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from . import chime
-from .captions import WRITERS
-from .engines import SpeechEngine, VoiceParams, get_engine
-from .errors import UsageError
-from .export import Mp3Exporter, cover_tagger, exporter_for, write_text_atomic
-from .mix import Block, MixOptions, master
-from .model import Routine
-from .schedule import schedule
-from .script import Script, compile_script, utterances
-from .settings import Layer, Settings, combine
-from .synth import ClipBank, ClipCache, synthesize_all
-from .timeline import EventKind, Timeline
-from .validate import check, check_overrides, find_routine
+from audio_guide.authoring.script import Script, compile_script, utterances
+from audio_guide.authoring.validate import check, check_overrides, find_routine
+from audio_guide.errors import UsageError
+from audio_guide.model import Routine
+from audio_guide.outputs.captions import WRITERS
+from audio_guide.outputs.export import Mp3Exporter, cover_tagger, exporter_for, write_text_atomic
+from audio_guide.schedule import schedule
+from audio_guide.settings import Layer, Settings, combine
+from audio_guide.sound import chime
+from audio_guide.sound.engines import SpeechEngine, VoiceParams, get_engine
+from audio_guide.sound.mix import Block, MixOptions, master
+from audio_guide.sound.synth import ClipBank, ClipCache, synthesize_all
+from audio_guide.timeline import EventKind, Timeline
 
 Progress = Callable[[str, int, int], None]
 

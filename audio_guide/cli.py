@@ -11,15 +11,15 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
-from . import build as pipeline
-from .captions import FORMATS as CAPTION_FORMATS
-from .config import profile_layers
-from .engines import engine_names, get_engine
-from .errors import AudioGuideError, RoutineError, UsageError
-from .picture import draw
-from .report import fmt_time, format_settings, format_table
-from .settings import Layer, parse_override, parse_value
-from .synth import ClipCache, default_cache_dir
+from audio_guide import build as pipeline
+from audio_guide.authoring.config import profile_layers
+from audio_guide.errors import AudioGuideError, RoutineError, UsageError
+from audio_guide.outputs.captions import FORMATS as CAPTION_FORMATS
+from audio_guide.outputs.picture import draw
+from audio_guide.outputs.report import fmt_time, format_settings, format_table
+from audio_guide.settings import Layer, parse_override, parse_value
+from audio_guide.sound.engines import engine_names, get_engine
+from audio_guide.sound.synth import ClipCache, default_cache_dir
 
 SETTING_FLAGS = (
     "tick",

@@ -12,7 +12,7 @@ import os
 import shutil
 from functools import cache
 
-from .errors import EngineError, ExportError
+from audio_guide.errors import EngineError, ExportError
 
 _ESPEAK_HINT = (
     "no espeak-ng library found: run 'pip install espeakng-loader' "

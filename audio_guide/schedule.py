@@ -16,9 +16,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from .errors import AudioGuideError
-from .script import ChapterMark, Clock, Pause, Say, Script
-from .timeline import Chapter, Event, EventKind, HoldSpan, Role, Side, Timeline
+from audio_guide.authoring.script import ChapterMark, Clock, Pause, Say, Script
+from audio_guide.errors import AudioGuideError
+from audio_guide.timeline import Chapter, Event, EventKind, HoldSpan, Role, Side, Timeline
 
 MIN_GAP = 0.08
 LEAD_IN = 0.5

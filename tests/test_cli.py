@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 from audio_guide.cli import main
-from audio_guide.report import fmt_time
+from audio_guide.outputs.report import fmt_time
 
 
 def run(*argv: str) -> tuple[int, str, str]:

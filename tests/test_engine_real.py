@@ -7,9 +7,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from audio_guide.engines import VoiceParams, get_engine
 from audio_guide.errors import UsageError
-from audio_guide.synth import ClipCache, synthesize_all, trim
+from audio_guide.sound.engines import VoiceParams, get_engine
+from audio_guide.sound.synth import ClipCache, synthesize_all, trim
 
 pytestmark = pytest.mark.real
 

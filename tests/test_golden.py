@@ -14,9 +14,9 @@ import pytest
 from conftest import FIXTURES
 
 from audio_guide.build import effective_settings, load, make_plan
-from audio_guide.engines.fake import FakeEngine
 from audio_guide.settings import Layer
-from audio_guide.synth import ClipCache
+from audio_guide.sound.engines.fake import FakeEngine
+from audio_guide.sound.synth import ClipCache
 
 GOLDEN = FIXTURES / "golden"
 ROUTINES = sorted(GOLDEN.glob("*.yaml"))

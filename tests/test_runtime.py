@@ -56,7 +56,7 @@ def test_cli_turns_a_missing_encoder_into_exit_1(tmp_path, monkeypatch: pytest.M
 
 
 def test_cli_turns_a_missing_speech_engine_into_exit_1(monkeypatch: pytest.MonkeyPatch) -> None:
-    from audio_guide.engines import pyttsx3_engine
+    from audio_guide.sound.engines import pyttsx3_engine
 
     def broken() -> None:
         raise EngineError("no espeak-ng library found: run 'pip install espeakng-loader'")

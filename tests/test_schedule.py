@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from audio_guide import chime
 from audio_guide.build import effective_settings, load, make_plan
-from audio_guide.engines.fake import FakeEngine
 from audio_guide.schedule import MIN_GAP
 from audio_guide.settings import Layer
-from audio_guide.synth import ClipCache
+from audio_guide.sound import chime
+from audio_guide.sound.engines.fake import FakeEngine
+from audio_guide.sound.synth import ClipCache
 from audio_guide.timeline import EventKind, Role, Timeline
 
 

@@ -18,9 +18,9 @@ from pathlib import Path
 import numpy as np
 import platformdirs
 
-from .engines import Samples, SpeechEngine, VoiceParams
-from .errors import EngineError
-from .timeline import EventKind
+from audio_guide.errors import EngineError
+from audio_guide.sound.engines import Samples, SpeechEngine, VoiceParams
+from audio_guide.timeline import EventKind
 
 TRIM_THRESHOLD = 0.006
 """Peak level (fraction of full scale, about -44 dBFS) that counts as sound when trimming."""

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from .settings import Settings
-from .timeline import Timeline
-from .yamlread import fmt
+from audio_guide.authoring.yamlread import fmt
+from audio_guide.settings import Settings
+from audio_guide.timeline import Timeline
 
 
 def fmt_time(seconds: float) -> str:

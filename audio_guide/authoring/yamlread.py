@@ -15,8 +15,8 @@ from pathlib import Path
 
 import yaml
 
-from .errors import Problem, RoutineError
-from .model import Origin
+from audio_guide.errors import Problem, RoutineError
+from audio_guide.model import Origin
 
 _NUMBER = re.compile(r"^[+-]?(?:0|[1-9][0-9_]*)(?:\.[0-9]*)?$|^[+-]?\.[0-9]+$")
 _SEXAGESIMAL = re.compile(r"^[+-]?[0-9]+(?::[0-5]?[0-9])+(?:\.[0-9]*)?$")

@@ -31,10 +31,10 @@ from mutagen.id3 import (
     PictureType,
 )
 
-from .errors import ExportError, UsageError
-from .mix import Block, to_pcm16
-from .runtime import ffmpeg_exe
-from .timeline import Timeline
+from audio_guide.errors import ExportError, UsageError
+from audio_guide.runtime import ffmpeg_exe
+from audio_guide.sound.mix import Block, to_pcm16
+from audio_guide.timeline import Timeline
 
 Tagger = Callable[[ID3, Timeline], None]
 

@@ -9,7 +9,7 @@ from typing import Protocol
 import numpy as np
 import numpy.typing as npt
 
-from ..errors import UsageError
+from audio_guide.errors import UsageError
 
 Samples = npt.NDArray[np.int16]
 
@@ -105,7 +105,7 @@ def get_engine(name: str) -> SpeechEngine:
 
 def _load_builtin() -> None:
     if not _REGISTRY:
-        from . import fake, pyttsx3_engine
+        from audio_guide.sound.engines import fake, pyttsx3_engine
 
         register("pyttsx3", pyttsx3_engine.Pyttsx3Engine)
         register("fake", fake.FakeEngine)

@@ -16,10 +16,10 @@ from typing import Protocol
 import numpy as np
 import numpy.typing as npt
 
-from . import bed as beds
-from .engines import Samples
-from .loudness import Limiter, loudness_of
-from .timeline import EventKind, Timeline
+from audio_guide.sound import bed as beds
+from audio_guide.sound.engines import Samples
+from audio_guide.sound.loudness import Limiter, loudness_of
+from audio_guide.timeline import EventKind, Timeline
 
 Block = npt.NDArray[np.float32]
 ClipKey = tuple[EventKind, str]

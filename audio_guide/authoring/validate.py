@@ -7,11 +7,11 @@ from pathlib import Path
 
 import yaml
 
-from .config import read_cycles, read_settings, read_value
-from .errors import UsageError
-from .model import Cycles, Hold, Point, Routine, Sides, Step, Work
-from .settings import Settings
-from .yamlread import Reader, compose_file, suggest
+from audio_guide.authoring.config import read_cycles, read_settings, read_value
+from audio_guide.authoring.yamlread import Reader, compose_file, suggest
+from audio_guide.errors import UsageError
+from audio_guide.model import Cycles, Hold, Point, Routine, Sides, Step, Work
+from audio_guide.settings import Settings
 
 POINT_KEYS = (
     "name",

@@ -7,9 +7,9 @@ from typing import ClassVar
 
 import numpy as np
 
-from ..errors import UsageError
-from . import Samples, VoiceInfo, VoiceParams
-from .voices import resolve
+from audio_guide.errors import UsageError
+from audio_guide.sound.engines import Samples, VoiceInfo, VoiceParams
+from audio_guide.sound.engines.voices import resolve
 
 _VOICES = [
     VoiceInfo("fake/en-us", "Fake (America)", ("en-us", "en"), "Male"),

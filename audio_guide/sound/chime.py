@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .engines import Samples
+from audio_guide.sound.engines import Samples
 
 BELL_START = "bell:start"
 """Sounds at each hold's start, with the 'Press.' cue."""

@@ -15,8 +15,8 @@ import numpy as np
 import numpy.typing as npt
 from scipy import signal
 
-from .errors import UsageError
-from .runtime import ffmpeg_exe
+from audio_guide.errors import UsageError
+from audio_guide.runtime import ffmpeg_exe
 
 Block = npt.NDArray[np.float32]
 Intervals = npt.NDArray[np.float64]

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from . import chime
-from .model import Cycles, Hold, Origin, Routine, Sides, Step
-from .settings import CountKind, CountStyle, Settings
-from .timeline import EventKind, Role, Side
-from .yamlread import fmt
+from audio_guide.authoring.yamlread import fmt
+from audio_guide.model import Cycles, Hold, Origin, Routine, Sides, Step
+from audio_guide.settings import CountKind, CountStyle, Settings
+from audio_guide.sound import chime
+from audio_guide.timeline import EventKind, Role, Side
 
 
 @dataclass(frozen=True, slots=True)

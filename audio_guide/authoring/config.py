@@ -13,8 +13,9 @@ from pathlib import Path
 import platformdirs
 import yaml
 
-from .model import Cycles, Origin
-from .settings import (
+from audio_guide.authoring.yamlread import Reader, compose_file
+from audio_guide.model import Cycles, Origin
+from audio_guide.settings import (
     CHOICES,
     PACE_WORDS,
     PACING_KEYS,
@@ -25,7 +26,6 @@ from .settings import (
     Layer,
     point_id,
 )
-from .yamlread import Reader, compose_file
 
 SECTIONS = {"voice": VOICE_KEYS, "pacing": PACING_KEYS, "sound": SOUND_KEYS}
 PROFILE_KEYS = ("voice", "pacing", "sound", "notes")

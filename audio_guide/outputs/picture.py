@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .errors import UsageError
-from .export import atomic_path
-from .report import fmt_time
-from .timeline import EventKind, Role, Side, Timeline
+from audio_guide.errors import UsageError
+from audio_guide.outputs.export import atomic_path
+from audio_guide.outputs.report import fmt_time
+from audio_guide.timeline import EventKind, Role, Side, Timeline
 
 FORMATS = (".svg", ".png")
 _ROWS = {"speech": 3.0, "holds": 2.0, "counts": 1.0, "chimes": 0.0}

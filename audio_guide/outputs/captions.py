@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 import webvtt
 
-from .timeline import Event, EventKind, Timeline
+from audio_guide.timeline import Event, EventKind, Timeline
 
 FORMATS = ("vtt", "lrc")
 

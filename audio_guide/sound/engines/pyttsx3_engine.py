@@ -27,10 +27,10 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import EngineError
-from ..runtime import espeak_data_dir, espeak_library
-from . import Samples, VoiceInfo, VoiceParams
-from .voices import resolve
+from audio_guide.errors import EngineError
+from audio_guide.runtime import espeak_data_dir, espeak_library
+from audio_guide.sound.engines import Samples, VoiceInfo, VoiceParams
+from audio_guide.sound.engines.voices import resolve
 
 _TIMEOUT_S = 60.0
 _LOCK = threading.Lock()

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import difflib
 
-from ..errors import UsageError
-from . import VoiceInfo
+from audio_guide.errors import UsageError
+from audio_guide.sound.engines import VoiceInfo
 
 
 def resolve(spec: str, voices: list[VoiceInfo], variants: list[str]) -> str:

@@ -1,0 +1,1 @@
+"""Authoring: read routine, profile and point files, validate them, compile the script."""

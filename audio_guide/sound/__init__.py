@@ -1,0 +1,1 @@
+"""Sound: speech engines, clip synthesis, bells, bed, loudness and the block mixer."""
