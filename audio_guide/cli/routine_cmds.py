@@ -1,19 +1,16 @@
-"""The command line: ``audio-guide build|plan|voices``. Exceptions become exit codes here only."""
+"""``build`` and ``plan``: the commands that take a routine and voice, pacing and sound flags."""
 
 from __future__ import annotations
 
 import argparse
 import json
-import os
-import sys
 import time
-from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
 from audio_guide import build as pipeline
 from audio_guide.authoring.config import profile_layers
-from audio_guide.errors import AudioGuideError, RoutineError, UsageError
+from audio_guide.errors import UsageError
 from audio_guide.outputs.captions import FORMATS as CAPTION_FORMATS
 from audio_guide.outputs.picture import draw
 from audio_guide.outputs.report import fmt_time, format_settings, format_table
@@ -39,15 +36,11 @@ SETTING_FLAGS = (
 )
 
 
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="audio-guide",
-        description="Turn a guided self-care routine (YAML) into a precisely timed spoken MP3.",
-    )
-    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+def add(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """Register ``build`` and ``plan``."""
 
     def routine_cmd(name: str, help_text: str) -> argparse.ArgumentParser:
-        p = sub.add_parser(name, help=help_text, description=help_text)
+        p: argparse.ArgumentParser = sub.add_parser(name, help=help_text, description=help_text)
         p.add_argument(
             "routine",
             metavar="ROUTINE",
@@ -119,13 +112,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--picture", type=Path, metavar="OUT.svg|OUT.png", help="draw the routine on a time axis"
     )
-    v = sub.add_parser(
-        "voices", help="List the available voices.", description="List the available voices."
-    )
-    v.add_argument("--engine", default="pyttsx3", help="speech engine")
-    v.add_argument("--lang", help="only voices for this language code or prefix (en, en-gb)")
-    v.add_argument("--json", action="store_true", help="print JSON")
-    return parser
+    b.set_defaults(run=run)
+    p.set_defaults(run=run)
 
 
 def _flag_layer(args: argparse.Namespace) -> Layer:
@@ -172,31 +160,8 @@ def _progress(stream: TextIO):  # type: ignore[no-untyped-def]
     return report
 
 
-def _cmd_voices(args: argparse.Namespace, out: TextIO) -> int:
-    voices = get_engine(args.engine).voices()
-    if args.lang:
-        lang = args.lang.lower()
-        voices = [
-            v
-            for v in voices
-            if any(
-                code.lower() == lang or code.lower().startswith(lang + "-") for code in v.languages
-            )
-        ]
-        if not voices:
-            raise UsageError(
-                f"no {args.engine} voice speaks '{args.lang}'; run 'audio-guide voices'"
-            )
-    if args.json:
-        json.dump([v.as_dict() for v in voices], out, indent=2)
-        out.write("\n")
-        return 0
-    for v in voices:
-        out.write(f"{v.id:<28} {v.name:<32} {','.join(v.languages):<12} {v.gender or ''}\n")
-    return 0
-
-
-def _cmd_routine(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """Run ``build`` or ``plan``."""
     routine = pipeline.load(args.routine)
     captions = _caption_formats(getattr(args, "captions", None))
     layers = [*profile_layers(args.profile), _flag_layer(args)]
@@ -230,42 +195,3 @@ def _cmd_routine(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         f"{', '.join(str(p) for p in written)} in {time.monotonic() - started:.1f} s\n"
     )
     return 0
-
-
-def main(
-    argv: Sequence[str] | None = None, out: TextIO | None = None, err: TextIO | None = None
-) -> int:
-    """Run the CLI; return the exit code (0 ok, 1 runtime failure, 2 bad input)."""
-    out = out or sys.stdout
-    err = err or sys.stderr
-    parser = _parser()
-    try:
-        args = parser.parse_args(argv)
-    except SystemExit as exc:
-        return int(exc.code or 0)
-    try:
-        if args.command == "voices":
-            return _cmd_voices(args, out)
-        return _cmd_routine(args, out, err)
-    except RoutineError as exc:
-        err.write(str(exc) + "\n")
-        return exc.exit_code
-    except AudioGuideError as exc:
-        err.writelines(f"audio-guide: {line}\n" for line in str(exc).splitlines())
-        return exc.exit_code
-    except KeyboardInterrupt:
-        err.write("audio-guide: interrupted; nothing was written\n")
-        return 130
-    except Exception as exc:
-        if os.environ.get("AUDIO_GUIDE_DEBUG"):
-            raise
-        err.write(
-            f"audio-guide: internal error ({type(exc).__name__}: {exc}); "
-            "rerun with AUDIO_GUIDE_DEBUG=1 and report the traceback\n"
-        )
-        return 1
-
-
-def entry() -> None:
-    """Console-script entry point."""
-    sys.exit(main())

@@ -1,0 +1,68 @@
+"""The command line: ``audio-guide COMMAND``. Exceptions become exit codes here only.
+
+Each command lives in its own module with ``add(sub)`` (its parser) and ``run(args, out, err)``;
+``COMMANDS`` lists them in help order. Modules import heavy parts of the pipeline inside ``run``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from typing import TextIO
+
+from audio_guide.cli import routine_cmds, voices_cmd
+from audio_guide.errors import AudioGuideError, RoutineError
+
+COMMANDS = (routine_cmds, voices_cmd)
+"""Command modules; each `add(sub)` registers parsers whose `run` default runs the command."""
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="audio-guide",
+        description="Turn a guided self-care routine (YAML) into a precisely timed spoken MP3.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for module in COMMANDS:
+        module.add(sub)
+    return parser
+
+
+def main(
+    argv: Sequence[str] | None = None, out: TextIO | None = None, err: TextIO | None = None
+) -> int:
+    """Run the CLI; return the exit code (0 ok, 1 runtime failure, 2 bad input)."""
+    out = out or sys.stdout
+    err = err or sys.stderr
+    parser = _parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:
+        return int(exc.code or 0)
+    try:
+        code: int = args.run(args, out, err)
+        return code
+    except RoutineError as exc:
+        err.write(str(exc) + "\n")
+        return exc.exit_code
+    except AudioGuideError as exc:
+        err.writelines(f"audio-guide: {line}\n" for line in str(exc).splitlines())
+        return exc.exit_code
+    except KeyboardInterrupt:
+        err.write("audio-guide: interrupted; nothing was written\n")
+        return 130
+    except Exception as exc:
+        if os.environ.get("AUDIO_GUIDE_DEBUG"):
+            raise
+        err.write(
+            f"audio-guide: internal error ({type(exc).__name__}: {exc}); "
+            "rerun with AUDIO_GUIDE_DEBUG=1 and report the traceback\n"
+        )
+        return 1
+
+
+def entry() -> None:
+    """Console-script entry point."""
+    sys.exit(main())
