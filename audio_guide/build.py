@@ -10,8 +10,9 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from audio_guide.authoring.points import Library
 from audio_guide.authoring.script import Script, compile_script, utterances
-from audio_guide.authoring.validate import check, check_overrides, find_routine
+from audio_guide.authoring.validate import check, check_overrides, find_routine, resolve_overrides
 from audio_guide.errors import UsageError
 from audio_guide.model import Routine
 from audio_guide.outputs.captions import WRITERS
@@ -40,18 +41,20 @@ class Plan:
     clips: ClipBank
 
 
-def load(spec: str) -> Routine:
-    """Find and validate a routine by path or shipped name."""
-    return check(find_routine(spec))
+def load(spec: str, library: Library | None = None) -> Routine:
+    """Find and validate a routine by path or shipped name against ``library`` (default: the
+    shipped and user point files; see ``authoring.points.assemble``)."""
+    return check(find_routine(spec), library)
 
 
 def effective_settings(routine: Routine, layers: list[Layer]) -> tuple[Settings, dict[str, str]]:
     """Built-in defaults < the routine's own sections < ``layers`` (lowest first).
 
-    Also checks that every hold/cycles override names a step of the routine.
+    Hold/cycles overrides may name a step's point by id, WHO code or written name; every one
+    must name a step of the routine.
     """
     own = Layer(f"routine {routine.source}", routine.settings, routine.settings_origins)
-    settings, origins = combine([own, *layers])
+    settings, origins = combine(resolve_overrides(routine, [own, *layers]))
     check_overrides(routine, settings, origins)
     return settings, origins
 

@@ -31,26 +31,30 @@ class Origin:
 
 @dataclass(frozen=True, slots=True)
 class Point:
-    """One acupressure point from the point library."""
+    """One acupressure point from a point library (shipped, user, ``--points`` or a routine)."""
 
     id: str
     """Routine id, article numbering (``B47``)."""
     name: str
-    """Spoken name (``B 47``)."""
-    who: str
-    """Standard WHO code (``BL52``)."""
-    title: str
-    """Short label a listener understands (``web of the hand``)."""
-    region: str
+    """Written name, as people read it (``LI 4``); the lexicon gives the voice its form."""
     location: str
     """How to find it by touch, eyes closed."""
-    method: str
+    who: str | None = None
+    """Standard WHO code (``BL52``), when known."""
+    title: str | None = None
+    """Short label a listener understands (``web of the hand``)."""
+    region: str | None = None
+    method: str | None = None
     """How to press it."""
-    purpose: str
+    purpose: str | None = None
     alternative: str | None = None
     cautions: tuple[str, ...] = ()
     bilateral: bool = True
     sides: Sides = Sides.TOGETHER
+    source: str | None = None
+    """The reference the entry follows (free text)."""
+    origin: Origin | None = None
+    """Where the entry was read (file, line, column)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,3 +108,5 @@ class Routine:
     settings: dict[str, object] = field(default_factory=dict)
     """Raw ``voice:``/``pacing:`` values from the file, checked, keyed by setting name."""
     settings_origins: dict[str, Origin] = field(default_factory=dict)
+    lexicon: tuple[tuple[str, str], ...] = ()
+    """The effective pronunciation lexicon (written -> spoken), every layer merged."""

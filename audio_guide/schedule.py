@@ -57,10 +57,11 @@ class _State:
         role: Role,
         point: str | None,
         side: Side | None,
+        spoken: str | None = None,
     ) -> None:
         """Record a sound of ``n`` samples starting at sample ``start``."""
         self.events.append(
-            Event(self.secs(start), self.secs(start + n), kind, text, role, point, side)
+            Event(self.secs(start), self.secs(start + n), kind, text, role, point, side, spoken)
         )
 
 
@@ -76,8 +77,17 @@ def schedule(script: Script, lengths: Mapping[ClipKey, int], sample_rate: int) -
             st.chapters.append((pending[0], pending[1], st.cursor if st.chapters else 0))
             pending = None
         if isinstance(item, Say):
-            n = lengths[(EventKind.SPEECH, item.text)]
-            st.add(st.cursor, n, EventKind.SPEECH, item.text, item.role, item.point, item.side)
+            n = lengths[(EventKind.SPEECH, item.spoken or item.text)]
+            st.add(
+                st.cursor,
+                n,
+                EventKind.SPEECH,
+                item.text,
+                item.role,
+                item.point,
+                item.side,
+                item.spoken,
+            )
             st.cursor += n + st.samples(item.after)
         elif isinstance(item, Pause):
             st.cursor += st.samples(item.seconds)
@@ -115,7 +125,7 @@ def _place_clock(st: _State, clock: Clock, lengths: Mapping[ClipKey, int]) -> No
     ]
     for cue in clock.cues:
         start = t0 + st.samples(cue.at)
-        n = lengths[(cue.kind, cue.text)]
+        n = lengths[(cue.kind, cue.spoken or cue.text)]
         if cue.kind is EventKind.CHIME:
             st.add(start, n, cue.kind, cue.text, cue.role, clock.point, clock.side)
             ring_end = max(ring_end, start + n)
@@ -133,7 +143,7 @@ def _place_clock(st: _State, clock: Clock, lengths: Mapping[ClipKey, int]) -> No
                 f"{free - MIN_GAP:.2f} s is free before the next cue at this voice and rate; "
                 "lengthen the hold or raise the speaking rate"
             )
-        st.add(start, n, cue.kind, cue.text, cue.role, clock.point, clock.side)
+        st.add(start, n, cue.kind, cue.text, cue.role, clock.point, clock.side, cue.spoken)
         prev_end = start + n
     for mark in clock.holds:
         start, end = t0 + st.samples(mark.start), t0 + st.samples(mark.end)

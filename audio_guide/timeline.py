@@ -67,9 +67,16 @@ class Event:
     point: str | None = None
     """Point id the event belongs to, if any."""
     side: Side | None = None
+    spoken: str | None = None
+    """What the voice says, when the lexicon makes it differ from ``text`` (the written form)."""
+
+    @property
+    def voiced(self) -> str:
+        """The clip's text: ``spoken`` if set, else ``text``."""
+        return self.spoken or self.text
 
     def as_dict(self) -> dict[str, object]:
-        """Contract form."""
+        """Contract form (``spoken`` only when it differs from ``text``)."""
         out: dict[str, object] = {
             "start": _t(self.start),
             "end": _t(self.end),
@@ -81,6 +88,8 @@ class Event:
             out["point"] = self.point
         if self.side is not None:
             out["side"] = self.side.value
+        if self.spoken is not None:
+            out["spoken"] = self.spoken
         return out
 
 

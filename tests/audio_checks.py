@@ -68,11 +68,16 @@ def nearest_errors(planned: list[float], found: npt.NDArray[np.int64], sr: int) 
 
 
 def ffmpeg_text(*args: str) -> str:
-    """Run ffmpeg and return what it printed (stdout and stderr)."""
+    """Run ffmpeg and return what it printed (stdout and stderr).
+
+    ffmpeg cuts long tag values (the ID3 comment) in its log at a byte count, possibly inside a
+    multi-byte character, so undecodable bytes are replaced rather than raised on.
+    """
     proc = subprocess.run(
         [ffmpeg_exe(), "-nostdin", "-hide_banner", "-nostats", *args],
         capture_output=True,
         text=True,
+        errors="replace",
         check=True,
     )
     return proc.stdout + proc.stderr

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import platformdirs
 import yaml
 
+from audio_guide.authoring.lexicon import read_lexicon
 from audio_guide.authoring.yamlread import Reader, compose_file
 from audio_guide.model import Cycles, Origin
 from audio_guide.settings import (
@@ -28,7 +30,7 @@ from audio_guide.settings import (
 )
 
 SECTIONS = {"voice": VOICE_KEYS, "pacing": PACING_KEYS, "sound": SOUND_KEYS}
-PROFILE_KEYS = ("voice", "pacing", "sound", "notes")
+PROFILE_KEYS = ("voice", "pacing", "sound", "notes", "points", "lexicon")
 
 
 def read_settings(
@@ -136,8 +138,19 @@ def default_profile_path() -> Path:
     return config_dir() / "profile.yaml"
 
 
-def load_profile(path: Path, source: str = "profile") -> Layer:
-    """Validate a profile file (every problem at once) and return it as a settings layer."""
+@dataclass(frozen=True, slots=True)
+class ProfileLibrary:
+    """What a profile adds to the point library: point files it names and lexicon entries."""
+
+    source: str
+    """``profile FILE`` or ``default profile FILE``."""
+    files: tuple[Path, ...] = ()
+    """Its ``points:`` files, relative paths taken from the profile's folder."""
+    lexicon: Mapping[str, tuple[str, Origin]] = field(default_factory=dict)
+
+
+def read_profile(path: Path, source: str = "profile") -> tuple[Layer, ProfileLibrary]:
+    """Validate a profile file (every problem at once): its settings layer and library part."""
     reader = Reader(str(path))
     root = compose_file(path)
     if root is None:
@@ -147,16 +160,37 @@ def load_profile(path: Path, source: str = "profile") -> Layer:
     if "notes" in top:
         reader.texts(top["notes"], "notes")
     values, where = read_settings(reader, top)
+    files: list[Path] = []
+    if "points" in top:
+        for node in reader.sequence(top["points"], "points (a list of point files)"):
+            name = reader.text(node, "points")
+            file = path.parent / Path(name).expanduser() if name is not None else None
+            if file is not None and not file.is_file():
+                reader.error(node, f"points: no point file '{name}' (looked for {file})")
+            elif file is not None:
+                files.append(file)
+    lexicon = read_lexicon(reader, top["lexicon"]) if "lexicon" in top else {}
     reader.raise_if_any()
-    return Layer(f"{source} {path}", values, where)
+    label = f"{source} {path}"
+    return Layer(label, values, where), ProfileLibrary(label, tuple(files), lexicon)
+
+
+def load_profile(path: Path, source: str = "profile") -> Layer:
+    """Validate a profile file (every problem at once) and return it as a settings layer."""
+    return read_profile(path, source)[0]
+
+
+def read_profiles(profile: Path | None) -> list[tuple[Layer, ProfileLibrary]]:
+    """The default profile (if present), then ``profile`` (if given), lowest first."""
+    found = []
+    default = default_profile_path()
+    if default.is_file():
+        found.append(read_profile(default, "default profile"))
+    if profile is not None:
+        found.append(read_profile(profile))
+    return found
 
 
 def profile_layers(profile: Path | None) -> list[Layer]:
-    """The default profile (if present), then ``profile`` (if given), lowest first."""
-    layers = []
-    default = default_profile_path()
-    if default.is_file():
-        layers.append(load_profile(default, "default profile"))
-    if profile is not None:
-        layers.append(load_profile(profile))
-    return layers
+    """The settings layers of ``read_profiles``."""
+    return [layer for layer, _ in read_profiles(profile)]

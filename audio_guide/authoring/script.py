@@ -7,8 +7,9 @@ each count sits on its own tick. The schedule step turns this into absolute time
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+from audio_guide.authoring.lexicon import Lexicon
 from audio_guide.authoring.yamlread import fmt
 from audio_guide.model import Cycles, Hold, Origin, Routine, Sides, Step
 from audio_guide.settings import CountKind, CountStyle, Settings
@@ -25,6 +26,8 @@ class Say:
     after: float
     point: str | None = None
     side: Side | None = None
+    spoken: str | None = None
+    """What the voice says, when the lexicon changes ``text`` (the written form)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +47,8 @@ class Cue:
     required: bool
     """Press and release cues must fit; counts are dropped when they would not."""
     kind: EventKind = EventKind.SPEECH
+    spoken: str | None = None
+    """What the voice says, when the lexicon changes ``text`` (the written form)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -178,8 +183,8 @@ def _work_words(work: Hold | Cycles) -> str:
     )
 
 
-def _side_word(region: str) -> str:
-    return {"hand": "hand", "knee": "leg"}.get(region, "side")
+def _side_word(region: str | None) -> str:
+    return {"hand": "hand", "knee": "leg"}.get(region or "", "side")
 
 
 def _step_items(step: Step, index: int, total: int, s: Settings) -> list[Item]:
@@ -188,17 +193,17 @@ def _step_items(step: Step, index: int, total: int, s: Settings) -> list[Item]:
     if not sides:
         return []
     gap = s.gap * s.pace
-    items: list[Item] = [ChapterMark(f"{p.name} — {p.title}", p.id)]
+    items: list[Item] = [ChapterMark(f"{p.name} — {p.title}" if p.title else p.name, p.id)]
     say = [
         (f"Point {index} of {total}: {p.name}.", Role.STEP),
         (p.purpose, Role.INSTRUCT),
         *((c, Role.CAUTION) for c in p.cautions),
         (p.location, Role.LOCATE),
         (p.method, Role.INSTRUCT),
-        *(((p.alternative, Role.INSTRUCT),) if p.alternative else ()),
+        (p.alternative, Role.INSTRUCT),
         *((t, Role.INSTRUCT) for t in step.say),
     ]
-    items += [Say(text, role, gap, p.id) for text, role in say]
+    items += [Say(text, role, gap, p.id) for text, role in say if text]
     find = (s.find if step.find is None else step.find) * s.pace
     work = _work(step, s)
     cues, holds = _clock_cues(work, s)
@@ -244,9 +249,30 @@ def compile_script(routine: Routine, settings: Settings) -> Script:
         routine.artist,
         routine.album,
         routine.description,
-        tuple(_drop_empty_chapters(items)),
+        tuple(voice(_drop_empty_chapters(items), Lexicon(routine.lexicon))),
         settings,
     )
+
+
+def voice(items: list[Item], lexicon: Lexicon) -> list[Item]:
+    """Give every spoken line whose text the lexicon changes its ``spoken`` form."""
+
+    def said(text: str) -> str | None:
+        spoken = lexicon.spoken(text)
+        return spoken if spoken != text else None
+
+    out: list[Item] = []
+    for item in items:
+        if isinstance(item, Say):
+            item = replace(item, spoken=said(item.text))
+        elif isinstance(item, Clock):
+            cues = tuple(
+                replace(c, spoken=said(c.text)) if c.kind is EventKind.SPEECH else c
+                for c in item.cues
+            )
+            item = replace(item, cues=cues)
+        out.append(item)
+    return out
 
 
 def _drop_empty_chapters(items: list[Item]) -> list[Item]:
@@ -260,12 +286,12 @@ def _drop_empty_chapters(items: list[Item]) -> list[Item]:
 
 
 def utterances(script: Script) -> list[tuple[EventKind, str]]:
-    """Every distinct sound the script needs, in first-use order."""
+    """Every distinct sound the script needs (spoken forms), in first-use order."""
     seen: dict[tuple[EventKind, str], None] = {}
     for item in script.items:
         if isinstance(item, Say):
-            seen.setdefault((EventKind.SPEECH, item.text))
+            seen.setdefault((EventKind.SPEECH, item.spoken or item.text))
         elif isinstance(item, Clock):
             for cue in item.cues:
-                seen.setdefault((cue.kind, cue.text))
+                seen.setdefault((cue.kind, cue.spoken or cue.text))
     return list(seen)

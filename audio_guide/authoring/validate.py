@@ -2,31 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from importlib import resources
 from pathlib import Path
 
 import yaml
 
 from audio_guide.authoring.config import read_cycles, read_settings, read_value
+from audio_guide.authoring.points import Library, assemble, lookup, read_library_sections, spellings
 from audio_guide.authoring.yamlread import Reader, compose_file, suggest
 from audio_guide.errors import UsageError
 from audio_guide.model import Cycles, Hold, Point, Routine, Sides, Step, Work
-from audio_guide.settings import Settings
+from audio_guide.settings import Layer, Settings
 
-POINT_KEYS = (
-    "name",
-    "who",
-    "title",
-    "region",
-    "location",
-    "method",
-    "alternative",
-    "purpose",
-    "cautions",
-    "bilateral",
-    "sides",
-)
-POINT_REQUIRED = ("name", "who", "title", "region", "location", "method", "purpose")
 ROUTINE_KEYS = (
     "title",
     "artist",
@@ -39,6 +27,8 @@ ROUTINE_KEYS = (
     "voice",
     "pacing",
     "sound",
+    "points",
+    "lexicon",
 )
 STEP_KEYS = ("point", "hold", "cycles", "sides", "find", "say")
 
@@ -67,70 +57,20 @@ def find_routine(spec: str) -> Path:
     )
 
 
-def load_points(path: Path | None = None) -> dict[str, Point]:
-    """Read the point library (the shipped ``points.yaml`` by default)."""
-    path = path or data_dir() / "points.yaml"
-    reader = Reader(str(path))
-    root = compose_file(path)
-    top = reader.mapping(root, "point library", ("points",), ("points",))
-    points: dict[str, Point] = {}
-    table = reader.mapping(
-        top.get("points") if top else None, "points", _any_keys(top.get("points") if top else None)
-    )
-    for pid, node in (table or {}).items():
-        fields = reader.mapping(node, f"point {pid}", POINT_KEYS, POINT_REQUIRED)
-        if fields is None:
-            continue
-        text = {k: reader.text(fields[k], f"{pid}.{k}") for k in POINT_REQUIRED if k in fields}
-        alternative = (
-            reader.text(fields["alternative"], f"{pid}.alternative")
-            if ("alternative" in fields)
-            else None
-        )
-        cautions = (
-            tuple(reader.texts(fields["cautions"], f"{pid}.cautions"))
-            if ("cautions" in fields and _non_empty(fields["cautions"]))
-            else ()
-        )
-        sides = Sides.TOGETHER
-        if "sides" in fields:
-            sides = Sides(
-                reader.choice(fields["sides"], f"{pid}.sides", ("together", "each")) or "together"
-            )
-        bilateral = True
-        if "bilateral" in fields:
-            node_b = fields["bilateral"]
-            bilateral = getattr(node_b, "value", "") in ("true", "True", "yes")
-        if any(v is None for v in text.values()) or len(text) < len(POINT_REQUIRED):
-            continue
-        points[pid] = Point(
-            id=pid,
-            alternative=alternative,
-            cautions=cautions,
-            bilateral=bilateral,
-            sides=sides,
-            **text,  # type: ignore[arg-type]
-        )
-    reader.raise_if_any()
-    return points
+def load_routine(path: Path, library: Library | None = None) -> Routine:
+    """Validate a routine file against ``library``; every problem in it is reported at once."""
+    return load_routine_library(path, library)[0]
 
 
-def _any_keys(node: yaml.Node | None) -> list[str]:
-    if isinstance(node, yaml.MappingNode):
-        return [k.value for k, _ in node.value if isinstance(k, yaml.ScalarNode)]
-    return []
-
-
-def _non_empty(node: yaml.Node) -> bool:
-    return not (isinstance(node, yaml.SequenceNode) and not node.value)
-
-
-def load_routine(path: Path, points: dict[str, Point] | None = None) -> Routine:
-    """Validate a routine file; every problem in it is reported at once."""
-    points = points if points is not None else load_points()
+def load_routine_library(path: Path, library: Library | None = None) -> tuple[Routine, Library]:
+    """The routine at ``path`` and the library its steps were checked against (``library``, by
+    default the shipped and user points, with the routine's own ``points:``/``lexicon:`` on top)."""
+    library = library if library is not None else assemble()
     reader = Reader(str(path))
     root = compose_file(path)
     top = reader.mapping(root, "routine", ROUTINE_KEYS, ("title", "steps")) or {}
+    library = library.overlay(read_library_sections(reader, top, "routine"))
+    points = library.points
     text = {
         k: reader.text(top[k], k) for k in ("title", "artist", "album", "description") if k in top
     }
@@ -159,25 +99,34 @@ def load_routine(path: Path, points: dict[str, Point] | None = None) -> Routine:
         source=str(path),
         settings=settings,
         settings_origins=origins,
-    )
+        lexicon=tuple(library.lexicon.items()),
+    ), library
 
 
-def _step(reader: Reader, node: yaml.Node, index: int, points: dict[str, Point]) -> Step | None:
+def _step(reader: Reader, node: yaml.Node, index: int, points: Mapping[str, Point]) -> Step | None:
     where = f"step {index}"
     fields = reader.mapping(node, where, STEP_KEYS, ("point",))
     if fields is None:
         return None
     point = None
     if "point" in fields:
-        pid = reader.text(fields["point"], f"{where}.point")
-        if pid is not None:
-            point = points.get(pid) or points.get(pid.replace(" ", "").upper())
-            if point is None:
-                reader.error(
-                    fields["point"],
-                    f"{where}: unknown point '{pid}'"
-                    f"{suggest(pid, points)}; known points: {', '.join(points)}",
-                )
+        name = reader.text(fields["point"], f"{where}.point")
+        found = lookup(points, name) if name is not None else []
+        if len(found) == 1:
+            point = found[0]
+        elif found:
+            reader.error(
+                fields["point"],
+                f"{where}: '{name}' names {len(found)} points "
+                f"({', '.join(p.id for p in found)}); use the id",
+            )
+        elif name is not None:
+            reader.error(
+                fields["point"],
+                f"{where}: unknown point '{name}'{suggest(name, spellings(points))}; "
+                "list the library with 'audio-guide points', or define it in the routine's "
+                "'points:' section",
+            )
     work: Work | None = None
     if "hold" in fields and "cycles" in fields:
         reader.error(fields["cycles"], f"{where}: give either 'hold' or 'cycles', not both")
@@ -232,6 +181,34 @@ def check_overrides(routine: Routine, settings: Settings, origins: dict[str, str
         raise UsageError("\n".join(problems))
 
 
-def check(path: Path) -> Routine:
-    """Load the shipped point library, then validate the routine at ``path`` against it."""
-    return load_routine(path, load_points())
+def resolve_overrides(routine: Routine, layers: list[Layer]) -> list[Layer]:
+    """``layers`` with hold/cycles overrides keyed by the id of the step point they name.
+
+    An override names a point as a step does (id, WHO code or written name, case and spaces
+    ignored), so ``--hold BL40=45`` reaches the step on B54. Names matching no step are kept
+    for ``check_overrides`` to report.
+    """
+    points = {s.point.id: s.point for s in routine.steps}
+
+    def rekey(pid: str) -> str:
+        found = lookup(points, pid)
+        return found[0].id if len(found) == 1 else pid
+
+    out = []
+    for layer in layers:
+        values, where = dict(layer.values), dict(layer.where)
+        for name in ("holds", "cycles"):
+            given = layer.values.get(name)
+            if not isinstance(given, dict):
+                continue
+            values[name] = {rekey(pid): value for pid, value in given.items()}
+            for pid in given:
+                if f"{name}.{pid}" in where:
+                    where[f"{name}.{rekey(pid)}"] = where.pop(f"{name}.{pid}")
+        out.append(Layer(layer.source, values, where))
+    return out
+
+
+def check(path: Path, library: Library | None = None) -> Routine:
+    """Validate the routine at ``path`` against ``library`` (default: shipped + user points)."""
+    return load_routine(path, library)

@@ -9,7 +9,8 @@ from pathlib import Path
 from typing import TextIO
 
 from audio_guide import build as pipeline
-from audio_guide.authoring.config import profile_layers
+from audio_guide.authoring.config import read_profiles
+from audio_guide.authoring.points import assemble
 from audio_guide.errors import UsageError
 from audio_guide.outputs.captions import FORMATS as CAPTION_FORMATS
 from audio_guide.outputs.picture import draw
@@ -90,6 +91,14 @@ def add(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
             type=Path,
             help="a profile file with voice: and pacing: sections (over the default profile)",
         )
+        p.add_argument(
+            "--points",
+            type=Path,
+            action="append",
+            default=[],
+            metavar="FILE",
+            help="a point file over the shipped and user points (repeatable)",
+        )
         p.add_argument("--cache-dir", type=Path, help="clip cache folder (default: user cache)")
         p.add_argument("--no-cache", action="store_true", help="synthesize every clip afresh")
         return p
@@ -162,9 +171,11 @@ def _progress(stream: TextIO):  # type: ignore[no-untyped-def]
 
 def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """Run ``build`` or ``plan``."""
-    routine = pipeline.load(args.routine)
+    profiles = read_profiles(args.profile)
+    library = assemble([lib for _, lib in profiles], args.points)
+    routine = pipeline.load(args.routine, library)
     captions = _caption_formats(getattr(args, "captions", None))
-    layers = [*profile_layers(args.profile), _flag_layer(args)]
+    layers = [*(layer for layer, _ in profiles), _flag_layer(args)]
     settings, origins = pipeline.effective_settings(routine, layers)
     if args.command == "plan" and args.settings:
         voice_id = get_engine(settings.engine).resolve_voice(settings.voice)

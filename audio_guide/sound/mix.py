@@ -42,7 +42,7 @@ def render_blocks(timeline: Timeline, clips: ClipSource, block: int = BLOCK) -> 
     """Yield float32 blocks in [-1, 1] covering the whole timeline, in order."""
     sr = timeline.sample_rate
     placed = sorted(
-        ((round(e.start * sr), clips.get(e.kind, e.text)) for e in timeline.events),
+        ((round(e.start * sr), clips.get(e.kind, e.voiced)) for e in timeline.events),
         key=lambda item: item[0],
     )
     total = timeline.samples
@@ -133,7 +133,7 @@ def measure(timeline: Timeline, clips: ClipSource, options: MixOptions) -> Maste
     best: LimitedClips | None = None
     if options.loudness is not None:
         target = options.loudness
-        keys = {(e.kind, e.text) for e in timeline.events}
+        keys = {(e.kind, e.voiced) for e in timeline.events}
         tried: list[tuple[float, float]] = [(0.0, speech)]
         gain_db, best_gain, best_miss = target - speech, 0.0, math.inf
         for _ in range(REFINE):

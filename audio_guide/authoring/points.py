@@ -1,0 +1,207 @@
+"""The point library, assembled from layers and merged point by point.
+
+Layers, lowest first: the shipped ``scripts_data/points.yaml``; the user folder
+(``CONFIG/points/*.yaml``, in name order); the point files a profile names and ``--points FILE``
+(in that order); last, a routine's own ``points:`` section. A higher layer replaces a whole point
+of the same id and lexicon entries of the same written form. Every point remembers the layer and
+file position it came from. A step names a point by its id, WHO code or written name, with case
+and spaces ignored (``bl40``, ``BL 40`` and ``B54`` all find the article's B 54).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+import yaml
+
+from audio_guide.authoring.config import ProfileLibrary, config_dir
+from audio_guide.authoring.lexicon import Lexicon, read_lexicon
+from audio_guide.authoring.yamlread import Reader, compose_file
+from audio_guide.model import Origin, Point, Sides
+
+POINT_KEYS = (
+    "name",
+    "location",
+    "who",
+    "title",
+    "region",
+    "method",
+    "purpose",
+    "alternative",
+    "cautions",
+    "bilateral",
+    "sides",
+    "source",
+)
+POINT_REQUIRED = ("name", "location")
+_TEXT_KEYS = ("name", "location", "who", "title", "region", "method", "purpose", "alternative")
+FILE_KEYS = ("lexicon", "points")
+
+
+def shipped_points_path() -> Path:
+    """The point library shipped with the package."""
+    return Path(str(resources.files("audio_guide.scripts_data"))) / "points.yaml"
+
+
+def user_point_files() -> list[Path]:
+    """Point files in the user folder (``CONFIG/points/*.yaml``), in name order."""
+    folder = config_dir() / "points"
+    return sorted([*folder.glob("*.yaml"), *folder.glob("*.yml")]) if folder.is_dir() else []
+
+
+@dataclass(frozen=True, slots=True)
+class LibraryLayer:
+    """Points and lexicon entries read from one place."""
+
+    label: str
+    """``shipped``, ``user folder``, ``--points``, ``profile FILE`` or ``routine``."""
+    points: Mapping[str, Point] = field(default_factory=dict)
+    lexicon: Mapping[str, tuple[str, Origin]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Library:
+    """The effective point library and lexicon, with where each entry came from."""
+
+    points: Mapping[str, Point] = field(default_factory=dict)
+    layer_of: Mapping[str, str] = field(default_factory=dict)
+    """Point id -> the label of the layer that defined it last."""
+    replaced: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    """Point id -> where the entries it replaced came from (lowest first)."""
+    lexicon: Mapping[str, str] = field(default_factory=dict)
+    lexicon_from: Mapping[str, str] = field(default_factory=dict)
+    """Written form -> ``LABEL FILE:LINE:COL`` of the entry in effect."""
+
+    def overlay(self, layer: LibraryLayer) -> Library:
+        """This library with ``layer`` on top, merged point by point and entry by entry."""
+        points, layer_of = dict(self.points), dict(self.layer_of)
+        replaced = dict(self.replaced)
+        for pid, point in layer.points.items():
+            if pid in points:
+                replaced[pid] = (*replaced.get(pid, ()), describe(points[pid], layer_of[pid]))
+            points[pid], layer_of[pid] = point, layer.label
+        lexicon, lexicon_from = dict(self.lexicon), dict(self.lexicon_from)
+        for written, (spoken, where) in layer.lexicon.items():
+            lexicon[written], lexicon_from[written] = spoken, f"{layer.label} {where}"
+        return Library(points, layer_of, replaced, lexicon, lexicon_from)
+
+    def voice(self) -> Lexicon:
+        """The lexicon, ready to apply."""
+        return Lexicon(self.lexicon)
+
+
+def describe(point: Point, label: str) -> str:
+    """``LABEL FILE:LINE:COL`` for a point."""
+    return f"{label} {point.origin}" if point.origin else label
+
+
+def key(text: str) -> str:
+    """How names are compared: case and spaces ignored."""
+    return "".join(text.split()).casefold()
+
+
+def lookup(points: Mapping[str, Point], text: str) -> list[Point]:
+    """The points ``text`` names: by id, else by WHO code, else by written name.
+
+    More than one point means the name is ambiguous at that tier.
+    """
+    wanted = key(text)
+    for attr in ("id", "who", "name"):
+        found = [p for p in points.values() if (v := getattr(p, attr)) and key(v) == wanted]
+        if found:
+            return found
+    return []
+
+
+def spellings(points: Mapping[str, Point]) -> list[str]:
+    """Every id, WHO code and written name, for 'did you mean' suggestions."""
+    out: dict[str, None] = {}
+    for p in points.values():
+        out.update(dict.fromkeys(v for v in (p.id, p.who, p.name) if v))
+    return list(out)
+
+
+def read_point_table(reader: Reader, node: yaml.Node, what: str = "points") -> dict[str, Point]:
+    """Read a ``points:`` mapping of id -> fields; problems are collected on ``reader``."""
+    keys = {k.value: k for k, _ in node.value} if isinstance(node, yaml.MappingNode) else {}
+    ids = list(keys)
+    points: dict[str, Point] = {}
+    for pid, entry in (reader.mapping(node, what, ids) or {}).items():
+        where = f"point {pid}"
+        if not pid.strip() or any(c.isspace() for c in pid):
+            reader.error(keys[pid], f"{where}: a point id is one word without spaces (like GB20)")
+            continue
+        fields = reader.mapping(entry, where, POINT_KEYS, POINT_REQUIRED)
+        if fields is None:
+            continue
+        text = {k: reader.text(fields[k], f"{pid}.{k}") for k in _TEXT_KEYS if k in fields}
+        source = (
+            " ".join(reader.texts(fields["source"], f"{pid}.source"))
+            if "source" in fields
+            else None
+        )
+        cautions = _cautions(reader, fields.get("cautions"), pid)
+        sides = Sides.TOGETHER
+        if "sides" in fields:
+            chosen = reader.choice(fields["sides"], f"{pid}.sides", ("together", "each"))
+            sides = Sides(chosen or "together")
+        bilateral = (
+            reader.flag(fields["bilateral"], f"{pid}.bilateral") if "bilateral" in fields else True
+        )
+        if any(text.get(k) is None for k in POINT_REQUIRED):
+            continue
+        points[pid] = Point(
+            id=pid,
+            cautions=cautions,
+            bilateral=bilateral is not False,
+            sides=sides,
+            source=source or None,
+            origin=reader.origin(keys[pid]),
+            **text,  # type: ignore[arg-type]
+        )
+    return points
+
+
+def _cautions(reader: Reader, node: yaml.Node | None, pid: str) -> tuple[str, ...]:
+    if node is None or (isinstance(node, yaml.SequenceNode) and not node.value):
+        return ()
+    return tuple(reader.texts(node, f"{pid}.cautions"))
+
+
+def read_library_sections(reader: Reader, top: Mapping[str, yaml.Node], label: str) -> LibraryLayer:
+    """The ``points:`` and ``lexicon:`` sections of a point file or routine, as a layer."""
+    points = read_point_table(reader, top["points"]) if "points" in top else {}
+    lexicon = read_lexicon(reader, top["lexicon"]) if "lexicon" in top else {}
+    return LibraryLayer(label, points, lexicon)
+
+
+def load_point_file(path: Path, label: str) -> LibraryLayer:
+    """Validate a point file (``lexicon:`` and/or ``points:``); every problem at once."""
+    reader = Reader(str(path))
+    root = compose_file(path)
+    if root is None:
+        reader.error(None, "the point file is empty; give a 'points:' section")
+        reader.raise_if_any()
+    top = reader.mapping(root, "point file", FILE_KEYS) or {}
+    if root is not None and not top and not reader.problems:
+        reader.error(root, "the point file has neither 'points:' nor 'lexicon:'")
+    layer = read_library_sections(reader, top, label)
+    reader.raise_if_any()
+    return layer
+
+
+def assemble(profiles: Sequence[ProfileLibrary] = (), files: Iterable[Path] = ()) -> Library:
+    """Shipped < user folder < each profile's files and lexicon < ``files`` (``--points``)."""
+    library = Library().overlay(load_point_file(shipped_points_path(), "shipped"))
+    for path in user_point_files():
+        library = library.overlay(load_point_file(path, "user folder"))
+    for profile in profiles:
+        for path in profile.files:
+            library = library.overlay(load_point_file(path, profile.source))
+        library = library.overlay(LibraryLayer(profile.source, {}, profile.lexicon))
+    for path in files:
+        library = library.overlay(load_point_file(Path(path), "--points"))
+    return library

@@ -1,0 +1,110 @@
+"""``points``: the effective point library and lexicon, and where each entry came from."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+from typing import TextIO
+
+from audio_guide.authoring.config import read_profiles
+from audio_guide.authoring.points import Library, assemble, describe, lookup, spellings
+from audio_guide.authoring.yamlread import suggest
+from audio_guide.errors import UsageError
+from audio_guide.model import Point
+
+
+def add(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """Register ``points``."""
+    help_text = "List the effective point library (shipped, user, --points, profile, routine)."
+    p: argparse.ArgumentParser = sub.add_parser("points", help=help_text, description=help_text)
+    p.add_argument("id", nargs="?", metavar="ID", help="show one point (id, WHO code or name)")
+    p.add_argument("--json", action="store_true", help="print the library as JSON")
+    p.add_argument(
+        "--points",
+        type=Path,
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="a point file over the shipped and user points (repeatable)",
+    )
+    p.add_argument("--profile", type=Path, help="a profile whose points: and lexicon: apply")
+    p.add_argument("--routine", metavar="ROUTINE", help="a routine whose own points: apply")
+    p.set_defaults(run=run)
+
+
+def library_for(args: argparse.Namespace) -> Library:
+    """The library as ``build``/``plan`` would assemble it for these flags."""
+    profiles = read_profiles(args.profile)
+    library = assemble([lib for _, lib in profiles], args.points)
+    if args.routine:
+        from audio_guide.authoring.validate import find_routine, load_routine_library
+
+        library = load_routine_library(find_routine(args.routine), library)[1]
+    return library
+
+
+def point_dict(point: Point, library: Library) -> dict[str, object]:
+    """A point as JSON, with ``from`` (its layer and file position) and what it replaced."""
+    out: dict[str, object] = {"id": point.id}
+    for name in ("name", "who", "title", "region", "location", "method", "purpose"):
+        value = getattr(point, name)
+        if value is not None:
+            out[name] = value
+    if point.alternative:
+        out["alternative"] = point.alternative
+    out["cautions"] = list(point.cautions)
+    out["bilateral"] = point.bilateral
+    out["sides"] = point.sides.value
+    if point.source:
+        out["source"] = point.source
+    out["from"] = describe(point, library.layer_of[point.id])
+    if point.id in library.replaced:
+        out["replaces"] = list(library.replaced[point.id])
+    return out
+
+
+def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """Print the library (or one point) as a table, details or JSON."""
+    library = library_for(args)
+    points = library.points
+    if args.id:
+        found = lookup(points, args.id)
+        if len(found) != 1:
+            raise UsageError(
+                f"no point '{args.id}' in the library{suggest(args.id, spellings(points))}"
+                if not found
+                else f"'{args.id}' names {len(found)} points: {', '.join(p.id for p in found)}"
+            )
+        data = point_dict(found[0], library)
+        if args.json:
+            out.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+        else:
+            width = max(len(k) for k in data)
+            for k, v in data.items():
+                shown = "; ".join(map(str, v)) if isinstance(v, list) else str(v)
+                out.write(f"{k:<{width}}  {shown}\n")
+            spoken = library.voice().spoken(found[0].name)
+            if spoken != found[0].name:
+                out.write(f"{'spoken':<{width}}  {spoken}\n")
+        return 0
+    if args.json:
+        data_all = {
+            "points": [point_dict(p, library) for p in points.values()],
+            "lexicon": {
+                w: {"spoken": s, "from": library.lexicon_from[w]}
+                for w, s in library.lexicon.items()
+            },
+        }
+        out.write(json.dumps(data_all, indent=2, ensure_ascii=False) + "\n")
+        return 0
+    rows = [
+        (p.id, p.name, p.who or "", p.title or "", describe(p, library.layer_of[p.id]))
+        for p in points.values()
+    ]
+    head = ("id", "name", "who", "title", "from")
+    widths = [max(len(r[i]) for r in [head, *rows]) for i in range(4)]
+    for row in [head, *rows]:
+        out.write("  ".join(c.ljust(w) for c, w in zip(row, widths)) + f"  {row[4]}\n")
+    out.write(f"\n{len(rows)} points; {len(library.lexicon)} lexicon entries (--json lists them)\n")
+    return 0
