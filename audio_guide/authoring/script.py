@@ -184,7 +184,7 @@ def _work_words(work: Hold | Cycles) -> str:
 
 
 def _side_word(region: str | None) -> str:
-    return {"hand": "hand", "knee": "leg"}.get(region or "", "side")
+    return {"hand": "hand", "knee": "leg", "leg": "leg", "foot": "leg"}.get(region or "", "side")
 
 
 def _step_items(step: Step, index: int, total: int, s: Settings) -> list[Item]:
