@@ -239,3 +239,16 @@ def test_literal_braces_and_capitalisation() -> None:
     assert table.say("step_other", name="neck") == "{neck} first."
     assert table.say("step", n=1, total=2, name="the shoulder well").startswith("Point 1 of 2")
     assert Phrases("x", {"k": "{name}."}).say("k", name="the well") == "The well."
+
+
+def test_side_leads_follow_the_region_and_the_side_phrases(tmp_path: Path) -> None:
+    routine = write(
+        tmp_path,
+        "title: Arms\nsteps:\n  - {point: LI11, hold: 3, sides: each, find: 1}\n"
+        "  - {name: Wrist circles, hold: 3, sides: each, find: 1}\n",
+    )
+    leads = [e["text"] for e in plan(str(routine))["events"] if e["role"] == "switch"]
+    assert leads == ["Left arm.", "Now the right arm.", "Left side.", "Now the right side."]
+    tl = plan(str(routine), "--phrase", "left_arm=left elbow", "--phrase", "side_next=Then {side}.")
+    leads = [e["text"] for e in tl["events"] if e["role"] == "switch"]
+    assert leads[:2] == ["Left elbow.", "Then right arm."]
