@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from audio_guide.authoring.phrases import effective_phrases, load_phrases
 from audio_guide.authoring.points import Library
 from audio_guide.authoring.script import Script, compile_script, utterances
 from audio_guide.authoring.validate import check, check_overrides, find_routine, resolve_overrides
@@ -52,11 +53,18 @@ def effective_settings(routine: Routine, layers: list[Layer]) -> tuple[Settings,
 
     Hold/cycles overrides may name a step's point by id, WHO code or written name; every one
     must name a step of the routine.
+
+    Phrase overrides equal to the phrase table are dropped, so ``settings.phrases`` (and
+    ``plan --settings``) lists only the phrases that differ from the defaults.
     """
     own = Layer(f"routine {routine.source}", routine.settings, routine.settings_origins)
     settings, origins = combine(resolve_overrides(routine, [own, *layers]))
     check_overrides(routine, settings, origins)
-    return settings, origins
+    table = load_phrases().texts
+    differ = tuple((key, text) for key, text in settings.phrases if text != table[key])
+    for key, _ in set(settings.phrases) - set(differ):
+        origins.pop(f"phrases.{key}", None)
+    return replace(settings, phrases=differ), origins
 
 
 def make_plan(
@@ -80,7 +88,12 @@ def make_plan(
         if kind is EventKind.CHIME:
             clips.clips[(kind, name)] = chime.render(name, clips.sample_rate)
     timeline = schedule(script, clips.lengths(), clips.sample_rate)
-    recorded = {**timeline.settings, "voice_id": voice_id, "engine": engine.name}
+    recorded = {
+        **timeline.settings,
+        "voice_id": voice_id,
+        "engine": engine.name,
+        "phrases": dict(effective_phrases(settings.phrases).texts),
+    }
     timeline = replace(timeline, settings=recorded)
     return Plan(routine, settings, origins, script, timeline, clips)
 

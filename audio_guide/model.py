@@ -73,12 +73,33 @@ class Cycles:
     times: int
 
 
-Work = Hold | Cycles
+@dataclass(frozen=True, slots=True)
+class Phase:
+    """One named phase of phased cycles: its spoken cue and its exact length."""
+
+    say: str
+    seconds: float
+
+
+@dataclass(frozen=True, slots=True)
+class Phased:
+    """``times`` rounds of ``phases`` back to back (breathe in 4 s, hold 4 s, out 6 s ...)."""
+
+    phases: tuple[Phase, ...]
+    times: int
+
+    @property
+    def seconds(self) -> float:
+        """The length of one round."""
+        return sum(p.seconds for p in self.phases)
+
+
+Work = Hold | Cycles | Phased
 
 
 @dataclass(frozen=True, slots=True)
 class Step:
-    """One point worked in the routine."""
+    """One point (or a step named in the routine itself) worked in the routine."""
 
     point: Point
     work: Work
@@ -88,6 +109,27 @@ class Step:
     say: tuple[str, ...]
     """Extra spoken instructions for this step."""
     origin: Origin
+    inline: bool = False
+    """Written in the routine (``name:``), not a library point: not numbered, no "find"."""
+
+
+@dataclass(frozen=True, slots=True)
+class SayStep:
+    """A step that only speaks (``say: [...]``)."""
+
+    texts: tuple[str, ...]
+    origin: Origin
+
+
+@dataclass(frozen=True, slots=True)
+class PauseStep:
+    """A quiet step (``pause: SECONDS``): exactly that much quiet between two sounds."""
+
+    seconds: float
+    origin: Origin
+
+
+AnyStep = Step | SayStep | PauseStep
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,7 +144,7 @@ class Routine:
     description: str
     intro: tuple[str, ...]
     safety: tuple[str, ...]
-    steps: tuple[Step, ...]
+    steps: tuple[AnyStep, ...]
     outro: tuple[str, ...]
     source: str
     settings: dict[str, object] = field(default_factory=dict)

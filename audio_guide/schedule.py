@@ -1,7 +1,8 @@
 """Place a script on the sample clock, from the clips' measured lengths (pure).
 
 Rules:
-- flowing speech starts where the previous sound ended plus its ``after`` quiet;
+- flowing speech starts where the previous sound ended plus its ``after`` quiet; a ``Silence``
+  (a ``pause:`` step) makes that quiet exactly its seconds instead;
 - a clock block starts there too; its cues sit at ``start + offset`` exactly, whatever their
   lengths, so a hold's release begins exactly its seconds after the press cue begins;
 - chimes (bells, ticks) are laid over the speech at their offsets and take no part in the
@@ -16,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from audio_guide.authoring.script import ChapterMark, Clock, Pause, Say, Script
+from audio_guide.authoring.items import ChapterMark, Clock, Pause, Say, Script, Silence
 from audio_guide.errors import AudioGuideError
 from audio_guide.timeline import Chapter, Event, EventKind, HoldSpan, Role, Side, Timeline
 
@@ -37,6 +38,8 @@ class TimingError(AudioGuideError):
 class _State:
     sr: int
     cursor: int
+    last_end: int
+    """Where the last sound (speech or a bell ringing out) ended."""
     events: list[Event] = field(default_factory=list)
     holds: list[HoldSpan] = field(default_factory=list)
     chapters: list[tuple[str, str | None, int]] = field(default_factory=list)
@@ -67,13 +70,13 @@ class _State:
 
 def schedule(script: Script, lengths: Mapping[ClipKey, int], sample_rate: int) -> Timeline:
     """Absolute times for every sound of ``script``; ``lengths`` are trimmed clip lengths."""
-    st = _State(sample_rate, round(LEAD_IN * sample_rate))
+    st = _State(sample_rate, round(LEAD_IN * sample_rate), round(LEAD_IN * sample_rate))
     pending: tuple[str, str | None] | None = None
     for item in script.items:
         if isinstance(item, ChapterMark):
             pending = (item.title, item.point)
             continue
-        if pending is not None and not isinstance(item, Pause):
+        if pending is not None and not isinstance(item, (Pause, Silence)):
             st.chapters.append((pending[0], pending[1], st.cursor if st.chapters else 0))
             pending = None
         if isinstance(item, Say):
@@ -88,9 +91,12 @@ def schedule(script: Script, lengths: Mapping[ClipKey, int], sample_rate: int) -
                 item.side,
                 item.spoken,
             )
-            st.cursor += n + st.samples(item.after)
+            st.last_end = st.cursor + n
+            st.cursor = st.last_end + st.samples(item.after)
         elif isinstance(item, Pause):
             st.cursor += st.samples(item.seconds)
+        elif isinstance(item, Silence):
+            st.cursor = st.last_end + st.samples(item.seconds)
         elif isinstance(item, Clock):
             _place_clock(st, item, lengths)
     last_end = max((round(e.end * sample_rate) for e in st.events), default=st.cursor)
@@ -147,7 +153,9 @@ def _place_clock(st: _State, clock: Clock, lengths: Mapping[ClipKey, int]) -> No
         prev_end = start + n
     for mark in clock.holds:
         start, end = t0 + st.samples(mark.start), t0 + st.samples(mark.end)
+        seconds = round(mark.end - mark.start, 6)
         st.holds.append(
-            HoldSpan(clock.point, clock.side, st.secs(start), st.secs(end), mark.end - mark.start)
+            HoldSpan(clock.point, clock.side, st.secs(start), st.secs(end), seconds, mark.phase)
         )
-    st.cursor = max(prev_end, ring_end) + st.samples(clock.after)
+    st.last_end = max(prev_end, ring_end)
+    st.cursor = st.last_end + st.samples(clock.after)

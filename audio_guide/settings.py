@@ -88,6 +88,8 @@ class Settings:
     """Steady-hold overrides: (point id, seconds), sorted by point id."""
     cycles: tuple[tuple[str, Cycles], ...] = ()
     """Press/release overrides: (point id, cycles), sorted by point id."""
+    phrases: tuple[tuple[str, str], ...] = ()
+    """Phrase overrides that differ from the phrase table: (key, text), sorted by key."""
     chime: bool = True
     """A bell at each hold's start and a lower one at its end."""
     tick: int = 0
@@ -106,7 +108,7 @@ class Settings:
             value = getattr(self, f.name)
             if isinstance(value, CountStyle):
                 value = str(value)
-            elif f.name == "holds":
+            elif f.name in ("holds", "phrases"):
                 value = dict(value)
             elif f.name == "cycles":
                 value = {pid: cycles_text(c) for pid, c in value}
@@ -242,7 +244,7 @@ class Layer:
     source: str
     """``command line``, ``profile FILE``, ``routine FILE`` ..."""
     values: Mapping[str, object]
-    """Setting name -> value; ``holds``/``cycles`` map point id -> override."""
+    """Setting name -> value; ``holds``/``cycles``/``phrases`` map point id or key -> override."""
     where: Mapping[str, Origin] = field(default_factory=dict)
     """Setting name (or ``holds.B54``) -> file position, when read from a file."""
 
@@ -250,7 +252,8 @@ class Layer:
 def combine(layers: list[Layer]) -> tuple[Settings, dict[str, str]]:
     """Apply layers from lowest to highest precedence; return settings and each one's source.
 
-    ``holds`` and ``cycles`` merge point by point: a higher layer replaces only the points it names.
+    ``holds`` and ``cycles`` merge point by point, ``phrases`` key by key: a higher layer replaces
+    only the points (or phrase keys) it names.
     """
     settings = DEFAULTS
     origins = {f.name: "built-in default" for f in fields(Settings) if f.name not in _PER_POINT}
@@ -270,4 +273,4 @@ def combine(layers: list[Layer]) -> tuple[Settings, dict[str, str]]:
     return settings, origins
 
 
-_PER_POINT = ("holds", "cycles")
+_PER_POINT = ("holds", "cycles", "phrases")

@@ -37,6 +37,8 @@ class Role(str, Enum):
     RELEASE = "release"
     TICK = "tick"
     """A quiet tick inside a hold (``--tick N``)."""
+    PHASE = "phase"
+    """The cue that starts a phase of phased cycles ("Breathe in.")."""
     OUTRO = "outro"
 
 
@@ -95,24 +97,30 @@ class Event:
 
 @dataclass(frozen=True, slots=True)
 class HoldSpan:
-    """A timed press: from the onset of its start cue to the onset of its release cue."""
+    """A timed press or phase: from the onset of its start cue to the onset of the next cue."""
 
     point: str
+    """The point id, or the name of a step written in the routine."""
     side: Side
     start: float
     end: float
     seconds: float
     """The seconds asked for; ``end - start`` equals it to the sample."""
+    phase: str | None = None
+    """For a phase of phased cycles, its cue ("Breathe in."); None for a press or hold."""
 
     def as_dict(self) -> dict[str, object]:
-        """Contract form."""
-        return {
+        """Contract form (``phase`` only for phases)."""
+        out: dict[str, object] = {
             "point": self.point,
             "side": self.side.value,
             "start": _t(self.start),
             "end": _t(self.end),
             "seconds": self.seconds,
         }
+        if self.phase is not None:
+            out["phase"] = self.phase
+        return out
 
 
 @dataclass(frozen=True, slots=True)

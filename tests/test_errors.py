@@ -59,7 +59,13 @@ CASES = [
         12,
         "unknown point 'LI5' (did you mean 'LI4'",
     ),
-    ("missing field", "title: x\nsteps:\n  - hold: 5\n", 3, 5, "missing required key 'point'"),
+    (
+        "missing field",
+        "title: x\nsteps:\n  - hold: 5\n",
+        3,
+        5,
+        "step 1: give 'point:' (a library point), 'name:'",
+    ),
     (
         "zero",
         "title: x\nsteps:\n  - point: LI4\n    hold: 0\n",
@@ -74,9 +80,9 @@ CASES = [
         "title: x\nsteps:\n  - point: LI4\n    hodl: 5\n",
         4,
         5,
-        "unknown key 'hodl' (did you mean 'hold'?)",
+        "unknown key 'hodl' (did you mean 'hold'",
     ),
-    ("no work", "title: x\nsteps:\n  - point: LI4\n", 3, 5, "say how to work the point"),
+    ("no work", "title: x\nsteps:\n  - point: LI4\n", 3, 5, "say how to work it: 'hold: SECONDS'"),
     (
         "boolean text",
         "title: no\nsteps:\n  - point: LI4\n    hold: 5\n",

@@ -15,6 +15,7 @@ import platformdirs
 import yaml
 
 from audio_guide.authoring.lexicon import read_lexicon
+from audio_guide.authoring.phrases import read_phrases
 from audio_guide.authoring.yamlread import Reader, compose_file
 from audio_guide.model import Cycles, Origin
 from audio_guide.settings import (
@@ -30,19 +31,23 @@ from audio_guide.settings import (
 )
 
 SECTIONS = {"voice": VOICE_KEYS, "pacing": PACING_KEYS, "sound": SOUND_KEYS}
-PROFILE_KEYS = ("voice", "pacing", "sound", "notes", "points", "lexicon")
+PROFILE_KEYS = ("voice", "pacing", "sound", "phrases", "notes", "points", "lexicon")
 
 
 def read_settings(
     reader: Reader, top: Mapping[str, yaml.Node]
 ) -> tuple[dict[str, object], dict[str, Origin]]:
-    """Read the ``voice:`` and ``pacing:`` sections of a routine or profile.
+    """Read the ``voice:``, ``pacing:``, ``sound:`` and ``phrases:`` sections of a file.
 
     Returns values keyed by setting name and the file position of each (``holds.B54`` for
-    per-point overrides). Problems are collected on ``reader``.
+    per-point overrides, ``phrases.press`` for phrases). Problems are collected on ``reader``.
     """
     values: dict[str, object] = {}
     where: dict[str, Origin] = {}
+    if "phrases" in top:
+        phrases = read_phrases(reader, top["phrases"])
+        values["phrases"] = {key: text for key, (text, _) in phrases.items()}
+        where.update({f"phrases.{key}": o for key, (_, o) in phrases.items()})
     for section, keys in SECTIONS.items():
         if section not in top:
             continue

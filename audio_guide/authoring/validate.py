@@ -8,11 +8,19 @@ from pathlib import Path
 
 import yaml
 
-from audio_guide.authoring.config import read_cycles, read_settings, read_value
+from audio_guide.authoring.config import read_settings
 from audio_guide.authoring.points import Library, assemble, lookup, read_library_sections, spellings
+from audio_guide.authoring.stepkinds import (
+    INLINE_KEYS,
+    WORK_KEYS,
+    other_step,
+    point_step_extras,
+    read_tail,
+    read_work,
+)
 from audio_guide.authoring.yamlread import Reader, compose_file, suggest
 from audio_guide.errors import UsageError
-from audio_guide.model import Cycles, Hold, Point, Routine, Sides, Step, Work
+from audio_guide.model import AnyStep, Cycles, Hold, Phased, Point, Routine, Sides, Step
 from audio_guide.settings import Layer, Settings
 
 ROUTINE_KEYS = (
@@ -29,8 +37,9 @@ ROUTINE_KEYS = (
     "sound",
     "points",
     "lexicon",
+    "phrases",
 )
-STEP_KEYS = ("point", "hold", "cycles", "sides", "find", "say")
+STEP_KEYS = ("point", *INLINE_KEYS, *WORK_KEYS, "pause")
 
 
 def data_dir() -> Path:
@@ -75,7 +84,7 @@ def load_routine_library(path: Path, library: Library | None = None) -> tuple[Ro
         k: reader.text(top[k], k) for k in ("title", "artist", "album", "description") if k in top
     }
     lists = {k: tuple(reader.texts(top[k], k)) for k in ("intro", "safety", "outro") if k in top}
-    steps: list[Step] = []
+    steps: list[AnyStep] = []
     if "steps" in top:
         items = reader.sequence(top["steps"], "steps")
         if isinstance(top["steps"], yaml.SequenceNode) and not items:
@@ -103,11 +112,16 @@ def load_routine_library(path: Path, library: Library | None = None) -> tuple[Ro
     ), library
 
 
-def _step(reader: Reader, node: yaml.Node, index: int, points: Mapping[str, Point]) -> Step | None:
+def _step(
+    reader: Reader, node: yaml.Node, index: int, points: Mapping[str, Point]
+) -> AnyStep | None:
     where = f"step {index}"
-    fields = reader.mapping(node, where, STEP_KEYS, ("point",))
+    fields = reader.mapping(node, where, STEP_KEYS)
     if fields is None:
         return None
+    if "point" not in fields:
+        return other_step(reader, node, fields, where)
+    point_step_extras(reader, fields, where)
     point = None
     if "point" in fields:
         name = reader.text(fields["point"], f"{where}.point")
@@ -127,28 +141,8 @@ def _step(reader: Reader, node: yaml.Node, index: int, points: Mapping[str, Poin
                 "list the library with 'audio-guide points', or define it in the routine's "
                 "'points:' section",
             )
-    work: Work | None = None
-    if "hold" in fields and "cycles" in fields:
-        reader.error(fields["cycles"], f"{where}: give either 'hold' or 'cycles', not both")
-    elif "hold" in fields:
-        seconds = read_value(reader, fields["hold"], f"{where}.hold", "hold")
-        work = Hold(float(seconds)) if seconds is not None else None  # type: ignore[arg-type]
-    elif "cycles" in fields:
-        work = read_cycles(reader, fields["cycles"], f"{where}.cycles")
-    else:
-        reader.error(
-            node,
-            f"{where}: say how to work the point: 'hold: SECONDS' or "
-            "'cycles: {press: S, release: S, times: N}'",
-        )
-    sides = point.sides if point else Sides.TOGETHER
-    if "sides" in fields:
-        chosen = reader.choice(fields["sides"], f"{where}.sides", [s.value for s in Sides])
-        sides = Sides(chosen) if chosen else sides
-    find = None
-    if "find" in fields:
-        find = reader.number(fields["find"], f"{where}.find", 0, 120, low_inclusive=True)
-    say = tuple(reader.texts(fields["say"], f"{where}.say")) if "say" in fields else ()
+    work = read_work(reader, node, fields, where)
+    sides, find, say = read_tail(reader, fields, where, point.sides if point else Sides.TOGETHER)
     if point is None or work is None:
         return None
     return Step(point=point, work=work, sides=sides, find=find, say=say, origin=reader.origin(node))
@@ -156,7 +150,7 @@ def _step(reader: Reader, node: yaml.Node, index: int, points: Mapping[str, Poin
 
 def check_overrides(routine: Routine, settings: Settings, origins: dict[str, str]) -> None:
     """Refuse hold/cycles overrides naming no step of ``routine`` or the other kind of work."""
-    steps = {s.point.id: s for s in routine.steps}
+    steps = {s.point.id: s for s in routine.steps if isinstance(s, Step)}
     problems = []
     for name, kind in (("holds", Hold), ("cycles", Cycles)):
         overrides: tuple[tuple[str, object], ...] = getattr(settings, name)
@@ -167,6 +161,8 @@ def check_overrides(routine: Routine, settings: Settings, origins: dict[str, str
                     f"the routine has no point '{pid}'{suggest(pid, steps)}; "
                     f"its points: {', '.join(steps)}"
                 )
+            elif isinstance(step.work, Phased):
+                why = f"{pid} is worked in phases here; change its phases in the routine file"
             elif not isinstance(step.work, kind):
                 why = (
                     f"{pid} is worked in press/release cycles here; use --cycles {pid}=P/R/TIMES"
@@ -188,7 +184,7 @@ def resolve_overrides(routine: Routine, layers: list[Layer]) -> list[Layer]:
     ignored), so ``--hold BL40=45`` reaches the step on B54. Names matching no step are kept
     for ``check_overrides`` to report.
     """
-    points = {s.point.id: s.point for s in routine.steps}
+    points = {s.point.id: s.point for s in routine.steps if isinstance(s, Step)}
 
     def rekey(pid: str) -> str:
         found = lookup(points, pid)

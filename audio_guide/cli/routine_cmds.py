@@ -10,6 +10,7 @@ from typing import TextIO
 
 from audio_guide import build as pipeline
 from audio_guide.authoring.config import read_profiles
+from audio_guide.authoring.phrases import parse_phrase_flag
 from audio_guide.authoring.points import assemble
 from audio_guide.errors import UsageError
 from audio_guide.outputs.captions import FORMATS as CAPTION_FORMATS
@@ -73,6 +74,13 @@ def add(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
             metavar="POINT=PRESS/RELEASE/TIMES",
             help="override press/release cycles, e.g. LI4=8/4/5 (repeatable)",
         )
+        g.add_argument(
+            "--phrase",
+            action="append",
+            default=[],
+            metavar="KEY=TEXT",
+            help="say TEXT for the phrase KEY, e.g. press='Now press.' (repeatable)",
+        )
         g.add_argument("--engine", help=f"speech engine ({', '.join(engine_names())})")
         snd = p.add_argument_group("sound")
         snd.add_argument(
@@ -89,7 +97,8 @@ def add(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         p.add_argument(
             "--profile",
             type=Path,
-            help="a profile file with voice: and pacing: sections (over the default profile)",
+            help="a profile file with voice:, pacing:, sound: and phrases: sections "
+            "(over the default profile)",
         )
         p.add_argument(
             "--points",
@@ -137,6 +146,9 @@ def _flag_layer(args: argparse.Namespace) -> Layer:
         given = dict(parse_override(flag, text) for text in getattr(args, flag))
         if given:
             values[name] = given
+    phrases = dict(parse_phrase_flag(text) for text in getattr(args, "phrase", []))
+    if phrases:
+        values["phrases"] = phrases
     return Layer("command line", values)
 
 

@@ -92,8 +92,12 @@ def _sounds(ax, timeline: Timeline) -> None:  # type: ignore[no-untyped-def]
     counts = [e.start / 60 for e in timeline.events if e.role is Role.COUNT]
     ax.vlines(counts, _ROWS["counts"] - 0.3, _ROWS["counts"] + 0.3, color="#333", lw=0.6)
     chimes = [e for e in timeline.events if e.kind is EventKind.CHIME]
-    for role, marker in ((Role.PRESS, "v"), (Role.RELEASE, "^"), (Role.TICK, "|")):
-        xs = [e.start / 60 for e in chimes if e.role is role]
+    for roles, marker in (
+        ((Role.PRESS, Role.PHASE), "v"),
+        ((Role.RELEASE,), "^"),
+        ((Role.TICK,), "|"),
+    ):
+        xs = [e.start / 60 for e in chimes if e.role in roles]
         if xs:
             ax.plot(xs, [_ROWS["chimes"]] * len(xs), marker, color="#b279a2", ms=6, ls="none")
 
@@ -101,7 +105,10 @@ def _sounds(ax, timeline: Timeline) -> None:  # type: ignore[no-untyped-def]
 def _holds(ax, timeline: Timeline) -> None:  # type: ignore[no-untyped-def]
     for hold in timeline.holds:
         x0, width = hold.start / 60, (hold.end - hold.start) / 60
-        ax.broken_barh([(x0, width)], (_ROWS["holds"] - 0.3, 0.6), color=_SIDE_COLOURS[hold.side])
+        edge = {"edgecolor": "white", "linewidth": 1.0} if hold.phase else {}
+        ax.broken_barh(
+            [(x0, width)], (_ROWS["holds"] - 0.3, 0.6), color=_SIDE_COLOURS[hold.side], **edge
+        )
         ax.text(
             x0 + width / 2, _ROWS["holds"] + 0.38, f"{hold.seconds:g} s", ha="center", fontsize=7
         )

@@ -34,7 +34,7 @@ def format_table(timeline: Timeline) -> str:
     lines += ["", "holds:"]
     lines += [
         f"{fmt_time(h.start):>10} {fmt_time(h.end):>10}  {h.point:<5} {h.side.value:<5} "
-        f"{h.seconds:g} s"
+        f"{h.seconds:g} s" + (f"  {h.phase}" if h.phase else "")
         for h in timeline.holds
     ]
     lines += ["", "chapters:"]
