@@ -22,7 +22,6 @@ from audio_guide.build import effective_settings
 from audio_guide.errors import AudioGuideError, RoutineError
 from audio_guide.settings import Layer
 
-KINDS = ("routine", "profile", "points")
 _PROFILE_ONLY = ("voice", "pacing", "sound", "notes", "phrases")
 
 

@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 from typing import TextIO
 
-from audio_guide.check import KINDS, check_files
+from audio_guide.authoring.schema import KINDS
 
 
 def add(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -33,6 +33,8 @@ def add(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """Check the files; problems go to ``err``, one line each."""
+    from audio_guide.check import check_files
+
     outcomes = check_files(args.files, args.kind, args.points, args.profile)
     bad = 0
     for o in outcomes:
