@@ -37,7 +37,8 @@ def test_installed_console_script_builds(tmp_path: Path) -> None:
 
 
 def test_help_on_every_command() -> None:
-    for argv in (["--help"], ["build", "--help"], ["plan", "--help"], ["voices", "--help"]):
+    commands = ("build", "plan", "voices", "points", "check", "schema")
+    for argv in (["--help"], *([c, "--help"] for c in commands)):
         code, _, _ = run(*argv)
         assert code == 0
 

@@ -271,3 +271,36 @@ def test_points_command_with_a_routine_shows_its_own_points(tmp_path: Path) -> N
     code, out, err = run("points", "SHOULDER1", "--routine", str(routine), "--json")
     assert code == 0, err
     assert json.loads(out)["from"] == f"routine {routine}:2:3"
+
+
+def test_gb20_gb21_each_side_and_li4_cycles_build_from_the_shipped_library(
+    tmp_path: Path,
+) -> None:
+    routine = write(
+        tmp_path,
+        "title: Neck\nsteps:\n  - point: GB20\n    hold: 20\n    sides: each\n"
+        "  - point: gb 21\n    hold: 15\n    sides: each\n"
+        "  - point: LI4\n    cycles: {press: 6, release: 3, times: 2}\n",
+    )
+    tl = plan(routine)
+    assert [(h["point"], h["side"], h["seconds"]) for h in tl["holds"]] == [
+        ("GB20", "left", 20),
+        ("GB20", "right", 20),
+        ("GB21", "left", 15),
+        ("GB21", "right", 15),
+        ("LI4", "left", 6),
+        ("LI4", "left", 6),
+        ("LI4", "right", 6),
+        ("LI4", "right", 6),
+    ]
+    steps = [e for e in tl["events"] if e["role"] == "step"]
+    assert [e["text"] for e in steps] == [
+        "Point 1 of 3: GB 20.",
+        "Point 2 of 3: GB 21.",
+        "Point 3 of 3: LI 4.",
+    ]
+    assert [e["spoken"] for e in steps] == [
+        "Point 1 of 3: G B 20.",
+        "Point 2 of 3: G B 21.",
+        "Point 3 of 3: L I 4.",
+    ]

@@ -1,0 +1,119 @@
+"""Validate routine, profile and point files without synthesizing: for editors and CI.
+
+Each file's kind is given or told from its content (``steps:`` makes a routine; a ``points:``
+mapping or a lone ``lexicon:`` a point file; ``voice:``, ``pacing:``, ``sound:``, ``notes:``,
+``phrases:`` or a ``points:`` list a profile), else from its name (``profile*.yaml``, a
+``points`` folder or ``points*.yaml``). Point files checked together count as ``--points`` for
+the routines checked with them, so a folder of routines and their own points checks as one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from audio_guide.authoring.config import read_profile, read_profiles
+from audio_guide.authoring.points import Library, assemble, load_point_file
+from audio_guide.authoring.validate import load_routine
+from audio_guide.build import effective_settings
+from audio_guide.errors import AudioGuideError, RoutineError
+from audio_guide.settings import Layer
+
+_PROFILE_ONLY = ("voice", "pacing", "sound", "notes", "phrases")
+
+
+@dataclass
+class Outcome:
+    """What checking one file found."""
+
+    path: Path
+    kind: str | None
+    problems: list[str] = field(default_factory=list)
+
+
+def detect_kind(path: Path) -> str | None:
+    """``routine``, ``profile`` or ``points`` from the file's top-level keys, else its name."""
+    try:
+        root = yaml.compose(path.read_text(encoding="utf-8"), Loader=yaml.SafeLoader)
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        root = None
+    keys: dict[str, yaml.Node] = {}
+    if isinstance(root, yaml.MappingNode):
+        keys = {k.value: v for k, v in root.value if isinstance(k, yaml.ScalarNode)}
+    if "steps" in keys:
+        return "routine"
+    if isinstance(keys.get("points"), yaml.MappingNode):
+        return "points"
+    if isinstance(keys.get("points"), yaml.SequenceNode) or any(k in keys for k in _PROFILE_ONLY):
+        return "profile"
+    if set(keys) == {"lexicon"} and path.parent.name != "profiles":
+        return "points"
+    name = path.name.lower()
+    if name.startswith("profile") or path.parent.name == "profiles":
+        return "profile"
+    if name.startswith("points") or path.parent.name == "points":
+        return "points"
+    return None
+
+
+def _messages(exc: AudioGuideError, path: Path) -> list[str]:
+    if isinstance(exc, RoutineError):
+        return [str(p) for p in exc.problems]
+    return [f"{path}: {line}" for line in str(exc).splitlines()]
+
+
+def check_files(
+    paths: Sequence[Path],
+    kind: str | None = None,
+    points: Sequence[Path] = (),
+    profile: Path | None = None,
+) -> list[Outcome]:
+    """Check every file; each outcome lists all its problems (none when the file is valid).
+
+    Routines are checked against the shipped and user points, ``profile`` (and the default
+    profile), ``points`` and the valid point files among ``paths``; hold/cycles overrides in
+    the routine and the profiles must name its steps.
+    """
+    outcomes = [Outcome(p, kind or detect_kind(p)) for p in paths]
+    good_points: list[Path] = []
+    for o in outcomes:
+        try:
+            if o.kind is None:
+                o.problems.append(
+                    f"{o.path}:1:1: cannot tell whether this is a routine (steps:), a profile "
+                    "or a point file (points:); use --kind"
+                )
+            elif o.kind == "points":
+                load_point_file(o.path, "points")
+                good_points.append(o.path)
+            elif o.kind == "profile":
+                read_profile(o.path)
+        except AudioGuideError as exc:
+            o.problems += _messages(exc, o.path)
+    routines = [o for o in outcomes if o.kind == "routine"]
+    if not routines:
+        return outcomes
+    try:
+        found = read_profiles(profile)
+        library = assemble([lib for _, lib in found], [*points, *good_points])
+    except AudioGuideError as exc:
+        where = profile or Path("--points")
+        outcomes.append(Outcome(where, "library", _messages(exc, where)))
+        for o in routines:
+            o.problems.append(f"{o.path}: not checked: the point library or profile is invalid")
+        return outcomes
+    for o in routines:
+        o.problems += _check_routine(o.path, library, [layer for layer, _ in found])
+    return outcomes
+
+
+def _check_routine(path: Path, library: Library, layers: list[Layer]) -> list[str]:
+    try:
+        routine = load_routine(path, library)
+        effective_settings(routine, layers)
+    except AudioGuideError as exc:
+        return _messages(exc, path)
+    return []

@@ -1,0 +1,1 @@
+"""JSON Schemas of routine, profile and point files (built by ``audio_guide.authoring.schema``)."""
