@@ -13,14 +13,15 @@ name no step, placeholders that do not belong to a phrase.
 from __future__ import annotations
 
 import json
+import re
 import sys
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from audio_guide.authoring.phrases import KeySpec, key_specs
 from audio_guide.authoring.points import FILE_KEYS, POINT_KEYS, POINT_REQUIRED
+from audio_guide.authoring.stepkinds import INLINE_KEYS, MAX_PHASES, WORK_KEYS
 from audio_guide.settings import (
     CHOICES,
     PACE_WORDS,
@@ -32,7 +33,6 @@ from audio_guide.settings import (
 
 KINDS = ("routine", "profile", "points")
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
-MAX_PHASES = 12
 Schema = dict[str, Any]
 
 TEXT: Schema = {"type": "string", "pattern": r"\S"}
@@ -84,12 +84,16 @@ def _section(keys: dict[str, str]) -> Schema:
     }
 
 
-def _phrase_keys() -> list[str]:
-    path = Path(str(resources.files("audio_guide.scripts_data"))) / "phrases" / "keys.yaml"
-    if not path.is_file():
-        return []
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    return sorted((data.get("keys") or {}).keys())
+def _phrase(spec: KeySpec) -> Schema:
+    """A phrase text: non-blank, ``{{``/``}}`` for braces, and only the key's placeholders."""
+    names = "|".join(re.escape(p) for p in spec.placeholders)
+    token = r"[^{}]|\{\{|\}\}" + (rf"|\{{(?:{names})\}}" if names else "")
+    allowed = ", ".join(f"{{{p}}}" for p in spec.placeholders) or "no placeholders"
+    return {
+        "type": "string",
+        "pattern": rf"^(?=[\s\S]*\S)(?:{token})*$",
+        "description": f"{spec.says} May use: {allowed}.",
+    }
 
 
 def _only(*keys: str, **props: Schema) -> Schema:
@@ -102,15 +106,16 @@ def _only(*keys: str, **props: Schema) -> Schema:
 
 
 def _defs() -> Schema:
-    work: dict[str, Schema] = {
+    work_schemas: dict[str, Schema] = {
         "hold": {"$ref": "#/$defs/hold"},
         "cycles": {"$ref": "#/$defs/cycles"},
         "sides": {"enum": ["together", "each", "left", "right"]},
         "find": _range("find"),
         "say": TEXTS,
     }
+    work = {k: work_schemas[k] for k in WORK_KEYS}
+    inline = {k: TEXT for k in INLINE_KEYS}
     one_work = {"oneOf": [{"required": ["hold"]}, {"required": ["cycles"]}]}
-    phrase_keys = _phrase_keys()
     point_props: Schema = {k: TEXT for k in POINT_KEYS}
     point_props.update(
         cautions=TEXTS,
@@ -148,7 +153,7 @@ def _defs() -> Schema:
         },
         "pointStep": {**_only("point", point=TEXT, **work), **one_work},
         "namedStep": {
-            **_only("name", name=TEXT, location=TEXT, method=TEXT, **work),
+            **_only("name", **inline, **work),
             **one_work,
         },
         "sayStep": _only("say", say=TEXTS),
@@ -178,9 +183,9 @@ def _defs() -> Schema:
         },
         "phrases": {
             "type": "object",
-            "description": "phrase key -> text with {placeholders}",
-            **({"propertyNames": {"enum": phrase_keys}} if phrase_keys else {}),
-            "additionalProperties": TEXT,
+            "description": "phrase key -> text with {placeholders} (see phrases/keys.yaml)",
+            "additionalProperties": False,
+            "properties": {key: _phrase(spec) for key, spec in sorted(key_specs().items())},
         },
         "point": {
             "type": "object",

@@ -8,17 +8,14 @@ import time
 from pathlib import Path
 from typing import TextIO
 
-from audio_guide import build as pipeline
 from audio_guide.authoring.config import read_profiles
 from audio_guide.authoring.phrases import parse_phrase_flag
 from audio_guide.authoring.points import assemble
 from audio_guide.errors import UsageError
 from audio_guide.outputs.captions import FORMATS as CAPTION_FORMATS
-from audio_guide.outputs.picture import draw
 from audio_guide.outputs.report import fmt_time, format_settings, format_table
 from audio_guide.settings import Layer, parse_override, parse_value
 from audio_guide.sound.engines import engine_names, get_engine
-from audio_guide.sound.synth import ClipCache, default_cache_dir
 
 SETTING_FLAGS = (
     "tick",
@@ -183,6 +180,10 @@ def _progress(stream: TextIO):  # type: ignore[no-untyped-def]
 
 def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """Run ``build`` or ``plan``."""
+    from audio_guide import build as pipeline  # the pipeline (scipy, mutagen) only when run
+    from audio_guide.outputs.picture import draw
+    from audio_guide.sound.synth import ClipCache, default_cache_dir
+
     profiles = read_profiles(args.profile)
     library = assemble([lib for _, lib in profiles], args.points)
     routine = pipeline.load(args.routine, library)
