@@ -91,7 +91,7 @@ def test_side_leads_name_the_limb(tmp_path: Path) -> None:
     leads = _side_leads(
         tmp_path,
         "  - {point: SP6, hold: 5}\n  - {point: KI1, hold: 5}\n  - {point: PC6, hold: 5}\n"
-        "  - {point: GB21, hold: 5}\n",
+        "  - {point: GB21, hold: 5}\n  - {point: LI11, hold: 5}\n",
     )
     assert leads == [
         "Left leg.",
@@ -102,6 +102,8 @@ def test_side_leads_name_the_limb(tmp_path: Path) -> None:
         "Now the right hand.",
         "Left side.",
         "Now the right side.",
+        "Left arm.",
+        "Now the right arm.",
     ]
 
 
