@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import io
+from pathlib import Path
+
 import yaml
 from conftest import ROOT
 
 from audio_guide.build import effective_settings, load, make_plan
+from audio_guide.cli import main
 from audio_guide.model import Phased, Step
 from audio_guide.settings import Layer
 from audio_guide.sound.engines.fake import FakeEngine
@@ -29,3 +33,22 @@ def test_neck_shoulders_uses_only_library_points_and_opens_with_breathing() -> N
     chapters = [c.title for c in plan.timeline.chapters]
     assert any(t.startswith("GB 20") for t in chapters)
     assert any(e.role is Role.CAUTION for e in plan.timeline.events)
+
+
+def test_a_midline_point_is_found_as_one_point_and_has_no_sides(tmp_path: Path) -> None:
+    ok = tmp_path / "crown.yaml"
+    ok.write_text("title: Crown\nsteps:\n  - point: GV20\n    hold: 10\n", encoding="utf-8")
+    routine = load(str(ok))
+    settings, origins = effective_settings(routine, [Layer("test", {"engine": "fake"})])
+    plan = make_plan(routine, settings, origins, ClipCache(None), engine=FakeEngine())
+    finds = [e.text for e in plan.timeline.events if e.role is Role.FIND]
+    assert finds and all("both sides" not in t for t in finds), finds
+    assert all("Find the point now." in t for t in finds)
+
+    bad = tmp_path / "crown_each.yaml"
+    bad.write_text(
+        "title: Crown\nsteps:\n  - point: GV20\n    hold: 10\n    sides: each\n", encoding="utf-8"
+    )
+    err = io.StringIO()
+    assert main(["plan", str(bad), "--engine", "fake"], io.StringIO(), err) == 2
+    assert f"{bad}:5:12: step 1: GV 20 is a single point on the midline" in err.getvalue()

@@ -91,7 +91,8 @@ def step_items(step: Step, index: int, total: int, s: Settings, ph: Phrases) -> 
             name = ph.text(f"{side.value}_{word}")
             lead = ph.say("side_first" if n == 0 else "side_next", side=name)
             items.append(Say(lead, Role.SWITCH, gap, p.id, side))
-        ready = "ready" if step.inline else "find_both" if side is Side.BOTH else "find_one"
+        both = side is Side.BOTH and p.bilateral
+        ready = "ready" if step.inline else "find_both" if both else "find_one"
         sentence = f"{plan_words(work, ph)} {ph.say(ready)}"
         items.append(Say(sentence, Role.FIND, find, p.id, side))
         after = gap if n < len(sides) - 1 else s.step_pause * s.pace

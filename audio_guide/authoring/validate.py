@@ -143,6 +143,12 @@ def _step(
             )
     work = read_work(reader, node, fields, where)
     sides, find, say = read_tail(reader, fields, where, point.sides if point else Sides.TOGETHER)
+    if point is not None and not point.bilateral and sides is not Sides.TOGETHER:
+        reader.error(
+            fields.get("sides", node),
+            f"{where}: {point.name} is a single point on the midline (bilateral: false); "
+            "it has no left and right, so leave out 'sides'",
+        )
     if point is None or work is None:
         return None
     return Step(point=point, work=work, sides=sides, find=find, say=say, origin=reader.origin(node))
