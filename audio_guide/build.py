@@ -19,7 +19,7 @@ from audio_guide.model import Routine
 from audio_guide.outputs.captions import WRITERS
 from audio_guide.outputs.export import Mp3Exporter, cover_tagger, exporter_for, write_text_atomic
 from audio_guide.schedule import schedule
-from audio_guide.settings import Layer, Settings, combine
+from audio_guide.settings import DEFAULTS, Layer, Settings, combine
 from audio_guide.sound import chime
 from audio_guide.sound.engines import SpeechEngine, VoiceParams, get_engine
 from audio_guide.sound.mix import Block, MixOptions, master
@@ -67,6 +67,17 @@ def effective_settings(routine: Routine, layers: list[Layer]) -> tuple[Settings,
     return replace(settings, phrases=differ), origins
 
 
+def check_engine_settings(
+    engine: SpeechEngine, settings: Settings, origins: dict[str, str]
+) -> None:
+    """Refuse a setting the engine cannot honour (Piper's pitch) rather than ignore it."""
+    if not engine.supports_pitch and settings.pitch != DEFAULTS.pitch:
+        raise UsageError(
+            f"the {engine.name} engine cannot change the pitch, but pitch {settings.pitch} "
+            f"is set ({origins.get('pitch', 'settings')}); remove it or use another engine"
+        )
+
+
 def make_plan(
     routine: Routine,
     settings: Settings,
@@ -77,6 +88,7 @@ def make_plan(
 ) -> Plan:
     """Compile, synthesize (cached) and schedule."""
     engine = engine or get_engine(settings.engine)
+    check_engine_settings(engine, settings, origins)
     voice_id = engine.resolve_voice(settings.voice)
     params = VoiceParams(voice_id, settings.rate, settings.volume, settings.pitch)
     script = compile_script(routine, settings)

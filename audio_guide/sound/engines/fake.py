@@ -22,6 +22,7 @@ class FakeEngine:
 
     name = "fake"
     sample_rate = 22050
+    supports_pitch = True
     variants: ClassVar[list[str]] = ["f1", "m1"]
 
     def version(self) -> str:
@@ -31,6 +32,10 @@ class FakeEngine:
     def voices(self) -> list[VoiceInfo]:
         """Two fake voices."""
         return list(_VOICES)
+
+    def cache_identity(self, params: VoiceParams) -> str:
+        """Nothing beyond engine, version and settings shapes the sound."""
+        return ""
 
     def resolve_voice(self, spec: str) -> str:
         """See ``SpeechEngine.resolve_voice``."""
