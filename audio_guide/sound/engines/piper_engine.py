@@ -129,7 +129,7 @@ class PiperEngine:
         if spec in self._files:
             return self._files[spec]
         if is_path(spec):
-            path = Path(spec).expanduser().resolve()
+            path = Path(spec).expanduser().absolute()
             voice = read_voice(path, str(path))
         else:
             voices = available(voices_folder())
