@@ -14,6 +14,8 @@ from audio_guide.sound.engines.voices import resolve
 _VOICES = [
     VoiceInfo("fake/en-us", "Fake (America)", ("en-us", "en"), "Male"),
     VoiceInfo("fake/en-gb", "Fake (Britain)", ("en-gb",), "Female"),
+    VoiceInfo("fake/es", "Fake (Spain)", ("es",), "Male"),
+    VoiceInfo("fake/de", "Fake (Germany)", ("de",), "Female"),
 ]
 
 
