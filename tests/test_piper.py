@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import itertools
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -192,3 +193,16 @@ def test_rate_maps_to_length_scale_through_the_calibration_table() -> None:
     scales = [length_scale(r) for r in range(80, 401, 10)]
     assert all(a > b for a, b in itertools.pairwise(scales))
     assert length_scale(160, voice_scale=1.5) == pytest.approx(1.5 * 1.21)
+
+
+def test_a_routine_language_needs_a_piper_voice_of_that_language(voices_dir: Path) -> None:
+    code, _, err = run("plan", "back_pain_es", "--engine", "piper")
+    assert code == 2
+    assert one_sentence(err) == (
+        "audio-guide: the routine's language is 'es' but no piper voice speaks it (voices: "
+        "en_US-joe-medium (en-us/en)); add one or give a voice with --voice"
+    )
+    make_piper_voice(voices_dir, "es_MX-test-medium", language="es_MX")
+    code, out, err = run("plan", "back_pain_es", "--engine", "piper", "--settings")
+    assert code == 0, err
+    assert re.search(r"^voice\s+es \(es_MX-test-medium\)\s+the routine's language es", out, re.M)
