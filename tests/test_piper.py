@@ -74,7 +74,8 @@ def test_a_voice_is_picked_by_name_language_or_path(voices_dir: Path, tmp_path: 
     engine = get_engine("piper")
     assert engine.resolve_voice("es_ES-test-medium") == "es_ES-test-medium"
     assert engine.resolve_voice("es") == "es_ES-test-medium"
-    assert engine.resolve_voice("en-us") == "en_US-joe-medium"
+    make_piper_voice(voices_dir, "en_US-other-medium")
+    assert get_engine("piper").resolve_voice("en-us") == "en_US-joe-medium"  # still the default
     assert engine.resolve_voice(str(elsewhere)) == str(elsewhere)
     code, out, err = run(
         "plan", "back_pain", "--engine", "piper", "--voice", str(elsewhere), "--settings"

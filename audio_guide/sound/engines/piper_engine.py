@@ -97,7 +97,7 @@ class PiperEngine:
         return f"piper-tts-{pkg}/rates={rates}/gap={SENTENCE_GAP_S:g}/raw-level"
 
     def voices(self) -> list[VoiceInfo]:
-        """The user's voices folder, then the bundled Joe voice."""
+        """The bundled Joe voice, then the user's voices folder."""
         return [v.info() for v in available(voices_folder())]
 
     def resolve_voice(self, spec: str) -> str:

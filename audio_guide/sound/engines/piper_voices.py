@@ -116,10 +116,14 @@ def folder_voices(folder: Path) -> list[PiperVoiceFile]:
 
 
 def available(user_folder: Path) -> list[PiperVoiceFile]:
-    """The user's voices, then the bundled one (a user voice with the same name wins)."""
-    found: dict[str, PiperVoiceFile] = {}
-    for voice in [*folder_voices(user_folder), *bundled_voices()]:
-        found.setdefault(voice.id, voice)
+    """The bundled voice, then the user's; a user voice with the bundled one's name replaces it.
+
+    The bundled voice comes first so that a language code (``en-us``, the default) picks Joe
+    even when the user has other voices of that language.
+    """
+    found = {voice.id: voice for voice in bundled_voices()}
+    for voice in folder_voices(user_folder):
+        found[voice.id] = voice
     return list(found.values())
 
 
