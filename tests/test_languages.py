@@ -158,3 +158,11 @@ def test_the_picture_is_in_the_routine_language(tmp_path: Path) -> None:
     assert "Introducción" in text
     for word in ("minutes", "chimes", "hold, left", "Introduction", ">end "):
         assert word not in text, word
+
+
+def test_numbers_in_phrases_use_the_language_decimal_mark(tmp_path: Path) -> None:
+    text = "title: t\nlanguage: {}\nsteps:\n  - point: LI4\n    hold: 2.5\n"
+    for language, expected in (("es", "durante 2,5 segundos"), ("en", "for 2.5 seconds")):
+        routine = write(tmp_path, text.format(language), f"{language}.yaml")
+        spoken = " ".join(e["text"] for e in plan(str(routine))["events"])
+        assert expected in spoken, spoken

@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 import webvtt
 from audio_checks import chapters, decode, nearest_errors, onsets
+from mutagen.id3 import ID3
 from test_languages import english_left, spoken_and_shown
 
 from audio_guide.cli import main
@@ -62,3 +63,12 @@ def test_back_pain_es_chapters_and_captions_are_spanish(spanish: dict[str, Any])
     assert "LI 4 — entre el pulgar y el índice" in titles
     cues = webvtt.read(str(Path(mp3).with_suffix(".vtt"))).captions
     assert [c.text for c in cues] == [e["text"] for e in tl["events"] if e["kind"] == "speech"]
+
+
+def test_back_pain_es_mp3_tags_are_spanish(spanish: dict[str, Any]) -> None:
+    tags = ID3(str(spanish["mp3"]))
+    (comment,) = tags.getall("COMM")
+    assert comment.lang == "spa"
+    assert "8 pasos: B 23 — Mar de Vitalidad" in str(comment)
+    assert "14 presiones cronometradas;" in str(comment)
+    assert str(tags["TLAN"]) == "spa"

@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from audio_guide.errors import UsageError
-from audio_guide.outputs.export import atomic_path
+from audio_guide.outputs.export import atomic_path, phrase_table
 from audio_guide.outputs.report import fmt_time
 from audio_guide.timeline import EventKind, Role, Side, Timeline
 
@@ -32,7 +32,7 @@ def draw(timeline: Timeline, path: Path) -> None:
     from matplotlib.figure import Figure
     from matplotlib.patches import Patch
 
-    words = _words(timeline)
+    words = phrase_table(timeline)
     minutes = timeline.duration / 60
     with matplotlib.rc_context({"svg.fonttype": "none", "font.size": 9}):
         fig = Figure(figsize=(max(10.0, min(40.0, minutes * 1.4)), 5.2), layout="constrained")
@@ -70,16 +70,6 @@ def draw(timeline: Timeline, path: Path) -> None:
             ax.spines[spine].set_visible(False)
         with atomic_path(path) as tmp:
             fig.savefig(tmp, format=suffix[1:], dpi=110)
-
-
-def _words(timeline: Timeline) -> dict[str, str]:
-    """The phrase table recorded in the timeline (else the table of its language)."""
-    recorded = timeline.settings.get("phrases")
-    if isinstance(recorded, dict) and "picture_end" in recorded:
-        return {str(k): str(v) for k, v in recorded.items()}
-    from audio_guide.authoring.phrases import load_phrases
-
-    return dict(load_phrases(str(timeline.settings.get("language", "en"))).texts)
 
 
 def _bands(ax, timeline: Timeline) -> None:  # type: ignore[no-untyped-def]
