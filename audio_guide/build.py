@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from audio_guide.authoring.phrases import effective_phrases, load_phrases
+from audio_guide.authoring.phrases import DEFAULT_LANGUAGE, effective_phrases, load_phrases
 from audio_guide.authoring.points import Library
 from audio_guide.authoring.script import Script, compile_script, utterances
 from audio_guide.authoring.validate import check, check_overrides, find_routine, resolve_overrides
@@ -19,14 +19,17 @@ from audio_guide.model import Routine
 from audio_guide.outputs.captions import WRITERS
 from audio_guide.outputs.export import Mp3Exporter, cover_tagger, exporter_for, write_text_atomic
 from audio_guide.schedule import schedule
-from audio_guide.settings import Layer, Settings, combine
+from audio_guide.settings import DEFAULTS, Layer, Settings, combine
 from audio_guide.sound import chime
 from audio_guide.sound.engines import SpeechEngine, VoiceParams, get_engine
+from audio_guide.sound.engines.voices import speaks
 from audio_guide.sound.mix import Block, MixOptions, master
 from audio_guide.sound.synth import ClipBank, ClipCache, synthesize_all
 from audio_guide.timeline import EventKind, Timeline
 
 Progress = Callable[[str, int, int], None]
+DEFAULT_ORIGIN = "built-in default"
+LANGUAGE_ORIGIN = "the routine's language"
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,17 +57,55 @@ def effective_settings(routine: Routine, layers: list[Layer]) -> tuple[Settings,
     Hold/cycles overrides may name a step's point by id, WHO code or written name; every one
     must name a step of the routine.
 
+    A routine in another language than English that names no voice gets its language as the
+    voice (``es``): the engine's voice for it (see ``resolve_voice``).
+
     Phrase overrides equal to the phrase table are dropped, so ``settings.phrases`` (and
     ``plan --settings``) lists only the phrases that differ from the defaults.
     """
     own = Layer(f"routine {routine.source}", routine.settings, routine.settings_origins)
     settings, origins = combine(resolve_overrides(routine, [own, *layers]))
     check_overrides(routine, settings, origins)
-    table = load_phrases().texts
+    if routine.language != DEFAULT_LANGUAGE and origins.get("voice") == DEFAULT_ORIGIN:
+        settings = replace(settings, voice=routine.language)
+        origins["voice"] = f"{LANGUAGE_ORIGIN} {routine.language} (routine {routine.source})"
+    table = load_phrases(routine.language).texts
     differ = tuple((key, text) for key, text in settings.phrases if text != table[key])
     for key, _ in set(settings.phrases) - set(differ):
         origins.pop(f"phrases.{key}", None)
     return replace(settings, phrases=differ), origins
+
+
+def check_engine_settings(
+    engine: SpeechEngine, settings: Settings, origins: dict[str, str]
+) -> None:
+    """Refuse a setting the engine cannot honour (Piper's pitch) rather than ignore it."""
+    if not engine.supports_pitch and settings.pitch != DEFAULTS.pitch:
+        raise UsageError(
+            f"the {engine.name} engine cannot change the pitch, but pitch {settings.pitch} "
+            f"is set ({origins.get('pitch', 'settings')}); remove it or use another engine"
+        )
+
+
+def resolve_voice(engine: SpeechEngine, settings: Settings, origins: dict[str, str]) -> str:
+    """The engine voice id for ``settings.voice``.
+
+    When the voice is the routine's language (no voice given), the engine must have a voice of
+    that language; if not, the error names the voices it has and their languages.
+    """
+    if not origins.get("voice", "").startswith(LANGUAGE_ORIGIN):
+        return engine.resolve_voice(settings.voice)
+    language = settings.voice
+    voices = engine.voices()
+    speakers = [v.id for v in voices if speaks(v, language)]
+    if not speakers:
+        have = ", ".join(f"{v.id} ({'/'.join(v.languages)})" for v in voices) or "none"
+        raise UsageError(
+            f"the routine's language is '{language}' but no {engine.name} voice speaks it "
+            f"(voices: {have}); add one or give a voice with --voice"
+        )
+    found = engine.resolve_voice(language)
+    return found if found.split("+")[0] in speakers else engine.resolve_voice(speakers[0])
 
 
 def make_plan(
@@ -77,7 +118,8 @@ def make_plan(
 ) -> Plan:
     """Compile, synthesize (cached) and schedule."""
     engine = engine or get_engine(settings.engine)
-    voice_id = engine.resolve_voice(settings.voice)
+    check_engine_settings(engine, settings, origins)
+    voice_id = resolve_voice(engine, settings, origins)
     params = VoiceParams(voice_id, settings.rate, settings.volume, settings.pitch)
     script = compile_script(routine, settings)
     sounds = utterances(script)
@@ -92,7 +134,8 @@ def make_plan(
         **timeline.settings,
         "voice_id": voice_id,
         "engine": engine.name,
-        "phrases": dict(effective_phrases(settings.phrases).texts),
+        "language": routine.language,
+        "phrases": dict(effective_phrases(settings.phrases, routine.language).texts),
     }
     timeline = replace(timeline, settings=recorded)
     return Plan(routine, settings, origins, script, timeline, clips)

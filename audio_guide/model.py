@@ -152,3 +152,5 @@ class Routine:
     settings_origins: dict[str, Origin] = field(default_factory=dict)
     lexicon: tuple[tuple[str, str], ...] = ()
     """The effective pronunciation lexicon (written -> spoken), every layer merged."""
+    language: str = "en"
+    """The routine's language: picks the phrase table and, unless a voice is given, the voice."""

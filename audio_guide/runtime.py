@@ -11,6 +11,7 @@ import ctypes.util
 import os
 import shutil
 from functools import cache
+from pathlib import Path
 
 from audio_guide.errors import EngineError, ExportError
 
@@ -23,14 +24,30 @@ _FFMPEG_HINT = (
 )
 
 
+def config_dir() -> Path:
+    """``$AUDIO_GUIDE_CONFIG_DIR``, else the user's config folder for audio-guide."""
+    env = os.environ.get("AUDIO_GUIDE_CONFIG_DIR")
+    if env:
+        return Path(env)
+    import platformdirs
+
+    return Path(platformdirs.user_config_dir("audio-guide"))
+
+
 @cache
 def espeak_library() -> str:
-    """Load libespeak-ng globally so pyttsx3's own lookup finds it; return where it came from."""
+    """Load libespeak-ng so pyttsx3's own lookup finds it; return where it came from.
+
+    The library is loaded with ``RTLD_LOCAL``: pyttsx3 opens it again by its soname and gets
+    this copy, while its symbols stay out of the global scope. Loaded globally, they interpose
+    on the espeak-ng copy built into piper-tts (``piper.espeakbridge``), which then crashes
+    (segmentation fault) when Piper phonemizes after espeak has been loaded in the process.
+    """
     if os.environ.get("AUDIO_GUIDE_BUNDLED_ESPEAK") != "1":
         system = ctypes.util.find_library("espeak-ng")
         if system:
             try:
-                ctypes.CDLL(system, mode=ctypes.RTLD_GLOBAL)
+                ctypes.CDLL(system, mode=ctypes.RTLD_LOCAL)
                 return system
             except OSError:
                 pass
@@ -41,7 +58,7 @@ def espeak_library() -> str:
     path = str(espeakng_loader.get_library_path())
     try:
         os.environ.setdefault("ESPEAK_DATA_PATH", espeakng_loader.get_data_path())
-        ctypes.CDLL(path, mode=ctypes.RTLD_GLOBAL)
+        ctypes.CDLL(path, mode=ctypes.RTLD_LOCAL)
     except (OSError, RuntimeError) as exc:
         raise EngineError(f"{_ESPEAK_HINT} (loading {path} failed: {exc})") from None
     return path

@@ -6,6 +6,9 @@ Each size is the shipped back_pain routine repeated ROUNDS times (about 12.5 min
 built to MP3 with the default mastering (-16 LUFS, bells) in its own process, so peak RSS is that
 build's alone. Clips come from the cache after a warm-up build, as they would on a rebuild;
 the figures are for mixing, measuring loudness, limiting and encoding.
+
+Then ``cold_engines``: one cold build of back_pain (no clip cache) with each speech engine,
+espeak-ng (``pyttsx3``) and, when installed, Piper.
 """
 
 from __future__ import annotations
@@ -62,5 +65,29 @@ def main() -> None:
         )
 
 
+
+def cold_engines() -> None:
+    """Cold builds of back_pain (``--no-cache``: every clip synthesized) with espeak and Piper.
+
+    Each build runs the CLI in its own process; Piper is skipped when piper-tts is not installed.
+    """
+    import importlib.util
+
+    engines = ["pyttsx3"] + (["piper"] if importlib.util.find_spec("piper") else [])
+    print(f"{'cold build of back_pain':<28} {'wall s':>7} {'audio min':>9} {'x realtime':>10}")
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "cold.mp3"
+        for engine in engines:
+            argv = ["-m", "audio_guide", "build", "back_pain", "--no-cache", "--engine", engine]
+            started = time.perf_counter()
+            subprocess.run([sys.executable, *argv, "-o", str(out)], check=True,
+                           capture_output=True)  # fmt: skip
+            wall = time.perf_counter() - started
+            audio = json.loads(out.with_name("cold.timeline.json").read_text())["duration"]
+            label = f"--engine {engine}"
+            print(f"{label:<28} {wall:>7.1f} {audio / 60:>9.1f} {audio / wall:>10.0f}")
+
+
 if __name__ == "__main__":
     main()
+    cold_engines()

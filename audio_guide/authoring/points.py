@@ -17,10 +17,11 @@ from pathlib import Path
 
 import yaml
 
-from audio_guide.authoring.config import ProfileLibrary, config_dir
+from audio_guide.authoring.config import ProfileLibrary
 from audio_guide.authoring.lexicon import Lexicon, read_lexicon
 from audio_guide.authoring.yamlread import Reader, compose_file
 from audio_guide.model import Origin, Point, Sides
+from audio_guide.runtime import config_dir
 
 POINT_KEYS = (
     "name",

@@ -19,7 +19,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from audio_guide.authoring.phrases import KeySpec, key_specs
+from audio_guide.authoring.phrases import KeySpec, key_specs, languages
 from audio_guide.authoring.points import FILE_KEYS, POINT_KEYS, POINT_REQUIRED
 from audio_guide.authoring.stepkinds import INLINE_KEYS, MAX_PHASES, WORK_KEYS
 from audio_guide.settings import (
@@ -73,6 +73,10 @@ def _setting(name: str) -> Schema:
         return _range(name)
     if name in CHOICES:
         return {"enum": list(CHOICES[name])}
+    if name == "engine":
+        from audio_guide.sound.engines import engine_names
+
+        return {"enum": engine_names()}
     return TEXT
 
 
@@ -217,7 +221,7 @@ def build(kind: str) -> Schema:
             "properties": {
                 **{k: TEXT for k in ("title", "artist", "album", "description")},
                 **{k: TEXTS for k in ("intro", "safety", "outro")},
-                "language": {"type": "string", "pattern": r"^[a-z]{2,3}([-_][A-Za-z0-9]+)*$"},
+                "language": {"enum": languages(), "description": "picks the phrase table"},
                 "steps": {"type": "array", "minItems": 1, "items": _ref("step")},
                 **settings,
                 **library,

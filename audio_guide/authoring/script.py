@@ -47,9 +47,9 @@ __all__ = [
 def compile_script(routine: Routine, settings: Settings, phrases: Phrases | None = None) -> Script:
     """Turn ``routine`` into a ``Script`` for ``settings`` (pure; no audio).
 
-    ``phrases`` defaults to the English table with the settings' phrase overrides.
+    ``phrases`` defaults to the routine language's table with the settings' phrase overrides.
     """
-    ph = phrases or effective_phrases(settings.phrases)
+    ph = phrases or effective_phrases(settings.phrases, routine.language)
     gap = settings.gap * settings.pace
     items: list[Item] = [ChapterMark(ph.text("chapter_intro"))]
     items += [Say(t, Role.INTRO, gap) for t in routine.intro]

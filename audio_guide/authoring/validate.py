@@ -9,6 +9,7 @@ from pathlib import Path
 import yaml
 
 from audio_guide.authoring.config import read_settings
+from audio_guide.authoring.phrases import DEFAULT_LANGUAGE, languages
 from audio_guide.authoring.points import Library, assemble, lookup, read_library_sections, spellings
 from audio_guide.authoring.stepkinds import (
     INLINE_KEYS,
@@ -38,6 +39,7 @@ ROUTINE_KEYS = (
     "points",
     "lexicon",
     "phrases",
+    "language",
 )
 STEP_KEYS = ("point", *INLINE_KEYS, *WORK_KEYS, "pause")
 
@@ -94,6 +96,7 @@ def load_routine_library(path: Path, library: Library | None = None) -> tuple[Ro
             if step is not None:
                 steps.append(step)
     settings, origins = read_settings(reader, top)
+    language = _language(reader, top["language"]) if "language" in top else DEFAULT_LANGUAGE
     reader.raise_if_any()
     return Routine(
         name=path.stem,
@@ -109,7 +112,22 @@ def load_routine_library(path: Path, library: Library | None = None) -> tuple[Ro
         settings=settings,
         settings_origins=origins,
         lexicon=tuple(library.lexicon.items()),
+        language=language or DEFAULT_LANGUAGE,
     ), library
+
+
+def _language(reader: Reader, node: yaml.Node) -> str | None:
+    """A language with a shipped phrase table (``en``, ``es`` ...); else a problem at the node."""
+    code = reader.text(node, "language")
+    known = languages()
+    if code is not None and code not in known:
+        reader.error(
+            node,
+            f"language: unknown language '{code}'{suggest(code, known)}; "
+            f"languages: {', '.join(known)}",
+        )
+        return None
+    return code
 
 
 def _step(

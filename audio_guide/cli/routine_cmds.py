@@ -191,7 +191,8 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     layers = [*(layer for layer, _ in profiles), _flag_layer(args)]
     settings, origins = pipeline.effective_settings(routine, layers)
     if args.command == "plan" and args.settings:
-        voice_id = get_engine(settings.engine).resolve_voice(settings.voice)
+        engine = get_engine(settings.engine)
+        voice_id = pipeline.resolve_voice(engine, settings, origins)
         out.write(format_settings(settings, origins, {"voice": voice_id}) + "\n")
         return 0
     cache = ClipCache(None if args.no_cache else (args.cache_dir or default_cache_dir()))

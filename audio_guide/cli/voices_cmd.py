@@ -8,6 +8,7 @@ from typing import TextIO
 
 from audio_guide.errors import UsageError
 from audio_guide.sound.engines import get_engine
+from audio_guide.sound.engines.voices import speaks
 
 
 def add(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -25,14 +26,7 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """List voices, optionally of one language."""
     voices = get_engine(args.engine).voices()
     if args.lang:
-        lang = args.lang.lower()
-        voices = [
-            v
-            for v in voices
-            if any(
-                code.lower() == lang or code.lower().startswith(lang + "-") for code in v.languages
-            )
-        ]
+        voices = [v for v in voices if speaks(v, args.lang)]
         if not voices:
             raise UsageError(
                 f"no {args.engine} voice speaks '{args.lang}'; run 'audio-guide voices'"

@@ -25,6 +25,7 @@ from mutagen.id3 import (
     ID3,
     TALB,
     TIT2,
+    TLAN,
     TPE1,
     CTOCFlags,
     ID3NoHeaderError,
@@ -166,20 +167,36 @@ class Mp3Exporter:
         tags.add(TIT2(encoding=3, text=timeline.title))
         tags.add(TPE1(encoding=3, text=timeline.artist or "audio-guide"))
         tags.add(TALB(encoding=3, text=timeline.album or "audio-guide"))
-        tags.add(COMM(encoding=3, lang="eng", desc="", text=summary(timeline)))
+        words = phrase_table(timeline)
+        tags.add(COMM(encoding=3, lang=words["id3_language"], desc="", text=summary(timeline)))
+        tags.add(TLAN(encoding=3, text=words["id3_language"]))
         add_chapters(tags, timeline)
         for tagger in self.taggers:
             tagger(tags, timeline)
         tags.save(str(tmp), v2_version=4)
 
 
+def phrase_table(timeline: Timeline) -> dict[str, str]:
+    """The phrase table the timeline was compiled with (else the one of its language)."""
+    recorded = timeline.settings.get("phrases")
+    if isinstance(recorded, dict) and "summary_holds" in recorded:
+        return {str(k): str(v) for k, v in recorded.items()}
+    from audio_guide.authoring.phrases import load_phrases
+
+    return dict(load_phrases(str(timeline.settings.get("language", "en"))).texts)
+
+
 def summary(timeline: Timeline) -> str:
-    """A one-paragraph comment: the description, the steps, the holds and the length."""
+    """A one-paragraph comment, in the routine's language: the description, the steps, the
+    holds and the length (phrases ``summary_steps`` and ``summary_holds``)."""
+    words = phrase_table(timeline)
     minutes, seconds = divmod(round(timeline.duration), 60)
     steps = [c.title for c in timeline.chapters if c.point]
     parts = [timeline.description] if timeline.description else []
-    parts.append(f"{len(steps)} steps: {'; '.join(steps)}.") if steps else None
-    parts.append(f"{len(timeline.holds)} timed holds; {minutes} min {seconds:02d} s.")
+    if steps:
+        parts.append(words["summary_steps"].format(count=len(steps), steps="; ".join(steps)))
+    holds = words["summary_holds"]
+    parts.append(holds.format(count=len(timeline.holds), minutes=minutes, seconds=f"{seconds:02d}"))
     return " ".join(parts)
 
 

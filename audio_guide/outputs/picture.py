@@ -1,7 +1,9 @@
 """A picture of a routine on a time axis (matplotlib, drawn off-screen).
 
 Steps are labelled bands, holds are bars with their seconds, spoken counts are ticks, chimes
-are marks, and the total length is written at the end. SVG keeps its text as text.
+are marks, and the total length is written at the end. SVG keeps its text as text. Its words
+come from the phrase table (``picture_*`` keys) the timeline was compiled with, so the picture
+is in the routine's language.
 """
 
 from __future__ import annotations
@@ -9,12 +11,13 @@ from __future__ import annotations
 from pathlib import Path
 
 from audio_guide.errors import UsageError
-from audio_guide.outputs.export import atomic_path
+from audio_guide.outputs.export import atomic_path, phrase_table
 from audio_guide.outputs.report import fmt_time
 from audio_guide.timeline import EventKind, Role, Side, Timeline
 
 FORMATS = (".svg", ".png")
 _ROWS = {"speech": 3.0, "holds": 2.0, "counts": 1.0, "chimes": 0.0}
+"""Row positions by the phrase key suffix of their labels (``picture_speech`` ...)."""
 _SIDE_COLOURS = {Side.LEFT: "#4c78a8", Side.RIGHT: "#f58518", Side.BOTH: "#54a24b"}
 
 
@@ -29,6 +32,7 @@ def draw(timeline: Timeline, path: Path) -> None:
     from matplotlib.figure import Figure
     from matplotlib.patches import Patch
 
+    words = phrase_table(timeline)
     minutes = timeline.duration / 60
     with matplotlib.rc_context({"svg.fonttype": "none", "font.size": 9}):
         fig = Figure(figsize=(max(10.0, min(40.0, minutes * 1.4)), 5.2), layout="constrained")
@@ -38,11 +42,11 @@ def draw(timeline: Timeline, path: Path) -> None:
         _holds(ax, timeline)
         ax.set_xlim(0, minutes)
         ax.set_ylim(-0.6, 6.9)
-        ax.set_yticks(list(_ROWS.values()), list(_ROWS))
-        ax.set_xlabel("minutes")
+        ax.set_yticks(list(_ROWS.values()), [words[f"picture_{row}"] for row in _ROWS])
+        ax.set_xlabel(words["picture_minutes"])
         ax.set_title(f"{timeline.title} — {fmt_time(timeline.duration)}", loc="left")
         ax.annotate(
-            f"end {fmt_time(timeline.duration)}",
+            words["picture_end"].format(time=fmt_time(timeline.duration)),
             (minutes, -0.5),
             ha="right",
             va="bottom",
@@ -52,7 +56,9 @@ def draw(timeline: Timeline, path: Path) -> None:
         sides = {h.side for h in timeline.holds}
         ax.legend(
             handles=[
-                Patch(color=_SIDE_COLOURS[s], label=f"hold, {s.value}") for s in Side if s in sides
+                Patch(color=_SIDE_COLOURS[s], label=words[f"picture_hold_{s.value}"])
+                for s in Side
+                if s in sides
             ],
             loc="upper right",
             bbox_to_anchor=(1.0, -0.08),

@@ -68,7 +68,12 @@ class ClipCache:
         self.folder = folder
 
     def key(self, engine: SpeechEngine, params: VoiceParams, text: str) -> str:
-        """Hash of engine, engine version, voice settings, text and trim rule."""
+        """Hash of engine, engine version, voice settings, text and trim rule.
+
+        An engine's ``cache_identity`` (Piper: the voice model's content hash) joins the key
+        when it is not empty, so other engines keep their keys.
+        """
+        identity = engine.cache_identity(params)
         blob = json.dumps(
             [
                 engine.name,
@@ -79,6 +84,7 @@ class ClipCache:
                 params.pitch,
                 text,
                 TRIM_RULE,
+                *([identity] if identity else []),
             ]
         )
         return hashlib.sha256(blob.encode()).hexdigest()

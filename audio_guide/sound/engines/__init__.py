@@ -56,6 +56,9 @@ class SpeechEngine(Protocol):
 
     name: str
     sample_rate: int
+    """Sample rate of the clips; for engines whose voices differ, that of the resolved voice."""
+    supports_pitch: bool
+    """False when the engine cannot change the pitch (a non-default pitch is then refused)."""
 
     def version(self) -> str:
         """A string that changes whenever the engine's output may change (cache key part)."""
@@ -70,6 +73,10 @@ class SpeechEngine(Protocol):
 
         Raises ``UsageError`` naming close matches when nothing fits; never falls back.
         """
+        ...
+
+    def cache_identity(self, params: VoiceParams) -> str:
+        """What else shapes the sound for ``params`` (Piper: the model's content hash), or ''."""
         ...
 
     def synthesize(self, text: str, params: VoiceParams) -> Samples:
@@ -105,7 +112,8 @@ def get_engine(name: str) -> SpeechEngine:
 
 def _load_builtin() -> None:
     if not _REGISTRY:
-        from audio_guide.sound.engines import fake, pyttsx3_engine
+        from audio_guide.sound.engines import fake, piper_engine, pyttsx3_engine
 
         register("pyttsx3", pyttsx3_engine.Pyttsx3Engine)
+        register("piper", piper_engine.PiperEngine)
         register("fake", fake.FakeEngine)

@@ -14,6 +14,8 @@ from audio_guide.sound.engines.voices import resolve
 _VOICES = [
     VoiceInfo("fake/en-us", "Fake (America)", ("en-us", "en"), "Male"),
     VoiceInfo("fake/en-gb", "Fake (Britain)", ("en-gb",), "Female"),
+    VoiceInfo("fake/es", "Fake (Spain)", ("es",), "Male"),
+    VoiceInfo("fake/de", "Fake (Germany)", ("de",), "Female"),
 ]
 
 
@@ -22,6 +24,7 @@ class FakeEngine:
 
     name = "fake"
     sample_rate = 22050
+    supports_pitch = True
     variants: ClassVar[list[str]] = ["f1", "m1"]
 
     def version(self) -> str:
@@ -31,6 +34,10 @@ class FakeEngine:
     def voices(self) -> list[VoiceInfo]:
         """Two fake voices."""
         return list(_VOICES)
+
+    def cache_identity(self, params: VoiceParams) -> str:
+        """Nothing beyond engine, version and settings shapes the sound."""
+        return ""
 
     def resolve_voice(self, spec: str) -> str:
         """See ``SpeechEngine.resolve_voice``."""

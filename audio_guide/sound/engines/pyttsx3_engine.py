@@ -59,6 +59,7 @@ class Pyttsx3Engine:
 
     name = "pyttsx3"
     sample_rate = 22050
+    supports_pitch = True
 
     def __init__(self) -> None:
         self._engine = _driver()
@@ -111,6 +112,10 @@ class Pyttsx3Engine:
         if folder is None or not folder.is_dir():
             return []
         return sorted(p.name for p in folder.iterdir() if p.is_file())
+
+    def cache_identity(self, params: VoiceParams) -> str:
+        """Nothing beyond engine, version and settings shapes the sound."""
+        return ""
 
     def resolve_voice(self, spec: str) -> str:
         """See ``SpeechEngine.resolve_voice``."""

