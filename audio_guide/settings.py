@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from enum import Enum
 
-from audio_guide.authoring.yamlread import fmt, out_of_range
+from audio_guide.authoring.yamlread import fmt, out_of_range, suggest
 from audio_guide.errors import UsageError
 from audio_guide.model import Cycles, Origin
 
@@ -177,6 +177,12 @@ RANGES: dict[str, tuple[float, float, bool, bool, str]] = {
     "loudness": (-40, -5, True, False, "LUFS"),
 }
 CHOICES = {"sides": ("both", "left", "right")}
+WORDS: dict[str, tuple[str, ...]] = {"pace": tuple(PACE_WORDS), "loudness": ("off",)}
+"""Words a setting takes besides a number (``--pace slow``, ``--loudness off``)."""
+SWITCH_WORDS = {"on": True, "true": True, "yes": True, "off": False, "false": False, "no": False}
+PER_POINT_FLAGS = {"holds": "hold", "cycles": "cycles", "phrases": "phrase"}
+"""Settings overridden item by item (a point's hold or cycles, a phrase key), each with the
+repeatable flag that sets one item (``--hold B54=45``, ``--phrase press='Now press.'``)."""
 
 
 def parse_value(name: str, text: str, label: str | None = None) -> object:
@@ -190,8 +196,12 @@ def parse_value(name: str, text: str, label: str | None = None) -> object:
             return CountStyle.parse(text)
         if name == "pace" and text in PACE_WORDS:
             return PACE_WORDS[text]
-        if name == "loudness" and text == "off":
+        if name == "loudness" and text in WORDS["loudness"]:
             return None
+        if isinstance(getattr(DEFAULTS, name, None), bool):
+            if text.lower() not in SWITCH_WORDS:
+                raise ValueError(f"'{text}' is not one of on, off")
+            return SWITCH_WORDS[text.lower()]
         if name in CHOICES:
             if text not in CHOICES[name]:
                 raise ValueError(f"'{text}' is not one of {', '.join(CHOICES[name])}")
@@ -210,7 +220,7 @@ def parse_value(name: str, text: str, label: str | None = None) -> object:
         msg = str(exc)
         if msg.startswith("could not convert"):
             msg = f"'{text}' is not a number"
-        raise UsageError(f"{label or '--' + name}: {msg}") from None
+        raise UsageError(f"{label or '--' + flag_name(name)}: {msg}") from None
 
 
 def point_id(text: str) -> str:
@@ -235,6 +245,62 @@ def parse_override(flag: str, text: str) -> tuple[str, object]:
         for name, part in zip(("press", "release", "times"), parts)
     )
     return point_id(pid), Cycles(press, release, int(times))
+
+
+def setting_names() -> tuple[str, ...]:
+    """Every setting a layer may carry, in ``Settings`` order."""
+    return tuple(f.name for f in fields(Settings))
+
+
+def layer_from_strings(
+    strings: Mapping[str, object], source: str = "command line"
+) -> Layer:
+    """A settings layer from values as typed: the one parser behind flags and the studio.
+
+    ``strings`` maps a setting name to its text (``{"rate": "130", "chime": "off"}``);
+    ``holds``, ``cycles`` and ``phrases`` map to lists of texts as ``--hold``/``--cycles``/
+    ``--phrase`` take them (``B54=45``, ``LI4=8/4/5``, ``press=Now press.``). ``None`` means
+    "not given". Every problem is reported at once in one ``UsageError`` whose lines name the
+    flag, with the command line's ranges and messages.
+    """
+    values: dict[str, object] = {}
+    problems: list[str] = []
+    known = setting_names()
+    for name, raw in strings.items():
+        if raw is None:
+            continue
+        try:
+            if name not in known:
+                raise UsageError(f"unknown setting '{name}'{suggest(name, known)}")
+            if name in PER_POINT_FLAGS:
+                if isinstance(raw, str) or not isinstance(raw, (list, tuple)):
+                    raise UsageError(f"{name}: give a list of POINT=... texts")
+                given = dict(parse_item(name, str(t)) for t in raw)
+                if given:
+                    values[name] = given
+                continue
+            if not isinstance(raw, (str, int, float)) or isinstance(raw, bool):
+                raise UsageError(f"--{flag_name(name)}: give the value as text")
+            values[name] = parse_value(name, str(raw), f"--{flag_name(name)}")
+        except UsageError as exc:
+            problems.append(str(exc))
+    if problems:
+        raise UsageError("\n".join(problems))
+    return Layer(source, values)
+
+
+def parse_item(name: str, text: str) -> tuple[str, object]:
+    """One item of an item-by-item setting as its flag takes it (``B54=45``, ``press=Now.``)."""
+    if name == "phrases":
+        from audio_guide.authoring.phrases import parse_phrase_flag
+
+        return parse_phrase_flag(text)
+    return parse_override(PER_POINT_FLAGS[name], text)
+
+
+def flag_name(name: str) -> str:
+    """The command-line spelling of a setting (``bed_level`` -> ``bed-level``)."""
+    return name.replace("_", "-")
 
 
 @dataclass(frozen=True, slots=True)
@@ -273,4 +339,4 @@ def combine(layers: list[Layer]) -> tuple[Settings, dict[str, str]]:
     return settings, origins
 
 
-_PER_POINT = ("holds", "cycles", "phrases")
+_PER_POINT = tuple(PER_POINT_FLAGS)
