@@ -106,8 +106,9 @@ function controlElement(c) {
   reset.title = "Back to the inherited value";
   reset.addEventListener("click", () => { delete state.overrides[c.name]; input.classList.add("inherited"); schedulePlan(); });
   const help = document.createElement("small");
-  const range = c.kind === "number" ? ` ${c.min}..${c.max} ${c.unit}` : "";
-  help.textContent = `${c.help}${range ? " —" + range : ""}`;
+  const span = `${c.min}..${c.max}`;
+  const range = c.kind === "number" && !c.help.includes(span) ? ` — ${span} ${c.unit}` : "";
+  help.textContent = c.help + range;
   const msg = document.createElement("div");
   msg.className = "msg";
   wrap.append(label, input, reset, help, msg);
