@@ -7,6 +7,7 @@ problems, ``problems`` at their line and column); nothing reaches the page as a 
 from __future__ import annotations
 
 import functools
+import logging
 import json
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
@@ -23,6 +24,7 @@ from audio_guide.model import Routine
 from audio_guide.settings import Layer, Settings, layer_from_strings
 from audio_guide.studio.workspace import MAX_UPLOAD, Refused, Workspace
 
+LOG = logging.getLogger("audio_guide.studio")
 Endpoint = Callable[[Request], Awaitable[Response]]
 Profiles = list[tuple[Layer, ProfileLibrary]]
 STUDIO = "studio"
@@ -59,6 +61,7 @@ def guarded(endpoint: Endpoint) -> Endpoint:
         except AudioGuideError as exc:  # engine or encoder missing: the machine, not the request
             return error(str(exc), 503)
         except Exception as exc:
+            LOG.exception("%s %s failed", request.method, request.url.path)
             return error(f"internal error ({type(exc).__name__}); see the studio's terminal", 500)
 
     return wrapper
