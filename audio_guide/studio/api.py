@@ -7,8 +7,8 @@ problems, ``problems`` at their line and column); nothing reaches the page as a 
 from __future__ import annotations
 
 import functools
-import logging
 import json
+import logging
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 
