@@ -137,6 +137,10 @@ def test_pick_tune_see_build_play(page: Any, workspace: Any) -> None:
     wait_total(page, slower)
     after = page.locator("#picture-img").get_attribute("src")
     assert after and after != before, "the picture was redrawn"
+    svg = page.evaluate(
+        "async () => (await fetch(document.getElementById('picture-img').src)).text()"
+    )
+    assert f"end {fmt_time(slower['duration'])}" in svg, "for the new rate"
     loaded = "() => { const i = document.getElementById('picture-img'); return i.naturalWidth > 0 }"
     page.wait_for_function(loaded)
     assert total.text_content() != fmt_time(default["duration"])
@@ -163,3 +167,19 @@ def test_pick_tune_see_build_play(page: Any, workspace: Any) -> None:
     if shot:
         page.evaluate("() => document.getElementById('player').pause()")
         page.screenshot(path=shot, full_page=True)
+
+    # Bad input shows where it is: a setting with the CLI's message, a routine line at line:col.
+    rate.fill("1000")
+    rate.press("Tab")
+    page.wait_for_function(
+        "m => document.querySelector('#control-rate .msg').textContent === m",
+        arg="--rate: must be >= 80 and <= 400 words per minute, got 1000",
+    )
+    editor = page.locator("#editor")
+    text = editor.input_value()
+    editor.fill(text.replace("hold: 60", "hold: 1:30", 1))
+    page.wait_for_function(
+        "() => /^\\d+:\\d+: .*1:30/.test(document.querySelector('#problems li').textContent)"
+    )
+    line = text[: text.index("hold: 60")].count("\n") + 1
+    assert page.locator("#problems li").first.text_content().startswith(f"{line}:")

@@ -38,7 +38,9 @@ def error(message: str, status: int = 400, **extra: object) -> JSONResponse:
 
 def problems_of(exc: RoutineError) -> list[dict[str, object]]:
     """A routine's problems as the editor marks them."""
-    return [{"line": p.line, "col": p.col, "message": p.message} for p in exc.problems]
+    return [
+        {"file": p.file, "line": p.line, "col": p.col, "message": p.message} for p in exc.problems
+    ]
 
 
 def guarded(endpoint: Endpoint) -> Endpoint:

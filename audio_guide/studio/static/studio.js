@@ -272,7 +272,9 @@ async function plan() {
   } catch (e) {
     if (seq !== state.planSeq) return;
     if (e.data && e.data.fields) showFieldErrors(e.data.fields);
-    else $("plan-error").textContent = e.data && e.data.problems ? "The routine has problems (see the editor)." : e.message;
+    else if (e.data && e.data.problems) {
+      $("plan-error").textContent = e.data.problems.map((p) => `${p.file}:${p.line}:${p.col}: ${p.message}`).join("\n");
+    } else $("plan-error").textContent = e.message;
     say("");
   }
 }
