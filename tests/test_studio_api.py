@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from starlette.testclient import TestClient
-from studio_helpers import BACK_PAIN, body
+from studio_helpers import BACK_PAIN, body, small
 
 from audio_guide.cli import main
 from audio_guide.settings import RANGES, setting_names
@@ -193,8 +193,8 @@ def test_plan_equals_the_cli_plan_with_the_same_flags(client: TestClient) -> Non
     assert plan["settings"]["rate"] == "130" and plan["settings"]["holds"] == {"B54": "45"}
     assert plan["origins"]["rate"] == "studio"
     assert plan["svg"].lstrip().startswith("<?xml") and "<svg" in plan["svg"]
-    slower = client.post("/api/plan", json=body({"rate": "100"})).json()
-    assert slower["duration"] > client.post("/api/plan", json=body()).json()["duration"]
+    slower = client.post("/api/plan", json=small({"rate": "100"})).json()
+    assert slower["duration"] > client.post("/api/plan", json=small()).json()["duration"]
 
 
 def test_plan_reports_routine_problems_and_override_mistakes(client: TestClient) -> None:
@@ -229,9 +229,9 @@ def test_preview_a_sentence_and_a_step(client: TestClient) -> None:
         client.post("/api/preview", json=body({"rate": "240"}, text="Breathe.")).content
     )
     assert slow > fast > 0
-    plan = client.post("/api/plan", json=body()).json()
-    chapter = plan["chapters"][3]
-    res = client.post("/api/preview", json=body(chapter=3))
+    plan = client.post("/api/plan", json=small()).json()
+    chapter = plan["chapters"][1]
+    res = client.post("/api/preview", json=small(chapter=1))
     assert res.status_code == 200
     assert wav_seconds(res.content) == pytest.approx(chapter["end"] - chapter["start"], abs=0.01)
 
