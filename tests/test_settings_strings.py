@@ -75,6 +75,7 @@ def test_the_cli_reports_all_bad_flags_and_still_takes_no_chime() -> None:
         {"repeat": "3", "chime": "on", "tick": "5", "bed": "noise", "bed_level": "-6.5"},
         {"loudness": "off", "holds": ["B54=0.5", "B53=600"], "cycles": ["LI4=0.25/1/50"]},
         {"loudness": "-40", "count": "none", "step_pause": "60"},
+        {"phrases": ["press=Now: press, {{firmly}}.", "step=Point {n}: {name}."]},
     ],
 )
 def test_a_written_profile_reads_back_the_same(strings: dict, tmp_path: Path) -> None:

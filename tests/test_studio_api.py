@@ -53,6 +53,13 @@ def test_controls_describe_every_setting_with_the_cli_ranges(client: TestClient)
     assert controls["chime"]["kind"] == "switch"
     assert controls["holds"]["kind"] == controls["cycles"]["kind"] == "per_point"
     assert controls["rate"]["help"].startswith("Words per minute")
+    phrases = {item["key"]: item for item in controls["phrases"]["items"]}
+    assert controls["phrases"]["kind"] == "per_key" and controls["phrases"]["flag"] == "--phrase"
+    assert phrases["press"]["default"] == "Press." and phrases["step"]["placeholders"] == [
+        "n",
+        "total",
+        "name",
+    ]
     assert controls["bed_level"]["flag"] == "--bed-level"
 
 
@@ -256,3 +263,15 @@ def test_unknown_routes_methods_and_hosts_get_json_errors(workspace: Workspace) 
         assert c.delete("/api/builds/nope").status_code == 404
     with TestClient(create_app(workspace), base_url="http://evil.example") as c:
         assert c.get("/").status_code == 400, "a page from another host (DNS rebinding) is refused"
+
+
+def test_phrase_overrides_reach_the_plan_as_with_phrase_flags(client: TestClient) -> None:
+    chosen = {"phrases": ["press=Now press firmly.", "release=And let go."]}
+    plan = client.post("/api/plan", json=small(chosen)).json()
+    assert plan["settings"]["phrases"] == {"press": "Now press firmly.", "release": "And let go."}
+    assert plan["origins"]["phrases.press"] == "studio"
+    res = client.post("/api/preview", json=small(chosen, chapter=1))
+    assert res.status_code == 200
+    for bad in (["press"], ["pres=Now."], ["step=Point {m}."]):
+        res = client.post("/api/plan", json=small({"phrases": bad}))
+        assert res.status_code == 400 and res.json()["fields"]["phrases"].startswith("--phrase")

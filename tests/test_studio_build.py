@@ -9,11 +9,14 @@ import os
 import time
 from pathlib import Path
 
+import jsonschema
 import pytest
 import webvtt
+import yaml
 from starlette.testclient import TestClient
 from studio_helpers import body, small, wait_for
 
+from audio_guide.authoring.schema import shipped as shipped_schema
 from audio_guide.cli import main
 from audio_guide.studio.workspace import Workspace
 
@@ -27,6 +30,7 @@ TUNED = {
     "loudness": "-19",
     "holds": ["B54=12"],
     "cycles": ["LI4=6/3/2"],
+    "phrases": ["press=Now press firmly.", "hold_plan=Hold for {seconds} seconds."],
 }
 
 
@@ -108,6 +112,9 @@ def test_the_saved_profile_rebuilds_the_same_timeline_with_the_cli(
     cli = json.loads(out.with_name("small.timeline.json").read_text())
     assert cli == studio["timeline"]
     assert cli["settings"]["rate"] == 130 and cli["settings"]["holds"] == {"B54": 12}
+    assert "Now press firmly." in {e["text"] for e in cli["events"]}
+    schema = jsonschema.Draft202012Validator(json.loads(shipped_schema("profile")))
+    assert [e.message for e in schema.iter_errors(yaml.safe_load(profile.read_text()))] == []
 
 
 def test_profile_honours_the_default_profile_and_saves_into_the_config_folder(
