@@ -6,7 +6,7 @@ from __future__ import annotations
 import io
 import json
 import os
-import time
+import threading
 from pathlib import Path
 
 import jsonschema
@@ -18,6 +18,7 @@ from studio_helpers import body, small, wait_for
 
 from audio_guide.authoring.schema import shipped as shipped_schema
 from audio_guide.cli import main
+from audio_guide.studio.jobs import Job
 from audio_guide.studio.workspace import Workspace
 
 TUNED = {
@@ -70,13 +71,21 @@ def test_player_files_are_served_from_the_output_folder(client: TestClient) -> N
 
 
 def test_a_cancelled_build_stops_the_encoder_and_leaves_nothing(
-    client: TestClient, workspace: Workspace
+    client: TestClient, workspace: Workspace, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    job_id = client.post("/api/builds", json=body({"repeat": "2", "loudness": "off"})).json()["id"]
-    deadline = time.monotonic() + 60
-    while client.get(f"/api/builds/{job_id}").json()["stage"] != "encoding":
-        assert time.monotonic() < deadline, "the build never started encoding"
-        time.sleep(0.02)
+    encoding = threading.Event()
+    original = Job.progress
+
+    def progress(job: Job, stage: str, done: int, total: int) -> None:
+        if stage == "encoding" and done > 0:  # blocks are flowing into ffmpeg: hold here
+            encoding.set()
+            job.cancel_event.wait(30)
+        original(job, stage, done, total)
+
+    monkeypatch.setattr(Job, "progress", progress)
+    job_id = client.post("/api/builds", json=small({"loudness": "off"})).json()["id"]
+    assert encoding.wait(60), "the build never started encoding"
+    assert [p.suffix for p in workspace.output.iterdir()] == [".part"], "mid-encode"
     assert client.delete(f"/api/builds/{job_id}").status_code == 202
     job = wait_for(client, job_id)
     assert job["state"] == "cancelled"
