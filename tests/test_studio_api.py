@@ -31,6 +31,8 @@ def test_page_and_assets_are_served_and_offline(client: TestClient) -> None:
         assert res.status_code == 200
         assert "http://" not in res.text and "https://" not in res.text, "no CDN, no remote asset"
     assert "https://" not in page.text
+    assert client.get("/static/nothing.js").status_code == 404
+    assert client.get("/static/%2e%2e/app.py").status_code == 404
 
 
 def test_controls_describe_every_setting_with_the_cli_ranges(client: TestClient) -> None:
@@ -75,6 +77,8 @@ def test_routines_are_listed_read_and_saved(client: TestClient, workspace: Works
     assert (workspace.routines / "new one.yaml").read_text() == BACK_PAIN
     bad = client.put("/api/routines/broken.yaml", content=b"title: [")
     assert bad.status_code == 201 and bad.json()["problems"][0]["line"] == 1
+    binary = client.put("/api/routines/latin1.yaml", content="title: café".encode("latin-1"))
+    assert binary.status_code == 400 and "UTF-8" in binary.json()["error"]
 
 
 @pytest.mark.parametrize(
