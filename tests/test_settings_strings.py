@@ -10,8 +10,9 @@ import pytest
 from audio_guide.authoring.config import load_profile, profile_text
 from audio_guide.cli import main
 from audio_guide.errors import UsageError
+from audio_guide.flags import layer_from_strings
 from audio_guide.model import Cycles
-from audio_guide.settings import CountStyle, layer_from_strings
+from audio_guide.settings import CountStyle
 
 
 def test_strings_become_typed_values() -> None:

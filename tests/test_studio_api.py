@@ -12,7 +12,8 @@ from starlette.testclient import TestClient
 from studio_helpers import BACK_PAIN, body, small
 
 from audio_guide.cli import main
-from audio_guide.settings import RANGES, setting_names
+from audio_guide.flags import setting_names
+from audio_guide.settings import RANGES
 from audio_guide.studio.app import create_app
 from audio_guide.studio.workspace import Workspace
 

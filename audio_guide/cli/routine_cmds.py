@@ -11,9 +11,10 @@ from typing import TextIO
 from audio_guide.authoring.config import read_profiles
 from audio_guide.authoring.points import assemble
 from audio_guide.errors import UsageError
+from audio_guide.flags import layer_from_strings
 from audio_guide.outputs.captions import FORMATS as CAPTION_FORMATS
 from audio_guide.outputs.report import fmt_time, format_settings, format_table
-from audio_guide.settings import PER_POINT_FLAGS, Layer, layer_from_strings
+from audio_guide.settings import PER_POINT_FLAGS, Layer
 from audio_guide.sound.engines import engine_names, get_engine
 
 SETTING_FLAGS = (

@@ -20,8 +20,9 @@ from audio_guide import build as pipeline
 from audio_guide.authoring.config import ProfileLibrary, read_profiles
 from audio_guide.authoring.points import assemble
 from audio_guide.errors import AudioGuideError, RoutineError, UsageError
+from audio_guide.flags import layer_from_strings
 from audio_guide.model import Routine
-from audio_guide.settings import Layer, Settings, layer_from_strings
+from audio_guide.settings import Layer, Settings
 from audio_guide.studio.workspace import MAX_UPLOAD, Refused, Workspace
 
 LOG = logging.getLogger("audio_guide.studio")
