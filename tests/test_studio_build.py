@@ -8,6 +8,7 @@ import json
 import os
 import threading
 from pathlib import Path
+from typing import Any
 
 import jsonschema
 import pytest
@@ -18,6 +19,7 @@ from studio_helpers import body, small, wait_for
 
 from audio_guide.authoring.schema import shipped as shipped_schema
 from audio_guide.cli import main
+from audio_guide.sound import mix
 from audio_guide.studio.jobs import Job
 from audio_guide.studio.workspace import Workspace
 
@@ -146,6 +148,29 @@ def test_profile_honours_the_default_profile_and_saves_into_the_config_folder(
         res = client.post("/api/profile", json=body({"rate": "140"}, **{"target": "config", **bad}))
         assert res.status_code == 400, bad
     assert sorted(os.listdir(config)) == ["anna.yaml", "profile.yaml"]
+
+
+def test_a_cancel_during_the_loudness_passes_stops_before_the_next(
+    client: TestClient, workspace: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    measuring = threading.Event()
+    passes: list[float] = []
+    original = mix.loudness_of
+
+    def loudness_of(blocks: Any, sr: int) -> float:
+        measuring.set()
+        job.cancel_event.wait(30)  # the cancel arrives as the first pass begins
+        passes.append(original(blocks, sr))
+        return passes[-1]
+
+    monkeypatch.setattr(mix, "loudness_of", loudness_of)
+    job_id = client.post("/api/builds", json=small()).json()["id"]
+    job = client.app.state.jobs.get(job_id)  # type: ignore[attr-defined]
+    assert measuring.wait(60), "mastering never started measuring"
+    assert client.delete(f"/api/builds/{job_id}").status_code == 202
+    assert wait_for(client, job_id)["state"] == "cancelled"
+    assert passes == [], "the pass under way stopped at its first clip; no pass completed"
+    assert list(workspace.output.iterdir()) == []
 
 
 def test_a_build_cancelled_at_once_ends_cancelled(client: TestClient, workspace: Workspace) -> None:

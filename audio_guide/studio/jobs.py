@@ -1,8 +1,9 @@
 """Builds started from the page: each in its own thread, with progress and cancellation.
 
-A cancelled build stops at its next progress report: while encoding that is the next block,
-so the encoder is killed and its temporary file removed (``outputs.export.atomic_path``);
-nothing is written at an output path unless it is complete.
+A cancelled build stops at its next progress report (the next clip while synthesizing, the next
+block while encoding, so the encoder is killed and its temporary file removed by
+``outputs.export.atomic_path``) or at the next loudness pass of mastering; nothing is written at
+an output path unless it is complete.
 """
 
 from __future__ import annotations
@@ -11,14 +12,16 @@ import secrets
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from audio_guide import build as pipeline
 from audio_guide.errors import AudioGuideError
 from audio_guide.model import Routine
 from audio_guide.settings import Settings
-from audio_guide.sound.synth import ClipCache
+from audio_guide.sound.engines import Samples
+from audio_guide.sound.synth import ClipBank, ClipCache
+from audio_guide.timeline import EventKind
 
 CAPTIONS = ("vtt",)
 """Side files every studio build writes (the player shows the VTT along)."""
@@ -71,6 +74,20 @@ class Job:
         }
 
 
+@dataclass
+class _CancellableBank(ClipBank):
+    """The plan's clips, refusing to hand one out once the build is cancelled: each loudness
+    pass of mastering starts by fetching every clip, so a cancel lands between passes too."""
+
+    job: Job | None = None
+
+    def get(self, kind: EventKind, text: str) -> Samples:
+        """The clip, unless the build was cancelled."""
+        if self.job is not None and self.job.cancel_event.is_set():
+            raise Cancelled
+        return super().get(kind, text)
+
+
 class Jobs:
     """The builds of one studio."""
 
@@ -118,7 +135,8 @@ class Jobs:
             plan = pipeline.make_plan(
                 job.routine, job.settings, job.origins, self.cache(), progress=job.progress
             )
-            job.progress("encoding", 0, 1)
+            clips = _CancellableBank(plan.clips.sample_rate, plan.clips.clips, job=job)
+            plan = replace(plan, clips=clips)
             written = pipeline.render(plan, job.output, job.progress, CAPTIONS)
         except Cancelled:
             job.state = "cancelled"
