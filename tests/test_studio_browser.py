@@ -1,8 +1,9 @@
 """The studio in a real browser: headless Chromium from the system's packages, driven by Playwright.
 
-Opens the page, picks back_pain, changes the rate, sees the picture and the total length update,
-builds (fake engine, set in a default profile), and checks that the audio element reports the
-timeline's duration and the page lists its chapters. Skipped, saying why, when no browser can be
+Opens the page, uploads a routine into the routines folder, picks back_pain, changes the rate,
+sees the picture and the total length update, builds (fake engine, set in a default profile),
+and checks that the audio element reports the timeline's duration and the page lists its
+chapters. Skipped, saying why, when no browser can be
 had (Playwright's own browser download is not used: Debian's ``chromium`` is).
 Set ``AUDIO_GUIDE_SCREENSHOT=docs/studio.png`` to save the README's screenshot from this run.
 """
@@ -116,13 +117,20 @@ def wait_total(page: Any, timeline: dict[str, Any]) -> None:
     )
 
 
-def test_pick_tune_see_build_play(page: Any, workspace: Any) -> None:
+def test_pick_tune_see_build_play(page: Any, workspace: Any, tmp_path: Path) -> None:
     picker = page.locator("#routine-picker")
     total = page.locator("#total")
     page.wait_for_function("document.querySelectorAll('#routine-picker option').length > 2")
-    picker.select_option("folder:small.yaml")
+    assert "folder:small.yaml" in page.locator("#routine-picker option").evaluate_all(
+        "options => options.map(o => o.value)"
+    ), "the routines folder is listed"
+    upload = tmp_path / "uploaded.yaml"
+    upload.write_text((workspace.routines / "small.yaml").read_text())
+    page.locator("#upload").set_input_files(str(upload))
     page.wait_for_function("document.getElementById('editor').value.includes('Hands and knees')")
-    wait_total(page, cli_plan(routine=str(workspace.routines / "small.yaml")))
+    assert picker.input_value() == "folder:uploaded.yaml"
+    assert (workspace.routines / "uploaded.yaml").read_text() == upload.read_text()
+    wait_total(page, cli_plan(routine=str(workspace.routines / "uploaded.yaml")))
 
     picker.select_option("shipped:back_pain")
     default = cli_plan()
