@@ -280,3 +280,17 @@ def test_phrase_overrides_reach_the_plan_as_with_phrase_flags(client: TestClient
     for bad in (["press"], ["pres=Now."], ["step=Point {m}."]):
         res = client.post("/api/plan", json=small({"phrases": bad}))
         assert res.status_code == 400 and res.json()["fields"]["phrases"].startswith("--phrase")
+
+
+def test_the_phrase_panel_follows_the_routine_language(client: TestClient) -> None:
+    es = client.get("/api/routine", params={"ref": "shipped:back_pain_es"}).json()["text"]
+    request = {
+        "routine": {"ref": "shipped:back_pain_es", "text": es},
+        "settings": {"engine": "fake"},
+    }
+    plan = client.post("/api/plan", json=request)
+    assert plan.status_code == 200, plan.text
+    assert plan.json()["language"] == "es"
+    english = client.post("/api/plan", json=small()).json()["phrase_defaults"]
+    assert plan.json()["phrase_defaults"]["press"] != english["press"] == "Press."
+    assert plan.json()["origins"]["voice"].startswith("the routine's language es")

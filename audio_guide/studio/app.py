@@ -21,6 +21,7 @@ from starlette.staticfiles import StaticFiles
 
 from audio_guide import build as pipeline
 from audio_guide.authoring.config import profile_text
+from audio_guide.authoring.phrases import load_phrases
 from audio_guide.authoring.yamlread import fmt
 from audio_guide.errors import RoutineError
 from audio_guide.model import Cycles, Hold, Routine, Step
@@ -265,6 +266,8 @@ def _plan(pick: Chosen) -> dict[str, object]:
         "settings": controls.settings_texts(pick.settings),
         "origins": pick.origins,
         "steps": _steps(pick.routine),
+        "language": pick.routine.language,
+        "phrase_defaults": dict(load_phrases(pick.routine.language).texts),
         "svg": picture_bytes(timeline, "svg").decode("utf-8"),
     }
 

@@ -11,9 +11,9 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from audio_guide.authoring.config import config_dir
 from audio_guide.authoring.validate import data_dir, shipped_routines
 from audio_guide.errors import UsageError
+from audio_guide.runtime import config_dir
 
 MAX_UPLOAD = 1 << 20
 """Largest request body the studio accepts (1 MB)."""

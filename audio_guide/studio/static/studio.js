@@ -2,7 +2,7 @@
 "use strict";
 
 const $ = (id) => document.getElementById(id);
-const state = { controls: [], overrides: {}, holds: {}, cycles: {}, keyed: {}, ref: null, plan: null, job: null,
+const state = { controls: [], overrides: {}, holds: {}, cycles: {}, keyed: {}, keyDefaults: {}, ref: null, plan: null, job: null,
                 planSeq: 0, pictureUrl: null, voicesFor: null };
 
 function debounce(fn, ms) {
@@ -135,7 +135,8 @@ function keyedElement(c) {
     input.value = item.default;
     input.addEventListener("change", () => {
       const v = input.value.trim();
-      if (v === "" || v === item.default) { delete state.keyed[c.name][item.key]; input.value = item.default; }
+      const shipped = (state.keyDefaults[c.name] || {})[item.key] || item.default;
+      if (v === "" || v === shipped) { delete state.keyed[c.name][item.key]; input.value = shipped; }
       else state.keyed[c.name][item.key] = v;
       input.classList.toggle("inherited", !(item.key in state.keyed[c.name]));
       schedulePlan();
@@ -156,7 +157,8 @@ function showSettings(effective, origins) {
       for (const item of c.items) {
         const input = $(`ctl-${c.name}-${item.key}`);
         if (item.key in state.keyed[c.name] || document.activeElement === input) continue;
-        input.value = (effective[c.name] || {})[item.key] || item.default;
+        const shipped = (state.keyDefaults[c.name] || {})[item.key] || item.default;
+        input.value = (effective[c.name] || {})[item.key] || shipped;
         input.title = `from ${origins[`${c.name}.${item.key}`] || "the phrase table"}`;
       }
       continue;
@@ -261,6 +263,7 @@ async function plan() {
     state.pictureUrl = URL.createObjectURL(new Blob([res.svg], { type: "image/svg+xml" }));
     $("picture-img").src = state.pictureUrl;
     $("picture-img").dataset.duration = res.duration;
+    state.keyDefaults.phrases = res.phrase_defaults;
     showSettings(res.settings, res.origins);
     showPoints(res.steps, res.settings);
     const pick = $("preview-step"), old = pick.value;
