@@ -1,7 +1,7 @@
 """How long the studio takes to answer what a user does by ear, with the real engine (pyttsx3).
 
-Usage: .venv/bin/python benchmarks/studio_latency.py [RATE]   (default 150; a rate not used
-before shows the uncached first plan)
+Usage: .venv/bin/python benchmarks/studio_latency.py [RATE [ENGINE]]   (default 150 pyttsx3; a
+rate not used before shows the uncached first plan; ENGINE piper needs the 'natural' extra)
 
 Times, through the HTTP endpoints (Starlette's test client, no browser): the voice list, a
 sentence preview (twice: uncached, cached), the live plan with picture (twice: first synthesizes
@@ -25,13 +25,14 @@ from audio_guide.studio.workspace import Workspace
 
 def main() -> None:
     rate = sys.argv[1] if len(sys.argv) > 1 else "150"
+    engine = sys.argv[2] if len(sys.argv) > 2 else "pyttsx3"
     folder = Path(tempfile.mkdtemp(prefix="studio-latency-"))
     (folder / "r").mkdir()
     (folder / "o").mkdir()
     text = (data_dir() / "back_pain.yaml").read_text(encoding="utf-8")
     request = {
         "routine": {"ref": "shipped:back_pain", "text": text},
-        "settings": {"engine": "pyttsx3", "rate": rate},
+        "settings": {"engine": engine, "rate": rate},
     }
     app = create_app(Workspace(folder / "r", folder / "o"))
     with TestClient(app, base_url="http://127.0.0.1") as client:
@@ -42,7 +43,7 @@ def main() -> None:
             took = time.perf_counter() - started
             print(f"{label:<28} {res.status_code} {took:6.2f} s  {len(res.content):>9} bytes")
 
-        timed("voices", "GET", "/api/voices")
+        timed("voices", "GET", "/api/voices", params={"engine": engine})
         sentence = {**request, "text": f"Breathe in slowly at rate {rate}."}
         timed("sentence (new)", "POST", "/api/preview", json=sentence)
         timed("sentence (cached)", "POST", "/api/preview", json=sentence)
