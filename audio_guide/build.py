@@ -51,6 +51,11 @@ def load(spec: str, library: Library | None = None) -> Routine:
     return check(find_routine(spec), library)
 
 
+def load_text(path: Path, text: str, library: Library | None = None) -> Routine:
+    """Validate ``text`` as the routine file at ``path`` (relative paths in it resolve there)."""
+    return check(path, library, text)
+
+
 def effective_settings(routine: Routine, layers: list[Layer]) -> tuple[Settings, dict[str, str]]:
     """Built-in defaults < the routine's own sections < ``layers`` (lowest first).
 

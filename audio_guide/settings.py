@@ -177,6 +177,12 @@ RANGES: dict[str, tuple[float, float, bool, bool, str]] = {
     "loudness": (-40, -5, True, False, "LUFS"),
 }
 CHOICES = {"sides": ("both", "left", "right")}
+WORDS: dict[str, tuple[str, ...]] = {"pace": tuple(PACE_WORDS), "loudness": ("off",)}
+"""Words a setting takes besides a number (``--pace slow``, ``--loudness off``)."""
+SWITCH_WORDS = {"on": True, "true": True, "yes": True, "off": False, "false": False, "no": False}
+PER_POINT_FLAGS = {"holds": "hold", "cycles": "cycles", "phrases": "phrase"}
+"""Settings overridden item by item (a point's hold or cycles, a phrase key), each with the
+repeatable flag that sets one item (``--hold B54=45``, ``--phrase press='Now press.'``)."""
 
 
 def parse_value(name: str, text: str, label: str | None = None) -> object:
@@ -190,8 +196,12 @@ def parse_value(name: str, text: str, label: str | None = None) -> object:
             return CountStyle.parse(text)
         if name == "pace" and text in PACE_WORDS:
             return PACE_WORDS[text]
-        if name == "loudness" and text == "off":
+        if name == "loudness" and text in WORDS["loudness"]:
             return None
+        if isinstance(getattr(DEFAULTS, name, None), bool):
+            if text.lower() not in SWITCH_WORDS:
+                raise ValueError(f"'{text}' is not one of on, off")
+            return SWITCH_WORDS[text.lower()]
         if name in CHOICES:
             if text not in CHOICES[name]:
                 raise ValueError(f"'{text}' is not one of {', '.join(CHOICES[name])}")
@@ -210,7 +220,7 @@ def parse_value(name: str, text: str, label: str | None = None) -> object:
         msg = str(exc)
         if msg.startswith("could not convert"):
             msg = f"'{text}' is not a number"
-        raise UsageError(f"{label or '--' + name}: {msg}") from None
+        raise UsageError(f"{label or '--' + flag_name(name)}: {msg}") from None
 
 
 def point_id(text: str) -> str:
@@ -235,6 +245,11 @@ def parse_override(flag: str, text: str) -> tuple[str, object]:
         for name, part in zip(("press", "release", "times"), parts)
     )
     return point_id(pid), Cycles(press, release, int(times))
+
+
+def flag_name(name: str) -> str:
+    """The command-line spelling of a setting (``bed_level`` -> ``bed-level``)."""
+    return name.replace("_", "-")
 
 
 @dataclass(frozen=True, slots=True)
@@ -273,4 +288,4 @@ def combine(layers: list[Layer]) -> tuple[Settings, dict[str, str]]:
     return settings, origins
 
 
-_PER_POINT = ("holds", "cycles", "phrases")
+_PER_POINT = tuple(PER_POINT_FLAGS)

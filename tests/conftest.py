@@ -2,7 +2,9 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -63,3 +65,27 @@ def make_piper_voice(
     config["dataset"] = name
     (folder / f"{name}.onnx.json").write_text(json.dumps(config), encoding="utf-8")
     return onnx
+
+
+@pytest.fixture
+def workspace(tmp_path: Path) -> Any:
+    """A studio workspace: empty output folder, a routines folder holding ``small.yaml``."""
+    from studio_helpers import SMALL
+
+    from audio_guide.studio.workspace import Workspace
+
+    (tmp_path / "routines").mkdir()
+    (tmp_path / "output").mkdir()
+    (tmp_path / "routines" / "small.yaml").write_text(SMALL, encoding="utf-8")
+    return Workspace((tmp_path / "routines").resolve(), (tmp_path / "output").resolve())
+
+
+@pytest.fixture
+def client(workspace: Any) -> Iterator[Any]:
+    """Starlette's test client on a studio over ``workspace`` (addressed as 127.0.0.1)."""
+    from starlette.testclient import TestClient
+
+    from audio_guide.studio.app import create_app
+
+    with TestClient(create_app(workspace), base_url="http://127.0.0.1") as c:
+        yield c

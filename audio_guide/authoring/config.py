@@ -196,3 +196,60 @@ def read_profiles(profile: Path | None) -> list[tuple[Layer, ProfileLibrary]]:
 def profile_layers(profile: Path | None) -> list[Layer]:
     """The settings layers of ``read_profiles``."""
     return [layer for layer, _ in read_profiles(profile)]
+
+
+def profile_text(values: Mapping[str, object], notes: str | None = None) -> str:
+    """A profile YAML holding ``values`` (setting name -> value); ``load_profile`` reads it back.
+
+    The inverse of ``read_settings``: each setting goes under its section and key, numbers
+    without a useless ``.0``, ``loudness: off`` for no loudness target, per-point overrides as
+    maps (``cycles`` as ``{press, release, times}``).
+    """
+    where = {name: (sec, key) for sec, keys in SECTIONS.items() for key, name in keys.items()}
+    data: dict[str, object] = {"notes": notes} if notes else {}
+    for name, value in values.items():
+        if name == "phrases" and value:
+            data["phrases"] = dict(value)  # type: ignore[call-overload]
+            continue
+        if name not in where or (value is None and name != "loudness"):
+            continue
+        section, key = where[name]
+        part = data.setdefault(section, {})
+        assert isinstance(part, dict)
+        part[key] = _yaml_value(name, value)
+    return yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100)
+
+
+class _Dumper(yaml.SafeDumper):
+    """Writes floats as plain decimals (``0.00001``), the only number form routines accept."""
+
+
+def _plain_float(dumper: yaml.SafeDumper, value: float) -> yaml.ScalarNode:
+    text = f"{value:.10f}".rstrip("0")
+    text += "0" if text.endswith(".") else ""
+    return dumper.represent_scalar("tag:yaml.org,2002:float", text)
+
+
+_Dumper.add_representer(float, _plain_float)
+
+
+def _yaml_value(name: str, value: object) -> object:
+    if name == "loudness" and value is None:
+        return "off"
+    if name == "holds":
+        return {pid: _number(s) for pid, s in dict(value).items()}  # type: ignore[call-overload]
+    if name == "cycles":
+        return {
+            pid: {"press": _number(c.press), "release": _number(c.release), "times": c.times}
+            for pid, c in dict(value).items()  # type: ignore[call-overload]
+        }
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, (int, float)):
+        return _number(value)
+    return str(value)
+
+
+def _number(value: float) -> int | float:
+    """An int when whole, else the float."""
+    return int(value) if float(value).is_integer() else float(value)

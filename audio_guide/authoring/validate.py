@@ -68,17 +68,25 @@ def find_routine(spec: str) -> Path:
     )
 
 
-def load_routine(path: Path, library: Library | None = None) -> Routine:
-    """Validate a routine file against ``library``; every problem in it is reported at once."""
-    return load_routine_library(path, library)[0]
+def load_routine(
+    path: Path, library: Library | None = None, content: str | None = None
+) -> Routine:
+    """Validate a routine file against ``library``; every problem in it is reported at once.
+
+    With ``content``, that text is validated as if it were the file at ``path`` (an editor's copy).
+    """
+    return load_routine_library(path, library, content)[0]
 
 
-def load_routine_library(path: Path, library: Library | None = None) -> tuple[Routine, Library]:
-    """The routine at ``path`` and the library its steps were checked against (``library``, by
-    default the shipped and user points, with the routine's own ``points:``/``lexicon:`` on top)."""
+def load_routine_library(
+    path: Path, library: Library | None = None, content: str | None = None
+) -> tuple[Routine, Library]:
+    """The routine at ``path`` (or ``content`` as that file) and the library its steps were
+    checked against (``library``, by default the shipped and user points, with the routine's own
+    ``points:``/``lexicon:`` on top)."""
     library = library if library is not None else assemble()
     reader = Reader(str(path))
-    root = compose_file(path)
+    root = compose_file(path, content)
     top = reader.mapping(root, "routine", ROUTINE_KEYS, ("title", "steps")) or {}
     library = library.overlay(read_library_sections(reader, top, "routine"))
     points = library.points
@@ -229,6 +237,7 @@ def resolve_overrides(routine: Routine, layers: list[Layer]) -> list[Layer]:
     return out
 
 
-def check(path: Path, library: Library | None = None) -> Routine:
-    """Validate the routine at ``path`` against ``library`` (default: shipped + user points)."""
-    return load_routine(path, library)
+def check(path: Path, library: Library | None = None, content: str | None = None) -> Routine:
+    """Validate the routine at ``path`` (or ``content`` as that file) against ``library``
+    (default: shipped + user points)."""
+    return load_routine(path, library, content)

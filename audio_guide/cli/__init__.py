@@ -12,10 +12,17 @@ import sys
 from collections.abc import Sequence
 from typing import TextIO
 
-from audio_guide.cli import check_cmd, points_cmd, routine_cmds, schema_cmd, voices_cmd
+from audio_guide.cli import (
+    check_cmd,
+    points_cmd,
+    routine_cmds,
+    schema_cmd,
+    studio_cmd,
+    voices_cmd,
+)
 from audio_guide.errors import AudioGuideError, RoutineError
 
-COMMANDS = (routine_cmds, check_cmd, points_cmd, schema_cmd, voices_cmd)
+COMMANDS = (routine_cmds, check_cmd, points_cmd, schema_cmd, voices_cmd, studio_cmd)
 """Command modules; each `add(sub)` registers parsers whose `run` default runs the command."""
 
 

@@ -9,12 +9,12 @@ from pathlib import Path
 from typing import TextIO
 
 from audio_guide.authoring.config import read_profiles
-from audio_guide.authoring.phrases import parse_phrase_flag
 from audio_guide.authoring.points import assemble
 from audio_guide.errors import UsageError
+from audio_guide.flags import layer_from_strings
 from audio_guide.outputs.captions import FORMATS as CAPTION_FORMATS
 from audio_guide.outputs.report import fmt_time, format_settings, format_table
-from audio_guide.settings import Layer, parse_override, parse_value
+from audio_guide.settings import PER_POINT_FLAGS, Layer
 from audio_guide.sound.engines import engine_names, get_engine
 
 SETTING_FLAGS = (
@@ -132,21 +132,12 @@ def add(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 
 def _flag_layer(args: argparse.Namespace) -> Layer:
-    values: dict[str, object] = {}
-    for name in SETTING_FLAGS:
-        raw = getattr(args, name, None)
-        if raw is not None:
-            values[name] = parse_value(name, raw)
+    strings: dict[str, object] = {name: getattr(args, name, None) for name in SETTING_FLAGS}
     if getattr(args, "no_chime", False):
-        values["chime"] = False
-    for name, flag in (("holds", "hold"), ("cycles", "cycles")):
-        given = dict(parse_override(flag, text) for text in getattr(args, flag))
-        if given:
-            values[name] = given
-    phrases = dict(parse_phrase_flag(text) for text in getattr(args, "phrase", []))
-    if phrases:
-        values["phrases"] = phrases
-    return Layer("command line", values)
+        strings["chime"] = "off"
+    for name, flag in PER_POINT_FLAGS.items():
+        strings[name] = getattr(args, flag)
+    return layer_from_strings(strings)
 
 
 def _caption_formats(text: str | None) -> list[str]:

@@ -8,6 +8,8 @@ is in the routine's language.
 
 from __future__ import annotations
 
+import io
+import threading
 from pathlib import Path
 
 from audio_guide.errors import UsageError
@@ -26,6 +28,21 @@ def draw(timeline: Timeline, path: Path) -> None:
     suffix = path.suffix.lower()
     if suffix not in FORMATS:
         raise UsageError(f"--picture: cannot draw '{path.name}'; use a .svg or .png name")
+    with atomic_path(path) as tmp:
+        tmp.write_bytes(picture_bytes(timeline, suffix[1:]))
+
+
+def picture_bytes(timeline: Timeline, fmt: str = "svg") -> bytes:
+    """The picture of ``timeline`` as ``svg`` or ``png`` bytes (thread-safe)."""
+    with _LOCK:
+        return _render(timeline, fmt)
+
+
+_LOCK = threading.Lock()
+"""matplotlib's rc settings are process-wide: one picture at a time."""
+
+
+def _render(timeline: Timeline, fmt: str) -> bytes:
     import matplotlib
 
     matplotlib.use("Agg")
@@ -68,8 +85,9 @@ def draw(timeline: Timeline, path: Path) -> None:
         )
         for spine in ("top", "right"):
             ax.spines[spine].set_visible(False)
-        with atomic_path(path) as tmp:
-            fig.savefig(tmp, format=suffix[1:], dpi=110)
+        buffer = io.BytesIO()
+        fig.savefig(buffer, format=fmt, dpi=110)
+        return buffer.getvalue()
 
 
 def _bands(ax, timeline: Timeline) -> None:  # type: ignore[no-untyped-def]

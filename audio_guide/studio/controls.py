@@ -1,0 +1,138 @@
+"""One declarative description of every setting, derived from ``settings``, for the page's controls.
+
+Nothing here lists settings by hand: fields come from ``Settings``, ranges from ``RANGES``,
+closed sets from ``CHOICES``, extra words from ``WORDS``, sections and YAML keys from the
+profile sections, help from the field docstrings. A setting added there appears on the page.
+"""
+
+from __future__ import annotations
+
+import ast
+import inspect
+import itertools
+from collections.abc import Mapping
+from dataclasses import fields
+
+from audio_guide.authoring.config import SECTIONS
+from audio_guide.authoring.phrases import DEFAULT_LANGUAGE, key_specs, load_phrases
+from audio_guide.authoring.yamlread import fmt
+from audio_guide.settings import (
+    CHOICES,
+    DEFAULTS,
+    PER_POINT_FLAGS,
+    RANGES,
+    WORDS,
+    Settings,
+    cycles_text,
+    flag_name,
+)
+from audio_guide.sound.engines import engine_names
+
+COUNT_EXAMPLES = ("every", "every:5", "countdown:5", "countdown:10", "none")
+TEXT_EXAMPLES: dict[str, tuple[str, ...]] = {"count": COUNT_EXAMPLES, "bed": ("noise",)}
+"""Suggestions for free-text settings (the page offers them in a list)."""
+
+
+def describe() -> list[dict[str, object]]:
+    """The controls, section by section, each a plain dict the page renders."""
+    help_texts = field_docs()
+    placed = {name: (sec, key) for sec, keys in SECTIONS.items() for key, name in keys.items()}
+    order = {name: i for i, name in enumerate(placed)}
+    names = sorted((f.name for f in fields(Settings)), key=lambda n: order.get(n, len(order)))
+    return [_control(name, placed.get(name), help_texts.get(name, "")) for name in names]
+
+
+def _control(name: str, place: tuple[str, str] | None, help_text: str) -> dict[str, object]:
+    section, key = place or ("other", name)
+    default = getattr(DEFAULTS, name)
+    out: dict[str, object] = {
+        "name": name,
+        "label": name.replace("_", " "),
+        "section": section,
+        "key": key,
+        "flag": f"--{flag_name(PER_POINT_FLAGS.get(name, name))}",
+        "help": help_text,
+        "default": value_text(name, default),
+    }
+    if name == "phrases":
+        out.update(kind="per_key", items=phrase_items())
+    elif name in PER_POINT_FLAGS:
+        out["kind"] = "per_point"
+    elif name == "engine":
+        out.update(kind="choice", choices=engine_names())
+    elif name == "voice":
+        out["kind"] = "voice"
+    elif isinstance(default, bool):
+        out.update(kind="switch", choices=["on", "off"])
+    elif name in CHOICES:
+        out.update(kind="choice", choices=list(CHOICES[name]))
+    elif name in RANGES:
+        low, high, inclusive, integer, unit = RANGES[name]
+        out.update(
+            kind="number",
+            min=low,
+            max=high,
+            min_inclusive=inclusive,
+            integer=integer,
+            unit=unit,
+            words=list(WORDS.get(name, ())),
+        )
+    else:
+        out.update(kind="text", words=list(TEXT_EXAMPLES.get(name, ())))
+    return out
+
+
+def phrase_items() -> list[dict[str, object]]:
+    """Every phrase key with what it says, its placeholders and the shipped text."""
+    texts = load_phrases(DEFAULT_LANGUAGE).texts
+    return [
+        {"key": k, "help": spec.says, "placeholders": list(spec.placeholders), "default": texts[k]}
+        for k, spec in key_specs().items()
+    ]
+
+
+def value_text(name: str, value: object) -> str:
+    """A setting's value as the page (and the command line) types it."""
+    if value is None:
+        return WORDS.get(name, ("",))[0] if name == "loudness" else ""
+    if isinstance(value, bool):
+        return "on" if value else "off"
+    if isinstance(value, (int, float)):
+        return fmt(value)
+    return str(value)
+
+
+def settings_texts(settings: Settings) -> dict[str, object]:
+    """Every effective setting as text; per-point overrides as ``{point: text}``."""
+    out: dict[str, object] = {}
+    for f in fields(Settings):
+        value = getattr(settings, f.name)
+        if f.name == "holds":
+            out[f.name] = {pid: fmt(s) for pid, s in value}
+        elif f.name == "cycles":
+            out[f.name] = {pid: cycles_text(c) for pid, c in value}
+        elif f.name in PER_POINT_FLAGS:
+            out[f.name] = {key: value_text(f.name, v) for key, v in value}
+        else:
+            out[f.name] = value_text(f.name, value)
+    return out
+
+
+def field_docs(cls: type = Settings) -> Mapping[str, str]:
+    """The attribute docstrings of a dataclass (the string under each field), by field name."""
+    try:
+        tree = ast.parse(inspect.cleandoc(inspect.getsource(cls)))
+    except (OSError, TypeError, SyntaxError):
+        return {}
+    body = tree.body[0].body if tree.body and isinstance(tree.body[0], ast.ClassDef) else []
+    docs: dict[str, str] = {}
+    for prev, node in itertools.pairwise(body):
+        if (
+            isinstance(prev, ast.AnnAssign)
+            and isinstance(prev.target, ast.Name)
+            and isinstance(node, ast.Expr)
+            and isinstance(node.value, ast.Constant)
+            and isinstance(node.value.value, str)
+        ):
+            docs[prev.target.id] = " ".join(node.value.value.replace("``", "").split())
+    return docs

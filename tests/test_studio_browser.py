@@ -1,0 +1,193 @@
+"""The studio in a real browser: headless Chromium from the system's packages, driven by Playwright.
+
+Opens the page, uploads a routine into the routines folder, picks back_pain, changes the rate,
+sees the picture and the total length update, builds (fake engine, set in a default profile),
+and checks that the audio element reports the timeline's duration and the page lists its
+chapters. Skipped, saying why, when no browser can be
+had (Playwright's own browser download is not used: Debian's ``chromium`` is).
+Set ``AUDIO_GUIDE_SCREENSHOT=docs/studio.png`` to save the README's screenshot from this run.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import shutil
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from audio_guide.cli import main
+from audio_guide.outputs.report import fmt_time
+from audio_guide.studio.app import create_app
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--autoplay-policy=no-user-gesture-required",
+]
+
+
+def chromium_path() -> str:
+    """The system Chromium, or skip saying how to get one."""
+    for candidate in (
+        os.environ.get("AUDIO_GUIDE_CHROMIUM"),
+        shutil.which("chromium"),
+        shutil.which("chromium-browser"),
+        "/usr/bin/chromium",
+    ):
+        if candidate and Path(candidate).is_file():
+            return candidate
+    pytest.skip(
+        "no Chromium on this machine: install Debian's 'chromium' (apt-get install chromium)"
+    )
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture
+def studio_url(workspace: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """A real uvicorn server on 127.0.0.1 in a thread; the default profile picks the fake engine."""
+    import uvicorn
+
+    config = tmp_path / "config"
+    config.mkdir()
+    (config / "profile.yaml").write_text("voice:\n  engine: fake\n")
+    monkeypatch.setenv("AUDIO_GUIDE_CONFIG_DIR", str(config))
+    port = free_port()
+    server = uvicorn.Server(
+        uvicorn.Config(create_app(workspace), host="127.0.0.1", port=port, log_level="warning")
+    )
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        assert time.monotonic() < deadline and thread.is_alive(), "the studio did not start"
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}/"
+    server.should_exit = True
+    thread.join(30)
+
+
+@pytest.fixture
+def page(studio_url: str) -> Iterator[Any]:
+    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+    executable = chromium_path()
+    with sync_api.sync_playwright() as pw:
+        try:
+            browser = pw.chromium.launch(executable_path=executable, args=CHROMIUM_FLAGS)
+        except sync_api.Error as exc:
+            pytest.skip(f"Chromium at {executable} would not start: {str(exc).splitlines()[0]}")
+        tab = browser.new_page(viewport={"width": 1500, "height": 1000})
+        tab.set_default_timeout(120_000)
+        tab.goto(studio_url)
+        yield tab
+        browser.close()
+
+
+def cli_plan(*flags: str, routine: str = "back_pain") -> dict[str, Any]:
+    """The timeline ``plan --json`` gives with the fake engine and ``flags``."""
+    out = io.StringIO()
+    assert main(["plan", routine, "--json", "--engine", "fake", *flags], out, io.StringIO()) == 0
+    return dict(json.loads(out.getvalue()))
+
+
+def wait_total(page: Any, timeline: dict[str, Any]) -> None:
+    """Wait until the page shows ``timeline``'s total length."""
+    page.wait_for_function(
+        "t => document.getElementById('total').textContent === t",
+        arg=fmt_time(timeline["duration"]),
+    )
+
+
+def test_pick_tune_see_build_play(page: Any, workspace: Any, tmp_path: Path) -> None:
+    picker = page.locator("#routine-picker")
+    total = page.locator("#total")
+    page.wait_for_function("document.querySelectorAll('#routine-picker option').length > 2")
+    assert "folder:small.yaml" in page.locator("#routine-picker option").evaluate_all(
+        "options => options.map(o => o.value)"
+    ), "the routines folder is listed"
+    upload = tmp_path / "uploaded.yaml"
+    upload.write_text((workspace.routines / "small.yaml").read_text())
+    page.locator("#upload").set_input_files(str(upload))
+    page.wait_for_function("document.getElementById('editor').value.includes('Hands and knees')")
+    assert picker.input_value() == "folder:uploaded.yaml"
+    assert (workspace.routines / "uploaded.yaml").read_text() == upload.read_text()
+    wait_total(page, cli_plan(routine=str(workspace.routines / "uploaded.yaml")))
+
+    picker.select_option("shipped:back_pain")
+    default = cli_plan()
+    wait_total(page, default)
+    before = page.locator("#picture-img").get_attribute("src")
+    assert page.locator("#ctl-engine").input_value() == "fake", "the default profile's engine"
+
+    rate = page.locator("#ctl-rate")
+    rate.fill("120")
+    rate.press("Tab")
+    slower = cli_plan("--rate", "120")
+    wait_total(page, slower)
+    after = page.locator("#picture-img").get_attribute("src")
+    assert after and after != before, "the picture was redrawn"
+    svg = page.evaluate(
+        "async () => (await fetch(document.getElementById('picture-img').src)).text()"
+    )
+    assert f"end {fmt_time(slower['duration'])}" in svg, "for the new rate"
+    loaded = "() => { const i = document.getElementById('picture-img'); return i.naturalWidth > 0 }"
+    page.wait_for_function(loaded)
+    assert total.text_content() != fmt_time(default["duration"])
+
+    page.locator("#build").click()
+    page.wait_for_function(
+        "n => document.querySelectorAll('#chapters li').length === n", arg=len(slower["chapters"])
+    )
+    page.wait_for_function("() => document.getElementById('player').duration > 0")
+    duration = page.evaluate("() => document.getElementById('player').duration")
+    print(f"audio element {duration:.4f} s, timeline {slower['duration']:.4f} s")
+    assert duration == pytest.approx(slower["duration"], abs=0.02)
+    titles = page.locator("#chapters li .title").all_text_contents()
+    assert titles == [c["title"] for c in slower["chapters"]]
+    for key in ("mp3", "vtt", "timeline"):
+        assert page.locator(f"#download-{key}").get_attribute("href")
+
+    third = slower["chapters"][2]
+    page.locator("#chapters li").nth(2).click()
+    page.wait_for_function(
+        "s => Math.abs(document.getElementById('player').currentTime - s) < 1.0", arg=third["start"]
+    )
+    shot = os.environ.get("AUDIO_GUIDE_SCREENSHOT")
+    if shot:
+        page.evaluate("() => document.getElementById('player').pause()")
+        page.screenshot(path=shot, full_page=True)
+
+    # Bad input shows where it is: a setting with the CLI's message, a routine line at line:col.
+    rate.fill("1000")
+    rate.press("Tab")
+    page.wait_for_function(
+        "m => document.querySelector('#control-rate .msg').textContent === m",
+        arg="--rate: must be >= 80 and <= 400 words per minute, got 1000",
+    )
+    editor = page.locator("#editor")
+    text = editor.input_value()
+    editor.fill(text.replace("hold: 60", "hold: 1:30", 1))
+    page.wait_for_function(
+        "() => /^\\d+:\\d+: .*1:30/.test(document.querySelector('#problems li').textContent)"
+    )
+    line = text[: text.index("hold: 60")].count("\n") + 1
+    assert page.locator("#problems li").first.text_content().startswith(f"{line}:")
