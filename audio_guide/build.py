@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from audio_guide.authoring import limits
 from audio_guide.authoring.phrases import DEFAULT_LANGUAGE, effective_phrases, load_phrases
 from audio_guide.authoring.points import Library
 from audio_guide.authoring.script import Script, compile_script, utterances
@@ -17,7 +18,8 @@ from audio_guide.authoring.validate import check, check_overrides, find_routine,
 from audio_guide.errors import UsageError
 from audio_guide.model import Routine
 from audio_guide.outputs.captions import WRITERS
-from audio_guide.outputs.export import Mp3Exporter, cover_tagger, exporter_for, write_text_atomic
+from audio_guide.outputs.export import Mp3Exporter, check_free_space, cover_tagger, exporter_for
+from audio_guide.outputs.files import staged, write_text_atomic
 from audio_guide.schedule import schedule
 from audio_guide.settings import DEFAULTS, Layer, Settings, combine
 from audio_guide.sound import chime
@@ -120,8 +122,14 @@ def make_plan(
     cache: ClipCache,
     engine: SpeechEngine | None = None,
     progress: Progress | None = None,
+    max_hours: float = limits.MAX_HOURS,
 ) -> Plan:
-    """Compile, synthesize (cached) and schedule."""
+    """Compile, synthesize (cached) and schedule.
+
+    A programme longer than ``max_hours`` is refused before it is compiled (from a lower bound
+    of its length) or, at the latest, once scheduled and before anything is mixed.
+    """
+    limits.check_programme(routine, settings, max_hours)
     engine = engine or get_engine(settings.engine)
     check_engine_settings(engine, settings, origins)
     voice_id = resolve_voice(engine, settings, origins)
@@ -135,6 +143,7 @@ def make_plan(
         if kind is EventKind.CHIME:
             clips.clips[(kind, name)] = chime.render(name, clips.sample_rate)
     timeline = schedule(script, clips.lengths(), clips.sample_rate)
+    limits.check_duration(routine, timeline.duration, max_hours)
     recorded = {
         **timeline.settings,
         "voice_id": voice_id,
@@ -153,7 +162,11 @@ def timeline_path(output: Path) -> Path:
 
 def write_timeline(timeline: Timeline, path: Path) -> None:
     """The timeline contract as indented JSON."""
-    write_text_atomic(path, json.dumps(timeline.as_dict(), indent=2, ensure_ascii=False) + "\n")
+    write_text_atomic(path, _timeline_json(timeline))
+
+
+def _timeline_json(timeline: Timeline) -> str:
+    return json.dumps(timeline.as_dict(), indent=2, ensure_ascii=False) + "\n"
 
 
 def mix_options(settings: Settings) -> MixOptions:
@@ -170,7 +183,9 @@ def render(
 ) -> list[Path]:
     """Master ``plan`` block by block into ``output``; write its timeline and captions beside it.
 
-    Returns the files written after the audio: the timeline JSON, then any captions.
+    Everything is written to temporary files first and moved into place together, so an
+    error or an interrupt leaves the previous files as they were. Returns the files written
+    after the audio: the timeline JSON, then any captions.
     """
     exporter = exporter_for(output)
     if cover is not None:
@@ -178,19 +193,20 @@ def render(
             raise UsageError("--cover needs an .mp3 output")
         exporter.taggers.append(cover_tagger(cover))
     timeline = plan.timeline
+    check_free_space(output, exporter, timeline)
     if progress:
         progress("measuring loudness", 0, 1)
     blocks = master(timeline, plan.clips, mix_options(plan.settings))
     if progress:
         blocks = _counted(blocks, timeline.samples, progress)
-    exporter.export(blocks, timeline, output)
-    written = [timeline_path(output)]
-    write_timeline(timeline, written[0])
-    for fmt in captions:
-        path = output.with_suffix(f".{fmt}")
-        write_text_atomic(path, WRITERS[fmt](timeline))
-        written.append(path)
-    return written
+    sides = [(timeline_path(output), _timeline_json(timeline))]
+    sides += [(output.with_suffix(f".{fmt}"), WRITERS[fmt](timeline)) for fmt in captions]
+    with staged() as stage:
+        exporter.export(blocks, timeline, stage.path(output))
+        for path, text in sides:
+            stage.path(path).write_text(text, encoding="utf-8")
+        stage.commit()
+    return [path for path, _ in sides]
 
 
 def _counted(blocks: Iterator[Block], total: int, progress: Progress) -> Iterator[Block]:
