@@ -20,11 +20,18 @@ from types import FrameType
 from audio_guide.errors import Interrupted
 
 _SIGNALS = (signal.SIGINT, signal.SIGTERM)
+_held: list[int] = []
+"""Nesting depth of ``deferred`` blocks (its length) ..."""
+_pending: list[int] = []
+"""... and the signal that arrived inside one, raised when the outermost ends."""
 
 
 def _raise(signum: int, frame: FrameType | None) -> None:
     for sig in _SIGNALS:
         signal.signal(sig, signal.SIG_IGN)
+    if _held:
+        _pending.append(signum)
+        return
     raise Interrupted(signum)
 
 
@@ -36,12 +43,18 @@ def install() -> None:
 
 @contextlib.contextmanager
 def deferred() -> Iterator[None]:
-    """Hold SIGINT and SIGTERM back until the block ends; a pending one is raised right after."""
-    old = signal.pthread_sigmask(signal.SIG_BLOCK, _SIGNALS)
+    """Hold an interrupt back until the block ends, then raise it.
+
+    The handler itself looks at the hold (rather than a signal mask), because Python runs a
+    handler at its next bytecode, which may come after the signal itself arrived.
+    """
+    _held.append(1)
     try:
         yield
     finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, old)
+        _held.pop()
+        if not _held and _pending:
+            raise Interrupted(_pending.pop())
 
 
 def run_main() -> int:
@@ -52,7 +65,10 @@ def run_main() -> int:
 
         code = main()
         sys.stdout.flush()
-    except KeyboardInterrupt as exc:  # before main() took charge: no message, no traceback
+    except KeyboardInterrupt as exc:  # while starting up, before main() took charge
+        name = str(exc) if isinstance(exc, Interrupted) else "SIGINT"
+        with contextlib.suppress(OSError):
+            sys.stderr.write(f"audio-guide: interrupted by {name} while starting; nothing written\n")
         return exc.exit_code if isinstance(exc, Interrupted) else 130
     except BrokenPipeError:  # the final flush
         with contextlib.suppress(OSError):

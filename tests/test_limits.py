@@ -117,9 +117,7 @@ def test_programme_bomb_answers_in_under_a_second_and_200_mb(tmp_path: Path) -> 
         "rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024\n"
         "print(code, took, rss)\n"
     )
-    proc = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120
-    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr
     rc, took, rss = proc.stdout.split()
     assert int(rc) == 2
@@ -150,9 +148,7 @@ def test_scheduled_length_is_checked_too(tmp_path: Path) -> None:
 def test_max_hours_out_of_range(value: str) -> None:
     code, _, err = run("plan", "back_pain", "--engine", "fake", "--max-hours", value)
     assert code == 2
-    assert err.strip() == (
-        f"audio-guide: --max-hours: must be > 0 and <= 100 hours, got {value}"
-    )
+    assert err.strip() == (f"audio-guide: --max-hours: must be > 0 and <= 100 hours, got {value}")
 
 
 def test_floor_is_a_lower_bound_of_the_real_length() -> None:
