@@ -66,6 +66,8 @@ class Interrupted(KeyboardInterrupt):
         self.signum = signum
         self.exit_code = 128 + signum
         """130 for SIGINT, 143 for SIGTERM, as a shell reports them."""
+        self.late = False
+        """True when it came as finished files were being moved into place (they all were)."""
         super().__init__(signal_name(signum))
 
 

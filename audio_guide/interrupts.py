@@ -68,7 +68,7 @@ def run_main() -> int:
     except KeyboardInterrupt as exc:  # while starting up, before main() took charge
         name = str(exc) if isinstance(exc, Interrupted) else "SIGINT"
         with contextlib.suppress(OSError):
-            sys.stderr.write(f"audio-guide: interrupted by {name} while starting; nothing written\n")
+            sys.stderr.write(f"audio-guide: interrupted by {name}; nothing was written\n")
         return exc.exit_code if isinstance(exc, Interrupted) else 130
     except BrokenPipeError:  # the final flush
         with contextlib.suppress(OSError):

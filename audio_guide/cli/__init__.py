@@ -60,13 +60,11 @@ def main(
         err.writelines(f"audio-guide: {line}\n" for line in str(exc).splitlines())
         return exc.exit_code
     except KeyboardInterrupt as exc:
-        code = exc.exit_code if isinstance(exc, Interrupted) else 130
+        late = isinstance(exc, Interrupted) and exc.late
         what = f" by {exc}" if isinstance(exc, Interrupted) else ""
-        err.write(
-            f"audio-guide: interrupted{what}; files at the output path are as they were, "
-            "or complete if it came as they were being moved into place\n"
-        )
-        return code
+        done = "the output was complete and is in place" if late else "nothing was written"
+        err.write(f"audio-guide: interrupted{what}; {done}\n")
+        return exc.exit_code if isinstance(exc, Interrupted) else 130
     except BrokenPipeError:
         return _closed_pipe(out)
     except Exception as exc:

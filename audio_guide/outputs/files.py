@@ -14,7 +14,7 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
-from audio_guide.errors import ExportError
+from audio_guide.errors import ExportError, Interrupted
 from audio_guide.interrupts import deferred
 
 
@@ -61,6 +61,9 @@ class Stage:
                     tmp.chmod(0o666 & ~umask)
                     os.replace(tmp, target)
                 self._moves.clear()
+        except Interrupted as exc:  # held back until every file was in place
+            exc.late = not self._moves
+            raise
         except OSError as exc:
             raise ExportError(cannot_write(self._moves[0][1], exc)) from None
 
