@@ -1,0 +1,183 @@
+"""The long fuzz run of issue 11: many generated documents plus the hostile set, counted.
+
+    .venv/bin/python benchmarks/fuzz_long.py --examples 2500     # x 4 properties = 10,000
+
+Each generated routine, profile, point file and command line goes through ``audio-guide plan``
+in this process with the fake engine (see ``tests/fuzzdocs.py`` for the property). The hostile
+set (deep nesting, huge files and texts, thousands of bad steps, resource bombs, binary junk) is
+run first, each case timed. Prints a summary and exits 1 if any input broke the property.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests"))
+
+from fuzzdocs import (  # noqa: E402
+    Tally,
+    check,
+    command_line,
+    points_doc,
+    profile_doc,
+    routine_doc,
+    write_doc,
+    yaml_text,
+)
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+
+from audio_guide.errors import RoutineError  # noqa: E402
+
+
+def hostile(folder: Path) -> list[tuple[str, list[str]]]:
+    """The cases the issue lists, and their relatives: (name, plan arguments)."""
+    step = "  - point: LI4\n    hold: five\n"
+    cases: dict[str, bytes | str] = {
+        "deep list 5000": "title: x\nsteps: " + "[" * 5000 + "]" * 5000 + "\n",
+        "deep map 3000": "title: x\nsteps:\n  - point: LI4\n    hold: "
+        + "{a: " * 3000
+        + "1"
+        + "}" * 3000,
+        "deep block 400": "title: x\nsteps:\n"
+        + "".join("  " * i + "- \n" for i in range(1, 400))
+        + "  " * 400
+        + "x\n",
+        "deep mixed 40000": "a: " + "[{b: " * 20_000 + "1" + "}]" * 20_000,
+        "8 MB title": "title: " + "a" * 8_000_000 + "\nsteps:\n  - point: LI4\n    hold: 5\n",
+        "200 KB title": "title: " + "a" * 200_000 + "\nsteps:\n  - point: LI4\n    hold: 5\n",
+        "20000 bad steps": "title: x\nsteps:\n" + step * 20_000,
+        "450 bad steps": "title: x\nsteps:\n" + step * 450,
+        "300 x 600 s holds": "title: x\nsteps:\n" + "  - point: B23\n    hold: 600\n" * 300,
+        "alias fan-out": "a: &a ["
+        + ",".join(["x"] * 400)
+        + "]\nb: &b ["
+        + ",".join(["*a"] * 400)
+        + "]\ntitle: x\nsteps: ["
+        + ",".join(["*b"] * 400)
+        + "]\n",
+        "alias cycle": "&a [*a]\n",
+        "binary junk": bytes(range(256)) * 64,
+        "invalid utf-8": b"title: \xff\xfe\nsteps: []\n",
+        "nul bytes": "title: x\x00\nsteps: []\n",
+        "bom and tabs": "\ufefftitle:\tx\nsteps:\n\t- point: LI4\n",
+        "empty": "",
+        "python tag": "title: !!python/object/apply:os.system ['true']\nsteps: []\n",
+        "many keys": "title: x\n" + "".join(f"k{i}: 1\n" for i in range(3000)),
+        "long key": "title: x\n" + "k" * 100_000 + ": 1\n",
+    }
+    out = []
+    for i, (name, content) in enumerate(cases.items()):
+        path = folder / f"hostile{i}.yaml"
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content, encoding="utf-8")
+        out.append((name, [str(path), "--engine", "fake"]))
+    bomb = str(folder / "hostile8.yaml")
+    out.append(("300 x 600 s holds --repeat 20", [bomb, "--engine", "fake", "--repeat", "20"]))
+    out.append(("folder as routine", [str(folder), "--engine", "fake"]))  # no file: no position
+    out.append(("/dev/zero as routine", ["/dev/zero", "--engine", "fake"]))
+    return out
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--examples", type=int, default=2500, help="per property (4 of them)")
+    args = parser.parse_args()
+    folder = Path(tempfile.mkdtemp(prefix="audio-guide-fuzz-long-"))
+    os.environ.setdefault("AUDIO_GUIDE_CACHE", str(folder / "cache"))
+    os.environ.setdefault("AUDIO_GUIDE_CONFIG_DIR", str(folder / "no-config"))
+
+    hostile_tally = Tally()
+    slowest = 0.0
+    for name, argv in hostile(folder):
+        started = time.perf_counter()
+        try:
+            code, err = check(argv, hostile_tally, document=Path(argv[0]).is_file())
+        except AssertionError:
+            code, err = -1, hostile_tally.failures[-1]
+        took = time.perf_counter() - started
+        slowest = max(slowest, took)
+        first = err.strip().splitlines()[0] if err.strip() else ""
+        print(f"hostile  {name:<32} exit {code}  {took:6.3f} s  {first[:110]}")
+    print(
+        f"hostile peak RSS so far: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024} MB"
+    )
+
+    tally = Tally()
+    run = settings(
+        max_examples=args.examples,
+        deadline=None,
+        database=None,
+        suppress_health_check=list(HealthCheck),
+    )
+
+    def quietly(argv: list[str], document: bool = True) -> None:
+        try:
+            check(argv, tally, document)
+        except AssertionError:
+            pass  # recorded in the tally; keep going
+
+    @run
+    @given(yaml_text(routine_doc))
+    def routines(text: str) -> None:
+        quietly([str(write_doc(folder, "routine.yaml", text)), "--engine", "fake"])
+
+    @run
+    @given(yaml_text(profile_doc))
+    def profiles(text: str) -> None:
+        path = write_doc(folder, "profile.yaml", text)
+        quietly(["back_pain", "--engine", "fake", "--profile", str(path)])
+
+    @run
+    @given(yaml_text(points_doc))
+    def point_files(text: str) -> None:
+        from audio_guide.authoring.validate import load_points
+
+        path = write_doc(folder, "points.yaml", text)
+        tally.runs += 1
+        try:
+            load_points(path)
+            tally.codes[0] = tally.codes.get(0, 0) + 1
+        except RoutineError as exc:
+            tally.codes[2] = tally.codes.get(2, 0) + 1
+            if not exc.problems:
+                tally.failures.append(f"no problems: {text[:300]!r}")
+        except Exception as exc:
+            tally.failures.append(f"{type(exc).__name__}: {exc}: {text[:300]!r}")
+
+    @run
+    @given(command_line)
+    def command_lines(argv: list[str]) -> None:
+        quietly(["back_pain", "--engine", "fake", *argv], document=False)
+
+    started = time.perf_counter()
+    for prop in (routines, profiles, point_files, command_lines):
+        before = tally.runs
+        t0 = time.perf_counter()
+        prop()
+        print(
+            f"{prop.__name__:<14} {tally.runs - before:6d} inputs  {time.perf_counter() - t0:6.1f} s"
+        )
+    total = time.perf_counter() - started
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
+    print(
+        f"generated: {tally.runs} inputs in {total:.0f} s, exit codes {dict(sorted(tally.codes.items()))}; "
+        f"hostile: {hostile_tally.runs} cases, slowest {slowest:.3f} s; peak RSS {rss} MB"
+    )
+    failures = hostile_tally.failures + tally.failures
+    print(f"property broken by {len(failures)} inputs")
+    for failure in failures[:20]:
+        print("---\n" + failure)
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

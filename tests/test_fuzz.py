@@ -1,0 +1,67 @@
+"""Property-based: generated routines, profiles, point files and command lines never break the CLI.
+
+Bounded for the suite (``AUDIO_GUIDE_FUZZ_EXAMPLES`` per property, default 40, derandomized);
+``benchmarks/fuzz_long.py`` runs the same properties over many more documents.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from fuzzdocs import (
+    check,
+    command_line,
+    points_doc,
+    profile_doc,
+    routine_doc,
+    write_doc,
+    yaml_text,
+)
+from hypothesis import HealthCheck, given, settings
+
+from audio_guide.errors import RoutineError
+
+EXAMPLES = int(os.environ.get("AUDIO_GUIDE_FUZZ_EXAMPLES", "40"))
+FUZZ = settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    derandomize=not os.environ.get("AUDIO_GUIDE_FUZZ_RANDOM"),
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+FOLDER = Path(tempfile.mkdtemp(prefix="audio-guide-fuzz-"))
+
+
+@FUZZ
+@given(yaml_text(routine_doc))
+def test_generated_routines(text: str) -> None:
+    path = write_doc(FOLDER, "routine.yaml", text)
+    check([str(path), "--engine", "fake"])
+
+
+@FUZZ
+@given(yaml_text(profile_doc))
+def test_generated_profiles(text: str) -> None:
+    path = write_doc(FOLDER, "profile.yaml", text)
+    check(["back_pain", "--engine", "fake", "--profile", str(path)])
+
+
+@FUZZ
+@given(yaml_text(points_doc))
+def test_generated_point_files(text: str) -> None:
+    """Read as a point library: either points, or every problem with its position."""
+    from audio_guide.authoring.validate import load_points
+
+    path = write_doc(FOLDER, "points.yaml", text)
+    try:
+        load_points(path)
+    except RoutineError as exc:
+        assert exc.problems and all(p.file == str(path) and p.line >= 1 for p in exc.problems)
+
+
+@FUZZ
+@given(command_line)
+def test_generated_command_lines(argv: list[str]) -> None:
+    check(["back_pain", "--engine", "fake", *argv], document=False)
