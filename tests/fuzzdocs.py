@@ -147,7 +147,7 @@ points_doc = st.fixed_dictionaries(
     {},
     optional={
         "points": _maybe(
-            st.dictionaries(st.sampled_from(POINTS + ["NEW1"]), point_entry, max_size=3)
+            st.dictionaries(st.sampled_from([*POINTS, "NEW1"]), point_entry, max_size=3)
         ),
         "lexicon": _maybe(st.dictionaries(scalars, scalars, max_size=2)),
     },
