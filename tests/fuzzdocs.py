@@ -224,15 +224,17 @@ class Tally:
     failures: list[str] = field(default_factory=list)
 
 
-def check(argv: list[str], tally: Tally | None = None, document: bool = True) -> tuple[int, str]:
-    """Run the CLI in this process; assert the property; return (exit code, stderr).
+def check(
+    argv: list[str], tally: Tally | None = None, document: bool = True, command: str = "plan"
+) -> tuple[int, str]:
+    """Run ``audio-guide COMMAND ARGV`` in this process; assert the property; return (exit, err).
 
     Never an internal error or traceback; exit 0 or 2 (1 only for a runtime fault, which plan
     with the fake engine has none of); a refusal of a document names a FILE:LINE:COL.
     """
     out, err = io.StringIO(), io.StringIO()
     with contextlib.redirect_stderr(io.StringIO()) as argparse_err:
-        code = main(["plan", *argv], out, err)
+        code = main([command, *argv], out, err)
     text = err.getvalue() + argparse_err.getvalue()
     problem = None
     if "internal error" in text or "Traceback" in text:
@@ -245,8 +247,8 @@ def check(argv: list[str], tally: Tally | None = None, document: bool = True) ->
         tally.runs += 1
         tally.codes[code] = tally.codes.get(code, 0) + 1
         if problem:
-            tally.failures.append(f"{problem}: {argv}\n{text[:500]}")
-    assert problem is None, f"{problem}: {argv}\n{text[:2000]}"
+            tally.failures.append(f"{problem}: {command} {argv}\n{text[:500]}")
+    assert problem is None, f"{problem}: {command} {argv}\n{text[:2000]}"
     return code, text
 
 

@@ -17,7 +17,17 @@ from typing import TYPE_CHECKING
 import yaml
 
 from audio_guide.errors import Problem, RoutineError, UsageError
-from audio_guide.model import Hold, Routine, Step
+from audio_guide.model import (
+    AnyStep,
+    Cycles,
+    Hold,
+    PauseStep,
+    Phased,
+    Routine,
+    SayStep,
+    Sides,
+    Work,
+)
 
 if TYPE_CHECKING:  # settings imports yamlread, which imports this module
     from audio_guide.settings import Settings
@@ -110,33 +120,26 @@ def check_tree(file: str, root: yaml.Node | None) -> None:
         raise RoutineError(problems)
 
 
-def _seconds(value: object) -> float:
-    return float(value) if isinstance(value, int | float) else 0.0
-
-
-def work_seconds(work: object) -> float:
-    """Clock seconds of one worked side: a hold, or cycles of press/release (or of phases)."""
+def work_seconds(work: Work) -> float:
+    """Clock seconds of one worked side: a hold, cycles of press and release, or phased cycles."""
     if isinstance(work, Hold):
         return work.seconds
-    times = int(getattr(work, "times", 1) or 1)
-    phases = getattr(work, "phases", None)
-    if phases:
-        return times * sum(_seconds(getattr(p, "seconds", 0)) for p in phases)
-    press, release = _seconds(getattr(work, "press", 0)), _seconds(getattr(work, "release", 0))
-    return times * press + max(0, times - 1) * release
+    if isinstance(work, Phased):
+        return work.times * work.seconds
+    return work.times * work.press + (work.times - 1) * work.release
 
 
-def _chars(texts: Iterable[object]) -> int:
-    return sum(len(t) for t in texts if isinstance(t, str))
+def _chars(texts: Iterable[str | None]) -> int:
+    return sum(len(t) for t in texts if t)
 
 
-def programme_floor(routine: Routine, settings: Settings) -> tuple[float, Step | None]:
+def programme_floor(routine: Routine, settings: Settings) -> tuple[float, AnyStep | None]:
     """A lower bound of the programme's length in seconds, and the step that weighs most.
 
     Counts what the clock must run whatever the voice: each step's holds or cycles (with the
-    settings' overrides), finding time and pauses, for each side worked and each round; plus
-    every text at a fast reading speed. Needs no synthesis and no compiled script, so it costs
-    microseconds per step whatever the holds and rounds.
+    settings' overrides), finding time, pauses and quiet steps, for each side worked and each
+    round; plus every text at a fast reading speed. Needs no synthesis and no compiled script,
+    so it costs microseconds per step whatever the holds and rounds.
     """
     per_char = 60.0 / (settings.rate * FAST_SPEECH_CHARS_PER_WORD)
     once = per_char * _chars([*routine.intro, *routine.safety, *routine.outro])
@@ -149,35 +152,28 @@ def programme_floor(routine: Routine, settings: Settings) -> tuple[float, Step |
     return once + settings.repeat * round_total, heaviest
 
 
-def _step_floor(step: Step, settings: Settings, per_char: float) -> float:
-    point = getattr(step, "point", None)
-    pid = getattr(point, "id", None)
-    work = getattr(step, "work", None)
+def _step_floor(step: AnyStep, settings: Settings, per_char: float) -> float:
+    if isinstance(step, PauseStep):
+        return step.seconds
+    if isinstance(step, SayStep):
+        return per_char * _chars(step.texts) + settings.step_pause * settings.pace
+    work = step.work
     if isinstance(work, Hold):
-        held = settings.hold_for(pid) if pid else None
-        work_s = work.seconds if held is None else held
-    elif work is not None:
-        work_s = work_seconds((settings.cycles_for(pid) if pid else None) or work)
-    else:
-        work_s = 0.0
-    sides = getattr(getattr(step, "sides", None), "value", "together")
-    worked = {"each": 2, "together": 1}.get(sides, 1)
+        held = settings.hold_for(step.point.id)
+        work = work if held is None else Hold(held)
+    elif isinstance(work, Cycles):
+        work = settings.cycles_for(step.point.id) or work
+    worked = {Sides.EACH: 2}.get(step.sides, 1)
     if settings.sides != "both":
-        worked = 1 if sides in ("each", "together", settings.sides) else 0
-    step_find = getattr(step, "find", None)
-    find_s = (settings.find if step_find is None else _seconds(step_find)) * settings.pace
-    if work is None:
-        find_s = 0.0
-    texts = [
-        *(getattr(step, "say", ()) or ()),
-        *(getattr(point, k, None) for k in ("name", "location", "method", "purpose")),
-        *(getattr(point, "cautions", ()) or ()),
-    ]
-    own_pause = _seconds(getattr(step, "pause", 0.0))
+        if step.sides in (Sides.LEFT, Sides.RIGHT) and step.sides.value != settings.sides:
+            return 0.0
+        worked = 1
+    find = (settings.find if step.find is None else step.find) * settings.pace
+    p = step.point
+    texts = [*step.say, p.name, p.location, p.method, p.purpose, *p.cautions]
     return (
-        worked * (work_s + find_s)
+        worked * (work_seconds(work) + find)
         + settings.step_pause * settings.pace
-        + own_pause
         + per_char * _chars(texts)
     )
 
