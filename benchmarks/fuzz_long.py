@@ -97,15 +97,17 @@ def main() -> int:
     hostile_tally = Tally()
     slowest = 0.0
     for name, argv in hostile(folder):
-        started = time.perf_counter()
-        try:
-            code, err = check(argv, hostile_tally, document=Path(argv[0]).is_file())
-        except AssertionError:
-            code, err = -1, hostile_tally.failures[-1]
-        took = time.perf_counter() - started
-        slowest = max(slowest, took)
-        first = err.strip().splitlines()[0] if err.strip() else ""
-        print(f"hostile  {name:<32} exit {code}  {took:6.3f} s  {first[:110]}")
+        for command in ("plan", "check"):
+            started = time.perf_counter()
+            args = argv if command == "plan" else argv[:1]
+            try:
+                code, err = check(args, hostile_tally, Path(argv[0]).is_file(), command)
+            except AssertionError:
+                code, err = -1, hostile_tally.failures[-1]
+            took = time.perf_counter() - started
+            slowest = max(slowest, took)
+            first = err.strip().splitlines()[0] if err.strip() else ""
+            print(f"{command:<6} {name:<32} exit {code}  {took:6.3f} s  {first[:100]}")
     print(
         f"hostile peak RSS so far: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024} MB"
     )

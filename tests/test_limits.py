@@ -49,6 +49,15 @@ def test_deeply_nested_mapping_is_refused_with_position(tmp_path: Path) -> None:
     assert "nested more than" in line and line.startswith(f"{path}:4:")
 
 
+def test_check_command_refuses_deep_nesting_with_position(tmp_path: Path) -> None:
+    """``audio-guide check`` reads a file to tell its kind: with the same limits."""
+    n = 5000
+    path = write(tmp_path, "title: x\nsteps: " + "[" * n + "]" * n + "\n")
+    code, _, err = run("check", str(path))
+    assert code == 2, err
+    assert err.startswith(f"{path}:2:") and "nested more than 32 levels deep" in err
+
+
 def test_deep_nesting_in_a_profile_is_refused(tmp_path: Path) -> None:
     n = 2000
     profile = write(tmp_path, "voice: " + "[" * n + "]" * n + "\n", "profile.yaml")
