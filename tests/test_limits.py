@@ -79,6 +79,15 @@ def test_file_too_big_is_refused_before_it_is_read(tmp_path: Path) -> None:
     assert line.startswith(f"{path}:1:1: the file is 8,000,042 bytes")
 
 
+@pytest.mark.parametrize("command", ["plan", "check"])
+def test_endless_file_is_refused_after_a_bounded_read(command: str) -> None:
+    """/dev/zero has no size to stat and never ends: read at most the limit, then refuse."""
+    code, _, err = run(command, "/dev/zero", *(["--engine", "fake"] if command == "plan" else []))
+    assert code == 2, err
+    if command == "check":
+        assert err.startswith("/dev/zero:1:1: the file is more than 262,144 bytes")
+
+
 def test_text_too_long_is_refused_at_its_position(tmp_path: Path) -> None:
     long = "a" * 2001
     path = write(tmp_path, f"title: x\nsteps:\n  - point: LI4\n    hold: 5\n    say: {long}\n")

@@ -51,16 +51,20 @@ FAST_SPEECH_CHARS_PER_WORD = 10.0
 6 at any rate, so speech is never over-estimated)."""
 
 
-def check_size(file: str, size: int) -> None:
-    """Refuse a file of ``size`` bytes (or characters) above ``MAX_FILE_BYTES``."""
+def check_size(file: str, size: int, exact: bool = True) -> None:
+    """Refuse a file of ``size`` bytes (or characters) above ``MAX_FILE_BYTES``.
+
+    ``exact=False`` when reading stopped past the limit: the size is then "more than".
+    """
     if size > MAX_FILE_BYTES:
+        what = f"{size:,} bytes" if exact else f"more than {MAX_FILE_BYTES:,} bytes"
         raise RoutineError(
             [
                 Problem(
                     file,
                     1,
                     1,
-                    f"the file is {size:,} bytes; the most read is {MAX_FILE_BYTES:,} bytes "
+                    f"the file is {what}; the most read is {MAX_FILE_BYTES:,} bytes "
                     "(split it, or keep long texts short)",
                 )
             ]

@@ -8,6 +8,7 @@ plain form the field expects, and every problem keeps the line and column it cam
 from __future__ import annotations
 
 import difflib
+import os
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -63,8 +64,11 @@ def compose_file(path: Path, text: str | None = None) -> yaml.Node | None:
     name = str(path)
     if text is None:
         try:
-            limits.check_size(name, path.stat().st_size)
-            text = path.read_text(encoding="utf-8")
+            with path.open("rb") as fh:  # bounded: /dev/zero or a pipe has no size to stat
+                raw = fh.read(limits.MAX_FILE_BYTES + 1)
+                stat_size = os.fstat(fh.fileno()).st_size
+            limits.check_size(name, max(len(raw), stat_size), exact=stat_size >= len(raw))
+            text = raw.decode("utf-8")
         except FileNotFoundError:
             raise RoutineError([Problem(name, 1, 1, "file not found")]) from None
         except (OSError, UnicodeDecodeError) as exc:
