@@ -62,7 +62,7 @@ def detect_kind(path: Path) -> str | None:
 
 def _messages(exc: AudioGuideError, path: Path) -> list[str]:
     if isinstance(exc, RoutineError):
-        return [str(p) for p in exc.problems]
+        return str(exc).splitlines()  # the first 50, then "... and N more problems"
     return [f"{path}: {line}" for line in str(exc).splitlines()]
 
 

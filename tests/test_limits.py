@@ -110,6 +110,14 @@ def test_error_list_is_capped_at_50_then_counted(tmp_path: Path) -> None:
     assert lines[0].startswith(f"{path}:4:11:") and lines[49].startswith(f"{path}:102:11:")
 
 
+def test_check_command_caps_its_list_too(tmp_path: Path) -> None:
+    path = write(tmp_path, "title: x\nsteps:\n" + "  - point: LI4\n    hold: five\n" * 120)
+    code, _, err = run("check", str(path))
+    lines = err.strip().splitlines()
+    assert code == 2 and len(lines) == 52, lines[-3:]
+    assert lines[50] == "... and 70 more problems"
+
+
 BOMB = "title: x\nsteps:\n" + "  - point: B23\n    hold: 600\n" * 300
 
 
