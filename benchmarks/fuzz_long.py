@@ -99,9 +99,9 @@ def main() -> int:
     for name, argv in hostile(folder):
         for command in ("plan", "check"):
             started = time.perf_counter()
-            given = argv if command == "plan" else argv[:1]
+            cli_args = argv if command == "plan" else argv[:1]
             try:
-                code, err = check(given, hostile_tally, Path(argv[0]).is_file(), command)
+                code, err = check(cli_args, hostile_tally, Path(argv[0]).is_file(), command)
             except AssertionError:
                 code, err = -1, hostile_tally.failures[-1]
             took = time.perf_counter() - started
