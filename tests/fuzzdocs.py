@@ -47,6 +47,12 @@ values = st.recursive(
     ),
     max_leaves=8,
 )
+keys = st.one_of(
+    st.sampled_from([v for v in TRICKY if not isinstance(v, list | dict)]),
+    st.integers(-(10**6), 10**6),
+    st.text(max_size=25),
+)
+"""Scalars that can be mapping keys (hashable)."""
 seconds = st.one_of(st.integers(1, 40), st.sampled_from([0.5, 2.5, 600, 0, -3, "20", "1:30"]))
 small_values = st.one_of(seconds, scalars)
 
@@ -149,7 +155,7 @@ points_doc = st.fixed_dictionaries(
         "points": _maybe(
             st.dictionaries(st.sampled_from([*POINTS, "NEW1"]), point_entry, max_size=3)
         ),
-        "lexicon": _maybe(st.dictionaries(scalars, scalars, max_size=2)),
+        "lexicon": _maybe(st.dictionaries(keys, scalars, max_size=2)),
     },
 )
 routine_doc = st.fixed_dictionaries(
@@ -166,7 +172,7 @@ routine_doc = st.fixed_dictionaries(
         "sound": sound,
         "language": st.sampled_from(["en", "xx", 3]),
         "points": points_doc.map(lambda d: d.get("points", {})),
-        "lexicon": _maybe(st.dictionaries(scalars, scalars, max_size=2)),
+        "lexicon": _maybe(st.dictionaries(keys, scalars, max_size=2)),
         "phrases": _maybe(st.dictionaries(st.sampled_from(["press", "release", "bogus"]), scalars)),
         "artist": scalars,
     },
