@@ -9,6 +9,7 @@ import json
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from audio_guide.authoring import limits
 from audio_guide.authoring.phrases import DEFAULT_LANGUAGE, effective_phrases, load_phrases
@@ -25,9 +26,11 @@ from audio_guide.settings import DEFAULTS, Layer, Settings, combine
 from audio_guide.sound import chime
 from audio_guide.sound.engines import SpeechEngine, VoiceParams, get_engine
 from audio_guide.sound.engines.voices import speaks
-from audio_guide.sound.mix import Block, MixOptions, master
 from audio_guide.sound.synth import ClipBank, ClipCache, synthesize_all
 from audio_guide.timeline import EventKind, Timeline
+
+if TYPE_CHECKING:  # mixing pulls in scipy (~1 s): imported when a build mixes, not to refuse
+    from audio_guide.sound.mix import Block, MixOptions
 
 Progress = Callable[[str, int, int], None]
 DEFAULT_ORIGIN = "built-in default"
@@ -169,8 +172,17 @@ def _timeline_json(timeline: Timeline) -> str:
     return json.dumps(timeline.as_dict(), indent=2, ensure_ascii=False) + "\n"
 
 
+def master(timeline: Timeline, clips: ClipBank, options: MixOptions) -> Iterator[Block]:
+    """``sound.mix.master``, imported on first use (it pulls in scipy, about a second)."""
+    from audio_guide.sound.mix import master as mix_master
+
+    return mix_master(timeline, clips, options)
+
+
 def mix_options(settings: Settings) -> MixOptions:
     """The mastering part of the settings."""
+    from audio_guide.sound.mix import MixOptions
+
     return MixOptions(loudness=settings.loudness, bed=settings.bed, bed_level=settings.bed_level)
 
 

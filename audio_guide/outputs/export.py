@@ -13,7 +13,7 @@ import subprocess
 import wave
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from mutagen import MutagenError
 from mutagen.id3 import (
@@ -35,8 +35,10 @@ from audio_guide.errors import ExportError, UsageError
 from audio_guide.outputs.files import atomic_path, cannot_write
 from audio_guide.outputs.id3order import order_chapters
 from audio_guide.runtime import ffmpeg_exe
-from audio_guide.sound.mix import Block, to_pcm16
 from audio_guide.timeline import Timeline
+
+if TYPE_CHECKING:  # mixing pulls in scipy: imported when encoding, not at start-up
+    from audio_guide.sound.mix import Block
 
 Tagger = Callable[[ID3, Timeline], None]
 
@@ -58,6 +60,8 @@ class WavExporter:
 
     def export(self, blocks: Iterable[Block], timeline: Timeline, path: Path) -> None:
         """Stream blocks into a WAV file."""
+        from audio_guide.sound.mix import to_pcm16
+
         with atomic_path(path) as tmp, wave.open(str(tmp), "wb") as wav:
             wav.setnchannels(1)
             wav.setsampwidth(2)
@@ -84,6 +88,8 @@ class Mp3Exporter:
             self._tag(tmp, timeline)
 
     def _encode(self, blocks: Iterable[Block], timeline: Timeline, tmp: Path) -> None:
+        from audio_guide.sound.mix import to_pcm16
+
         cmd = [
             ffmpeg_exe(),
             "-nostdin",
