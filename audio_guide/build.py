@@ -6,6 +6,7 @@ Each step lives in its own module; this one only passes results along and the si
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -97,12 +98,28 @@ def check_engine_settings(
         )
 
 
+def engine_for(settings: Settings, origins: dict[str, str]) -> SpeechEngine:
+    """The settings' speech engine; an unknown one set in a file is refused at its position."""
+    try:
+        return get_engine(settings.engine)
+    except UsageError as exc:
+        raise _located(exc, origins.get("engine")) from None
+
+
 def resolve_voice(engine: SpeechEngine, settings: Settings, origins: dict[str, str]) -> str:
     """The engine voice id for ``settings.voice``.
 
     When the voice is the routine's language (no voice given), the engine must have a voice of
-    that language; if not, the error names the voices it has and their languages.
+    that language; if not, the error names the voices it has and their languages. An unknown
+    voice set in a file is refused at its position.
     """
+    try:
+        return _resolve_voice(engine, settings, origins)
+    except UsageError as exc:
+        raise _located(exc, origins.get("voice")) from None
+
+
+def _resolve_voice(engine: SpeechEngine, settings: Settings, origins: dict[str, str]) -> str:
     if not origins.get("voice", "").startswith(LANGUAGE_ORIGIN):
         return engine.resolve_voice(settings.voice)
     language = settings.voice
@@ -116,6 +133,12 @@ def resolve_voice(engine: SpeechEngine, settings: Settings, origins: dict[str, s
         )
     found = engine.resolve_voice(language)
     return found if found.split("+")[0] in speakers else engine.resolve_voice(speakers[0])
+
+
+def _located(exc: UsageError, origin: str | None) -> UsageError:
+    """``exc`` led by ``FILE:LINE:COL`` when ``origin`` ("profile FILE:L:C") names a file."""
+    where = re.fullmatch(r"[a-z ]+? (.+:[0-9]+:[0-9]+)", origin or "")
+    return UsageError(f"{where.group(1)}: {exc}") if where else exc
 
 
 def make_plan(
@@ -133,7 +156,7 @@ def make_plan(
     of its length) or, at the latest, once scheduled and before anything is mixed.
     """
     limits.check_programme(routine, settings, max_hours)
-    engine = engine or get_engine(settings.engine)
+    engine = engine or engine_for(settings, origins)
     check_engine_settings(engine, settings, origins)
     voice_id = resolve_voice(engine, settings, origins)
     params = VoiceParams(voice_id, settings.rate, settings.volume, settings.pitch)

@@ -58,3 +58,13 @@ def test_generated_point_files(text: str) -> None:
 @given(command_line)
 def test_generated_command_lines(argv: list[str]) -> None:
     check(["back_pain", "--engine", "fake", *argv], document=False)
+
+
+def test_unknown_voice_or_engine_in_a_profile_is_refused_at_its_position() -> None:
+    """Found by the long run: these were refused without saying where."""
+    profile = write_doc(FOLDER, "voice.yaml", "voice:\n  id: xx\n")
+    code, err = check(["back_pain", "--engine", "fake", "--profile", str(profile)])
+    assert code == 2 and err.startswith(f"audio-guide: {profile}:2:7: unknown voice 'xx'"), err
+    profile = write_doc(FOLDER, "engine.yaml", "voice:\n  engine: nope\n")
+    code, err = check(["back_pain", "--profile", str(profile), "--settings"])
+    assert code == 2 and err.startswith(f"audio-guide: {profile}:2:11: unknown speech engine")

@@ -16,7 +16,7 @@ from audio_guide.flags import layer_from_strings
 from audio_guide.outputs.captions import FORMATS as CAPTION_FORMATS
 from audio_guide.outputs.report import fmt_time, format_settings, format_table
 from audio_guide.settings import PER_POINT_FLAGS, Layer
-from audio_guide.sound.engines import engine_names, get_engine
+from audio_guide.sound.engines import engine_names
 
 SETTING_FLAGS = (
     "tick",
@@ -190,7 +190,7 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     layers = [*(layer for layer, _ in profiles), _flag_layer(args)]
     settings, origins = pipeline.effective_settings(routine, layers)
     if args.command == "plan" and args.settings:
-        engine = get_engine(settings.engine)
+        engine = pipeline.engine_for(settings, origins)
         voice_id = pipeline.resolve_voice(engine, settings, origins)
         out.write(format_settings(settings, origins, {"voice": voice_id}) + "\n")
         return 0

@@ -32,7 +32,9 @@ from mutagen.id3 import (
 )
 
 from audio_guide.errors import ExportError, UsageError
-from audio_guide.outputs.files import atomic_path, cannot_write
+from audio_guide.outputs.files import atomic_path as atomic_path  # re-exported: older importers
+from audio_guide.outputs.files import cannot_write
+from audio_guide.outputs.files import write_text_atomic as write_text_atomic
 from audio_guide.outputs.id3order import order_chapters
 from audio_guide.runtime import ffmpeg_exe
 from audio_guide.timeline import Timeline

@@ -13,11 +13,8 @@ import threading
 from pathlib import Path
 
 from audio_guide.errors import UsageError
-<<<<<<< HEAD
-from audio_guide.outputs.export import atomic_path, phrase_table
-=======
+from audio_guide.outputs.export import phrase_table
 from audio_guide.outputs.files import atomic_path
->>>>>>> a253c18 (Limits on input files (size, nesting, list/text length) and on programme length (--max-hours), checked before heavy work; error lists capped at 50; signal-safe staged outputs; chapters in time order; cache entries validated)
 from audio_guide.outputs.report import fmt_time
 from audio_guide.timeline import EventKind, Role, Side, Timeline
 
