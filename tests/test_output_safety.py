@@ -21,6 +21,8 @@ from mutagen.id3 import ID3
 from audio_guide.cli import main
 
 AUDIO_GUIDE = [sys.executable, "-m", "audio_guide"]
+QUICK = ["--engine", "fake", "--loudness", "off"]
+"""Loudness mastering is not what these tests are about, and it is most of a build's time."""
 PREVIOUS = b"previous output, left alone\n"
 
 
@@ -44,7 +46,7 @@ def small(tmp_path: Path) -> Path:
 
 def build(routine: Path, out: Path, *flags: str) -> tuple[int, str]:
     err = io.StringIO()
-    argv = ["build", str(routine), "--engine", "fake", "-o", str(out), *flags]
+    argv = ["build", str(routine), "--engine", "fake", "--loudness", "off", "-o", str(out), *flags]
     code = main(argv, io.StringIO(), err)
     return code, err.getvalue()
 
@@ -95,17 +97,7 @@ def _limited_build(
         resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
 
     return subprocess.run(
-        [
-            *AUDIO_GUIDE,
-            "build",
-            str(routine),
-            "--engine",
-            "fake",
-            "-o",
-            str(out),
-            "--captions",
-            "vtt",
-        ],
+        [*AUDIO_GUIDE, "build", str(routine), *QUICK, "-o", str(out), "--captions", "vtt"],
         capture_output=True,
         text=True,
         preexec_fn=limit_files,
@@ -217,7 +209,7 @@ def test_failed_cache_write_leaves_no_tmp(
 def test_concurrent_builds_share_cache_and_output(tmp_path: Path, small: Path) -> None:
     out = _previous(tmp_path)
     env = {**os.environ, "AUDIO_GUIDE_CACHE": str(tmp_path / "cache")}
-    argv = [sys.executable, "-m", "audio_guide", "build", str(small), "--engine", "fake"]
+    argv = [*AUDIO_GUIDE, "build", str(small), *QUICK]
     procs = [
         subprocess.Popen(
             [*argv, "-o", str(out)], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE
