@@ -263,3 +263,66 @@ def write_doc(folder: Path, name: str, text: str) -> Path:
     path = folder / name
     path.write_text(text, encoding="utf-8", errors="surrogatepass")
     return path
+
+
+def hostile_files() -> dict[str, bytes | str]:
+    """The issue's hostile documents and their relatives, by name."""
+    step = "  - point: LI4\n    hold: five\n"
+    return {
+        "deep list 5000": "title: x\nsteps: " + "[" * 5000 + "]" * 5000 + "\n",
+        "deep map 3000": "title: x\nsteps:\n  - point: LI4\n    hold: "
+        + "{a: " * 3000
+        + "1"
+        + "}" * 3000,
+        "deep block 400": "title: x\nsteps:\n"
+        + "".join("  " * i + "- \n" for i in range(1, 400))
+        + "  " * 400
+        + "x\n",
+        "deep mixed 40000": "a: " + "[{b: " * 20_000 + "1" + "}]" * 20_000,
+        "8 MB title": "title: " + "a" * 8_000_000 + "\nsteps:\n  - point: LI4\n    hold: 5\n",
+        "200 KB title": "title: " + "a" * 200_000 + "\nsteps:\n  - point: LI4\n    hold: 5\n",
+        "20000 bad steps": "title: x\nsteps:\n" + step * 20_000,
+        "450 bad steps": "title: x\nsteps:\n" + step * 450,
+        "300 x 600 s holds": "title: x\nsteps:\n" + "  - point: B23\n    hold: 600\n" * 300,
+        "alias fan-out": "a: &a ["
+        + ",".join(["x"] * 400)
+        + "]\nb: &b ["
+        + ",".join(["*a"] * 400)
+        + "]\ntitle: x\nsteps: ["
+        + ",".join(["*b"] * 400)
+        + "]\n",
+        "alias cycle": "&a [*a]\n",
+        "binary junk": bytes(range(256)) * 64,
+        "invalid utf-8": b"title: \xff\xfe\nsteps: []\n",
+        "nul bytes": "title: x\x00\nsteps: []\n",
+        "bom and tabs": "\ufefftitle:\tx\nsteps:\n\t- point: LI4\n",
+        "empty": "",
+        "python tag": "title: !!python/object/apply:os.system ['true']\nsteps: []\n",
+        "many keys": "title: x\n" + "".join(f"k{i}: 1\n" for i in range(3000)),
+        "long key": "title: x\n" + "k" * 100_000 + ": 1\n",
+    }
+
+
+HOSTILE_FLAGS = {"300 x 600 s holds": ["--repeat", "20"]}
+"""Cases run a second time with these extra flags."""
+
+
+def hostile(folder: Path, only: str | None = None) -> list[tuple[str, list[str]]]:
+    """Write the hostile set (or the case ``only``) into ``folder``: (name, plan arguments)."""
+    out = []
+    for i, (name, content) in enumerate(hostile_files().items()):
+        if only is not None and not only.startswith(name):
+            continue
+        path = folder / f"hostile{i}.yaml"
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content, encoding="utf-8")
+        out.append((name, [str(path), "--engine", "fake"]))
+        if name in HOSTILE_FLAGS:
+            out.append(
+                (f"{name} {' '.join(HOSTILE_FLAGS[name])}", [*out[-1][1], *HOSTILE_FLAGS[name]])
+            )
+    out.append(("folder as routine", [str(folder), "--engine", "fake"]))  # no file: no position
+    out.append(("/dev/zero as routine", ["/dev/zero", "--engine", "fake"]))
+    return [case for case in out if only is None or case[0] == only]

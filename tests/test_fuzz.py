@@ -8,11 +8,16 @@ from __future__ import annotations
 
 import os
 import tempfile
+import time
 from pathlib import Path
 
+import pytest
 from fuzzdocs import (
+    HOSTILE_FLAGS,
     check,
     command_line,
+    hostile,
+    hostile_files,
     points_doc,
     profile_doc,
     routine_doc,
@@ -30,6 +35,24 @@ FUZZ = settings(
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
 FOLDER = Path(tempfile.mkdtemp(prefix="audio-guide-fuzz-"))
+
+
+HOSTILE = [
+    *hostile_files(),
+    *(f"{name} {' '.join(flags)}" for name, flags in HOSTILE_FLAGS.items()),
+    "folder as routine",
+    "/dev/zero as routine",
+]
+
+
+@pytest.mark.parametrize("name", HOSTILE)
+def test_hostile_set(name: str, tmp_path: Path) -> None:
+    """The issue's cases and their relatives, through ``plan`` and ``check``: refused fast."""
+    ((_, argv),) = hostile(tmp_path, only=name)
+    for command, args in (("plan", argv), ("check", argv[:1])):
+        started = time.perf_counter()
+        check(args, document=Path(argv[0]).is_file(), command=command)
+        assert time.perf_counter() - started < 5, (name, command)  # < 0.4 s here, unloaded
 
 
 @FUZZ
