@@ -237,7 +237,7 @@ def render(
     sides = [(timeline_path(output), _timeline_json(timeline))]
     sides += [(output.with_suffix(f".{fmt}"), WRITERS[fmt](timeline)) for fmt in captions]
     with staged() as stage:
-        exporter.export(blocks, timeline, stage.path(output))
+        exporter.write(blocks, timeline, stage.path(output))
         for path, text in sides:
             stage.path(path).write_text(text, encoding="utf-8")
         stage.commit()

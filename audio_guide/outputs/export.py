@@ -54,6 +54,10 @@ class Exporter(Protocol):
         """Write the whole track; raise ``ExportError`` on failure, leaving nothing behind."""
         ...
 
+    def write(self, blocks: Iterable[Block], timeline: Timeline, tmp: Path) -> None:
+        """Write the whole track to ``tmp``, a temporary file its caller moves into place."""
+        ...
+
 
 class WavExporter:
     """16-bit mono WAV, for inspection and tests."""
@@ -61,10 +65,15 @@ class WavExporter:
     suffix = ".wav"
 
     def export(self, blocks: Iterable[Block], timeline: Timeline, path: Path) -> None:
-        """Stream blocks into a WAV file."""
+        """Stream blocks into a WAV file that appears at ``path`` when complete."""
+        with atomic_path(path) as tmp:
+            self.write(blocks, timeline, tmp)
+
+    def write(self, blocks: Iterable[Block], timeline: Timeline, tmp: Path) -> None:
+        """Stream blocks into the WAV file ``tmp``."""
         from audio_guide.sound.mix import to_pcm16
 
-        with atomic_path(path) as tmp, wave.open(str(tmp), "wb") as wav:
+        with wave.open(str(tmp), "wb") as wav:
             wav.setnchannels(1)
             wav.setsampwidth(2)
             wav.setframerate(timeline.sample_rate)
@@ -86,8 +95,12 @@ class Mp3Exporter:
     def export(self, blocks: Iterable[Block], timeline: Timeline, path: Path) -> None:
         """Encode, tag, then move into place."""
         with atomic_path(path) as tmp:
-            self._encode(blocks, timeline, tmp)
-            self._tag(tmp, timeline)
+            self.write(blocks, timeline, tmp)
+
+    def write(self, blocks: Iterable[Block], timeline: Timeline, tmp: Path) -> None:
+        """Encode and tag into ``tmp`` (seekable, so ffmpeg writes the encoder-delay header)."""
+        self._encode(blocks, timeline, tmp)
+        self._tag(tmp, timeline)
 
     def _encode(self, blocks: Iterable[Block], timeline: Timeline, tmp: Path) -> None:
         from audio_guide.sound.mix import to_pcm16
