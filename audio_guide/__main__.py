@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from audio_guide.cli import entry
+from audio_guide.interrupts import entry
 
 entry()

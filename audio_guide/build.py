@@ -6,10 +6,13 @@ Each step lives in its own module; this one only passes results along and the si
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from audio_guide.authoring import limits
 from audio_guide.authoring.phrases import DEFAULT_LANGUAGE, effective_phrases, load_phrases
 from audio_guide.authoring.points import Library
 from audio_guide.authoring.script import Script, compile_script, utterances
@@ -17,15 +20,18 @@ from audio_guide.authoring.validate import check, check_overrides, find_routine,
 from audio_guide.errors import UsageError
 from audio_guide.model import Routine
 from audio_guide.outputs.captions import WRITERS
-from audio_guide.outputs.export import Mp3Exporter, cover_tagger, exporter_for, write_text_atomic
+from audio_guide.outputs.export import Mp3Exporter, check_free_space, cover_tagger, exporter_for
+from audio_guide.outputs.files import staged, write_text_atomic
 from audio_guide.schedule import schedule
 from audio_guide.settings import DEFAULTS, Layer, Settings, combine
 from audio_guide.sound import chime
 from audio_guide.sound.engines import SpeechEngine, VoiceParams, get_engine
 from audio_guide.sound.engines.voices import speaks
-from audio_guide.sound.mix import Block, MixOptions, master
 from audio_guide.sound.synth import ClipBank, ClipCache, synthesize_all
 from audio_guide.timeline import EventKind, Timeline
+
+if TYPE_CHECKING:  # mixing pulls in scipy (~1 s): imported when a build mixes, not to refuse
+    from audio_guide.sound.mix import Block, MixOptions
 
 Progress = Callable[[str, int, int], None]
 DEFAULT_ORIGIN = "built-in default"
@@ -92,12 +98,28 @@ def check_engine_settings(
         )
 
 
+def engine_for(settings: Settings, origins: dict[str, str]) -> SpeechEngine:
+    """The settings' speech engine; an unknown one set in a file is refused at its position."""
+    try:
+        return get_engine(settings.engine)
+    except UsageError as exc:
+        raise _located(exc, origins.get("engine")) from None
+
+
 def resolve_voice(engine: SpeechEngine, settings: Settings, origins: dict[str, str]) -> str:
     """The engine voice id for ``settings.voice``.
 
     When the voice is the routine's language (no voice given), the engine must have a voice of
-    that language; if not, the error names the voices it has and their languages.
+    that language; if not, the error names the voices it has and their languages. An unknown
+    voice set in a file is refused at its position.
     """
+    try:
+        return _resolve_voice(engine, settings, origins)
+    except UsageError as exc:
+        raise _located(exc, origins.get("voice")) from None
+
+
+def _resolve_voice(engine: SpeechEngine, settings: Settings, origins: dict[str, str]) -> str:
     if not origins.get("voice", "").startswith(LANGUAGE_ORIGIN):
         return engine.resolve_voice(settings.voice)
     language = settings.voice
@@ -113,6 +135,12 @@ def resolve_voice(engine: SpeechEngine, settings: Settings, origins: dict[str, s
     return found if found.split("+")[0] in speakers else engine.resolve_voice(speakers[0])
 
 
+def _located(exc: UsageError, origin: str | None) -> UsageError:
+    """``exc`` led by ``FILE:LINE:COL`` when ``origin`` ("profile FILE:L:C") names a file."""
+    where = re.fullmatch(r"[a-z ]+? (.+:[0-9]+:[0-9]+)", origin or "")
+    return UsageError(f"{where.group(1)}: {exc}") if where else exc
+
+
 def make_plan(
     routine: Routine,
     settings: Settings,
@@ -120,9 +148,15 @@ def make_plan(
     cache: ClipCache,
     engine: SpeechEngine | None = None,
     progress: Progress | None = None,
+    max_hours: float = limits.MAX_HOURS,
 ) -> Plan:
-    """Compile, synthesize (cached) and schedule."""
-    engine = engine or get_engine(settings.engine)
+    """Compile, synthesize (cached) and schedule.
+
+    A programme longer than ``max_hours`` is refused before it is compiled (from a lower bound
+    of its length) or, at the latest, once scheduled and before anything is mixed.
+    """
+    limits.check_programme(routine, settings, max_hours)
+    engine = engine or engine_for(settings, origins)
     check_engine_settings(engine, settings, origins)
     voice_id = resolve_voice(engine, settings, origins)
     params = VoiceParams(voice_id, settings.rate, settings.volume, settings.pitch)
@@ -135,6 +169,7 @@ def make_plan(
         if kind is EventKind.CHIME:
             clips.clips[(kind, name)] = chime.render(name, clips.sample_rate)
     timeline = schedule(script, clips.lengths(), clips.sample_rate)
+    limits.check_duration(routine, timeline.duration, max_hours)
     recorded = {
         **timeline.settings,
         "voice_id": voice_id,
@@ -153,11 +188,24 @@ def timeline_path(output: Path) -> Path:
 
 def write_timeline(timeline: Timeline, path: Path) -> None:
     """The timeline contract as indented JSON."""
-    write_text_atomic(path, json.dumps(timeline.as_dict(), indent=2, ensure_ascii=False) + "\n")
+    write_text_atomic(path, _timeline_json(timeline))
+
+
+def _timeline_json(timeline: Timeline) -> str:
+    return json.dumps(timeline.as_dict(), indent=2, ensure_ascii=False) + "\n"
+
+
+def master(timeline: Timeline, clips: ClipBank, options: MixOptions) -> Iterator[Block]:
+    """``sound.mix.master``, imported on first use (it pulls in scipy, about a second)."""
+    from audio_guide.sound.mix import master as mix_master
+
+    return mix_master(timeline, clips, options)
 
 
 def mix_options(settings: Settings) -> MixOptions:
     """The mastering part of the settings."""
+    from audio_guide.sound.mix import MixOptions
+
     return MixOptions(loudness=settings.loudness, bed=settings.bed, bed_level=settings.bed_level)
 
 
@@ -170,7 +218,9 @@ def render(
 ) -> list[Path]:
     """Master ``plan`` block by block into ``output``; write its timeline and captions beside it.
 
-    Returns the files written after the audio: the timeline JSON, then any captions.
+    Everything is written to temporary files first and moved into place together, so an
+    error or an interrupt leaves the previous files as they were. Returns the files written
+    after the audio: the timeline JSON, then any captions.
     """
     exporter = exporter_for(output)
     if cover is not None:
@@ -178,19 +228,20 @@ def render(
             raise UsageError("--cover needs an .mp3 output")
         exporter.taggers.append(cover_tagger(cover))
     timeline = plan.timeline
+    check_free_space(output, exporter, timeline)
     if progress:
         progress("measuring loudness", 0, 1)
     blocks = master(timeline, plan.clips, mix_options(plan.settings))
     if progress:
         blocks = _counted(blocks, timeline.samples, progress)
-    exporter.export(blocks, timeline, output)
-    written = [timeline_path(output)]
-    write_timeline(timeline, written[0])
-    for fmt in captions:
-        path = output.with_suffix(f".{fmt}")
-        write_text_atomic(path, WRITERS[fmt](timeline))
-        written.append(path)
-    return written
+    sides = [(timeline_path(output), _timeline_json(timeline))]
+    sides += [(output.with_suffix(f".{fmt}"), WRITERS[fmt](timeline)) for fmt in captions]
+    with staged() as stage:
+        exporter.write(blocks, timeline, stage.path(output))
+        for path, text in sides:
+            stage.path(path).write_text(text, encoding="utf-8")
+        stage.commit()
+    return [path for path, _ in sides]
 
 
 def _counted(blocks: Iterator[Block], total: int, progress: Progress) -> Iterator[Block]:

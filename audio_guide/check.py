@@ -18,6 +18,7 @@ import yaml
 from audio_guide.authoring.config import read_profile, read_profiles
 from audio_guide.authoring.points import Library, assemble, load_point_file
 from audio_guide.authoring.validate import load_routine
+from audio_guide.authoring.yamlread import compose_file
 from audio_guide.build import effective_settings
 from audio_guide.errors import AudioGuideError, RoutineError
 from audio_guide.settings import Layer
@@ -37,8 +38,8 @@ class Outcome:
 def detect_kind(path: Path) -> str | None:
     """``routine``, ``profile`` or ``points`` from the file's top-level keys, else its name."""
     try:
-        root = yaml.compose(path.read_text(encoding="utf-8"), Loader=yaml.SafeLoader)
-    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        root = compose_file(path)  # with the size and nesting limits
+    except RoutineError:
         root = None
     keys: dict[str, yaml.Node] = {}
     if isinstance(root, yaml.MappingNode):
@@ -61,7 +62,7 @@ def detect_kind(path: Path) -> str | None:
 
 def _messages(exc: AudioGuideError, path: Path) -> list[str]:
     if isinstance(exc, RoutineError):
-        return [str(p) for p in exc.problems]
+        return str(exc).splitlines()  # the first 50, then "... and N more problems"
     return [f"{path}: {line}" for line in str(exc).splitlines()]
 
 
@@ -82,6 +83,7 @@ def check_files(
     for o in outcomes:
         try:
             if o.kind is None:
+                compose_file(o.path)  # a file too big, too deep or not YAML says so first
                 o.problems.append(
                     f"{o.path}:1:1: cannot tell whether this is a routine (steps:), a profile "
                     "or a point file (points:); use --kind"

@@ -8,6 +8,7 @@ plain form the field expects, and every problem keeps the line and column it cam
 from __future__ import annotations
 
 import difflib
+import os
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -15,6 +16,7 @@ from pathlib import Path
 
 import yaml
 
+from audio_guide.authoring import limits
 from audio_guide.errors import Problem, RoutineError
 from audio_guide.model import Origin
 
@@ -26,27 +28,67 @@ _BOOL_TAG = "tag:yaml.org,2002:bool"
 _NULL_TAG = "tag:yaml.org,2002:null"
 
 
+class _TooDeep(yaml.composer.ComposerError):
+    """Nesting beyond ``limits.MAX_DEPTH``."""
+
+
+class _Loader(yaml.SafeLoader):
+    """PyYAML's safe loader with a nesting limit: its composer recurses once per level."""
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self._depth = 0
+
+    def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
+        self._depth += 1
+        try:
+            if self._depth > limits.MAX_DEPTH:
+                raise _TooDeep(
+                    None,
+                    None,
+                    f"lists and mappings are nested more than {limits.MAX_DEPTH} levels deep",
+                    self.peek_event().start_mark,
+                )
+            node: yaml.Node | None = super().compose_node(parent, index)
+            return node
+        finally:
+            self._depth -= 1
+
+
 def compose_file(path: Path, text: str | None = None) -> yaml.Node | None:
-    """Parse ``path`` into a node tree; a syntax error becomes a ``RoutineError``."""
+    """Parse ``path`` into a node tree; a syntax error or a size limit becomes a ``RoutineError``.
+
+    The limits (``authoring.limits``: file size, nesting, list and text lengths) are checked
+    before and while composing, so a hostile file is refused before anything reads it further.
+    """
     name = str(path)
     if text is None:
         try:
-            text = path.read_text(encoding="utf-8")
+            with path.open("rb") as fh:  # bounded: /dev/zero or a pipe has no size to stat
+                raw = fh.read(limits.MAX_FILE_BYTES + 1)
+                stat_size = os.fstat(fh.fileno()).st_size
+            limits.check_size(name, max(len(raw), stat_size), exact=stat_size >= len(raw))
+            text = raw.decode("utf-8")
         except FileNotFoundError:
             raise RoutineError([Problem(name, 1, 1, "file not found")]) from None
         except (OSError, UnicodeDecodeError) as exc:
             raise RoutineError([Problem(name, 1, 1, f"cannot read file: {exc}")]) from None
+    limits.check_size(name, len(text))
     try:
-        return yaml.compose(text, Loader=yaml.SafeLoader)
+        root: yaml.Node | None = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         what = exc.problem or "invalid YAML"
         if exc.context:
             what = f"{exc.context}, {what}"
-        raise RoutineError([Problem(name, line, col, f"YAML syntax error: {what}")]) from None
+        if not isinstance(exc, _TooDeep):
+            what = f"YAML syntax error: {what}"
+        raise RoutineError([Problem(name, line, col, what)]) from None
     except yaml.YAMLError as exc:
         raise RoutineError([Problem(name, 1, 1, f"YAML error: {exc}")]) from None
+    limits.check_tree(name, root)
+    return root
 
 
 @dataclass

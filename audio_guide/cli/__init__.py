@@ -7,6 +7,8 @@ Each command lives in its own module with ``add(sub)`` (its parser) and ``run(ar
 from __future__ import annotations
 
 import argparse
+import contextlib
+import io
 import os
 import sys
 from collections.abc import Sequence
@@ -20,7 +22,7 @@ from audio_guide.cli import (
     studio_cmd,
     voices_cmd,
 )
-from audio_guide.errors import AudioGuideError, RoutineError
+from audio_guide.errors import AudioGuideError, Interrupted, RoutineError
 
 COMMANDS = (routine_cmds, check_cmd, points_cmd, schema_cmd, voices_cmd, studio_cmd)
 """Command modules; each `add(sub)` registers parsers whose `run` default runs the command."""
@@ -57,9 +59,14 @@ def main(
     except AudioGuideError as exc:
         err.writelines(f"audio-guide: {line}\n" for line in str(exc).splitlines())
         return exc.exit_code
-    except KeyboardInterrupt:
-        err.write("audio-guide: interrupted; nothing was written\n")
-        return 130
+    except KeyboardInterrupt as exc:
+        late = isinstance(exc, Interrupted) and exc.late
+        what = f" by {exc}" if isinstance(exc, Interrupted) else ""
+        done = "the output was complete and is in place" if late else "nothing was written"
+        err.write(f"audio-guide: interrupted{what}; {done}\n")
+        return exc.exit_code if isinstance(exc, Interrupted) else 130
+    except BrokenPipeError:
+        return _closed_pipe(out)
     except Exception as exc:
         if os.environ.get("AUDIO_GUIDE_DEBUG"):
             raise
@@ -70,6 +77,19 @@ def main(
         return 1
 
 
+def _closed_pipe(out: TextIO) -> int:
+    """The reader of ``out`` went away (``audio-guide voices | head -1``): stop quietly, like cat.
+
+    Later writes (and the flush at exit) go to /dev/null instead of raising again.
+    """
+    with contextlib.suppress(OSError, ValueError, io.UnsupportedOperation):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, out.fileno())
+    return 141
+
+
 def entry() -> None:
-    """Console-script entry point."""
-    sys.exit(main())
+    """Console-script entry point (see ``audio_guide.interrupts.entry``, the one installed)."""
+    from audio_guide.interrupts import entry as guarded
+
+    guarded()

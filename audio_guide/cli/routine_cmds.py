@@ -8,6 +8,7 @@ import time
 from pathlib import Path
 from typing import TextIO
 
+from audio_guide.authoring import limits
 from audio_guide.authoring.config import read_profiles
 from audio_guide.authoring.points import assemble
 from audio_guide.errors import UsageError
@@ -15,7 +16,7 @@ from audio_guide.flags import layer_from_strings
 from audio_guide.outputs.captions import FORMATS as CAPTION_FORMATS
 from audio_guide.outputs.report import fmt_time, format_settings, format_table
 from audio_guide.settings import PER_POINT_FLAGS, Layer
-from audio_guide.sound.engines import engine_names, get_engine
+from audio_guide.sound.engines import engine_names
 
 SETTING_FLAGS = (
     "tick",
@@ -105,6 +106,12 @@ def add(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
             metavar="FILE",
             help="a point file over the shipped and user points (repeatable)",
         )
+        p.add_argument(
+            "--max-hours",
+            metavar="H",
+            help=f"refuse programmes longer than H hours (default {limits.MAX_HOURS:g}, "
+            f"at most {limits.MAX_HOURS_LIMIT:g})",
+        )
         p.add_argument("--cache-dir", type=Path, help="clip cache folder (default: user cache)")
         p.add_argument("--no-cache", action="store_true", help="synthesize every clip afresh")
         return p
@@ -175,6 +182,7 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from audio_guide.outputs.picture import draw
     from audio_guide.sound.synth import ClipCache, default_cache_dir
 
+    max_hours = limits.parse_max_hours(args.max_hours)
     profiles = read_profiles(args.profile)
     library = assemble([lib for _, lib in profiles], args.points)
     routine = pipeline.load(args.routine, library)
@@ -182,13 +190,15 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     layers = [*(layer for layer, _ in profiles), _flag_layer(args)]
     settings, origins = pipeline.effective_settings(routine, layers)
     if args.command == "plan" and args.settings:
-        engine = get_engine(settings.engine)
+        engine = pipeline.engine_for(settings, origins)
         voice_id = pipeline.resolve_voice(engine, settings, origins)
         out.write(format_settings(settings, origins, {"voice": voice_id}) + "\n")
         return 0
     cache = ClipCache(None if args.no_cache else (args.cache_dir or default_cache_dir()))
     progress = _progress(err)
-    plan = pipeline.make_plan(routine, settings, origins, cache, progress=progress)
+    plan = pipeline.make_plan(
+        routine, settings, origins, cache, progress=progress, max_hours=max_hours
+    )
     if args.command == "plan":
         if args.picture:
             draw(plan.timeline, args.picture)

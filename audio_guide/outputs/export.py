@@ -8,15 +8,14 @@ the file is renamed into place; a failure or interruption leaves no partial file
 
 from __future__ import annotations
 
-import contextlib
 import os
 import subprocess
-import tempfile
 import wave
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
+from mutagen import MutagenError
 from mutagen.id3 import (
     APIC,
     CHAP,
@@ -33,9 +32,15 @@ from mutagen.id3 import (
 )
 
 from audio_guide.errors import ExportError, UsageError
+from audio_guide.outputs.files import atomic_path as atomic_path  # re-exported: older importers
+from audio_guide.outputs.files import cannot_write
+from audio_guide.outputs.files import write_text_atomic as write_text_atomic
+from audio_guide.outputs.id3order import order_chapters
 from audio_guide.runtime import ffmpeg_exe
-from audio_guide.sound.mix import Block, to_pcm16
 from audio_guide.timeline import Timeline
+
+if TYPE_CHECKING:  # mixing pulls in scipy: imported when encoding, not at start-up
+    from audio_guide.sound.mix import Block
 
 Tagger = Callable[[ID3, Timeline], None]
 
@@ -49,28 +54,9 @@ class Exporter(Protocol):
         """Write the whole track; raise ``ExportError`` on failure, leaving nothing behind."""
         ...
 
-
-@contextlib.contextmanager
-def atomic_path(path: Path) -> Iterator[Path]:
-    """A temporary path beside ``path`` that replaces it only if the block succeeds."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
-    os.close(fd)
-    tmp = Path(tmp_name)
-    try:
-        yield tmp
-        umask = os.umask(0)
-        os.umask(umask)
-        tmp.chmod(0o666 & ~umask)
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
-
-
-def write_text_atomic(path: Path, text: str) -> None:
-    """Write a text file so it appears complete or not at all."""
-    with atomic_path(path) as tmp:
-        tmp.write_text(text, encoding="utf-8")
+    def write(self, blocks: Iterable[Block], timeline: Timeline, tmp: Path) -> None:
+        """Write the whole track to ``tmp``, a temporary file its caller moves into place."""
+        ...
 
 
 class WavExporter:
@@ -79,8 +65,15 @@ class WavExporter:
     suffix = ".wav"
 
     def export(self, blocks: Iterable[Block], timeline: Timeline, path: Path) -> None:
-        """Stream blocks into a WAV file."""
-        with atomic_path(path) as tmp, wave.open(str(tmp), "wb") as wav:
+        """Stream blocks into a WAV file that appears at ``path`` when complete."""
+        with atomic_path(path) as tmp:
+            self.write(blocks, timeline, tmp)
+
+    def write(self, blocks: Iterable[Block], timeline: Timeline, tmp: Path) -> None:
+        """Stream blocks into the WAV file ``tmp``."""
+        from audio_guide.sound.mix import to_pcm16
+
+        with wave.open(str(tmp), "wb") as wav:
             wav.setnchannels(1)
             wav.setsampwidth(2)
             wav.setframerate(timeline.sample_rate)
@@ -102,10 +95,16 @@ class Mp3Exporter:
     def export(self, blocks: Iterable[Block], timeline: Timeline, path: Path) -> None:
         """Encode, tag, then move into place."""
         with atomic_path(path) as tmp:
-            self._encode(blocks, timeline, tmp)
-            self._tag(tmp, timeline)
+            self.write(blocks, timeline, tmp)
+
+    def write(self, blocks: Iterable[Block], timeline: Timeline, tmp: Path) -> None:
+        """Encode and tag into ``tmp`` (seekable, so ffmpeg writes the encoder-delay header)."""
+        self._encode(blocks, timeline, tmp)
+        self._tag(tmp, timeline)
 
     def _encode(self, blocks: Iterable[Block], timeline: Timeline, tmp: Path) -> None:
+        from audio_guide.sound.mix import to_pcm16
+
         cmd = [
             ffmpeg_exe(),
             "-nostdin",
@@ -134,7 +133,11 @@ class Mp3Exporter:
             str(tmp),
         ]
         try:
-            proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stderr=subprocess.PIPE)
+            # its own session: a Ctrl-C at the terminal reaches this process only, which stops
+            # ffmpeg itself and removes the temporary file
+            proc = subprocess.Popen(
+                cmd, stdin=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True
+            )
         except OSError as exc:
             raise ExportError(
                 f"could not start ffmpeg ({exc}); run 'pip install imageio-ffmpeg'"
@@ -173,7 +176,14 @@ class Mp3Exporter:
         add_chapters(tags, timeline)
         for tagger in self.taggers:
             tagger(tags, timeline)
-        tags.save(str(tmp), v2_version=4)
+        try:
+            tags.save(str(tmp), v2_version=4)
+        except MutagenError as exc:
+            cause = exc.__cause__ or exc.__context__
+            raise ExportError(
+                cannot_write(tmp, cause if isinstance(cause, OSError) else OSError(str(exc)))
+            ) from None
+        order_chapters(tmp)
 
 
 def phrase_table(timeline: Timeline) -> dict[str, str]:
@@ -240,6 +250,41 @@ def cover_tagger(image: Path) -> Tagger:
         tags.add(APIC(encoding=3, mime=mime, type=PictureType.COVER_FRONT, desc="Cover", data=data))
 
     return tag
+
+
+MP3_BYTES_PER_SECOND = 16_000
+"""128 kbit/s: more than LAME's VBR quality 2 uses for mono speech, even over a noise bed."""
+SPACE_MARGIN = 4 * 1024 * 1024
+"""Room kept for the tags, the timeline, captions and the file system's own needs."""
+
+
+def expected_size(exporter: Exporter, timeline: Timeline) -> int:
+    """Bytes the audio file is expected to take (a generous estimate for MP3)."""
+    if exporter.suffix == ".wav":
+        return 44 + 2 * timeline.samples
+    return int(MP3_BYTES_PER_SECOND * timeline.duration)
+
+
+def check_free_space(path: Path, exporter: Exporter, timeline: Timeline) -> None:
+    """Refuse, before anything is mixed, to write where there is no room for the result."""
+    folder = path.parent
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent
+    try:
+        usage = os.statvfs(folder)
+    except OSError:
+        return
+    free = usage.f_bavail * usage.f_frsize
+    need = expected_size(exporter, timeline) + SPACE_MARGIN
+    if free < need:
+        raise ExportError(
+            f"not enough free disk space for {path}: it needs about {_mb(need)} and "
+            f"{folder} has {_mb(free)} free; free some space or choose another output folder"
+        )
+
+
+def _mb(size: int) -> str:
+    return f"{size / 1e6:,.1f} MB"
 
 
 EXPORTERS: dict[str, Callable[[], Exporter]] = {".mp3": Mp3Exporter, ".wav": WavExporter}

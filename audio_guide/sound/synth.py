@@ -19,6 +19,7 @@ import numpy as np
 import platformdirs
 
 from audio_guide.errors import EngineError
+from audio_guide.interrupts import deferred
 from audio_guide.sound.engines import Samples, SpeechEngine, VoiceParams
 from audio_guide.timeline import EventKind
 
@@ -89,33 +90,65 @@ class ClipCache:
         )
         return hashlib.sha256(blob.encode()).hexdigest()
 
-    def load(self, key: str) -> Samples | None:
-        """A cached clip, or None."""
+    def load(self, key: str, sample_rate: int | None = None) -> Samples | None:
+        """A cached clip, or None when absent or not a whole, valid entry.
+
+        An entry is valid when it is a 16-bit mono WAV (at ``sample_rate`` if given) whose size
+        matches its header exactly and whose first and last samples are sound (clips are stored
+        trimmed): a truncated, padded or zero-filled file is treated as missing and re-made.
+        """
         if self.folder is None:
             return None
         path = self.folder / key[:2] / f"{key}.wav"
         try:
             with wave.open(str(path), "rb") as wav:
-                return np.frombuffer(wav.readframes(wav.getnframes()), dtype="<i2").astype(np.int16)
+                frames = wav.getnframes()
+                shape = (wav.getnchannels(), wav.getsampwidth(), wav.getframerate())
+                data = wav.readframes(frames)
+            size = path.stat().st_size
         except (OSError, EOFError, wave.Error):
             return None
+        if shape[:2] != (1, 2) or (sample_rate is not None and shape[2] != sample_rate):
+            return None
+        if frames == 0 or len(data) != 2 * frames or size != _WAV_HEADER + 2 * frames:
+            return None
+        clip = np.frombuffer(data, dtype="<i2").astype(np.int16)
+        loud = TRIM_THRESHOLD * 32767
+        if abs(int(clip[0])) <= loud or abs(int(clip[-1])) <= loud:
+            return None
+        return clip
 
     def store(self, key: str, samples: Samples, sample_rate: int) -> None:
-        """Write atomically; a cache that cannot be written is skipped, not fatal."""
+        """Write atomically; a cache that cannot be written is skipped, not fatal.
+
+        Whatever happens (a full disk, an interrupt), no temporary file is left behind.
+        """
         if self.folder is None:
             return
         folder = self.folder / key[:2]
+        tmp: Path | None = None
         try:
             folder.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=folder, suffix=".tmp")
+            with deferred():
+                fd, name = tempfile.mkstemp(dir=folder, suffix=".tmp")
+                tmp = Path(name)
             with os.fdopen(fd, "wb") as fh, wave.open(fh, "wb") as wav:
                 wav.setnchannels(1)
                 wav.setsampwidth(2)
                 wav.setframerate(sample_rate)
                 wav.writeframes(samples.astype("<i2").tobytes())
-            os.replace(tmp, folder / f"{key}.wav")
+            with deferred():
+                os.replace(tmp, folder / f"{key}.wav")
+                tmp = None
         except OSError:
             return
+        finally:
+            if tmp is not None:
+                tmp.unlink(missing_ok=True)
+
+
+_WAV_HEADER = 44
+"""Bytes before the samples in the WAV files ``wave`` writes."""
 
 
 def synthesize_all(
@@ -130,7 +163,7 @@ def synthesize_all(
     todo = list(dict.fromkeys(texts))
     for i, text in enumerate(todo, 1):
         key = cache.key(engine, params, text)
-        clip = cache.load(key)
+        clip = cache.load(key, engine.sample_rate)
         if clip is None:
             clip = trim(engine.synthesize(text, params))
             if clip.size == 0:

@@ -1,0 +1,126 @@
+"""SIGINT/SIGTERM at any moment of a real build, and a closed stdout: clean exits (issue 11).
+
+Each build runs as its own process (``python -m audio_guide``, the fake engine), with a previous
+output at its path and a fresh clip cache; it is signalled at several points in time, from
+start-up to encoding. Whatever the moment: the exit code is 130/143 (or 0 if it had finished),
+no traceback, the previous file untouched (or, if it finished, a whole new one), and no
+temporary file beside the output or in the cache.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+PREVIOUS = b"previous output, left alone\n"
+
+
+def _start(tmp_path: Path, *argv: str) -> subprocess.Popen[bytes]:
+    env = {**os.environ, "AUDIO_GUIDE_CACHE": str(tmp_path / "cache")}
+    return subprocess.Popen(
+        [sys.executable, "-m", "audio_guide", *argv],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=env,
+        cwd=tmp_path,
+    )
+
+
+def _stray(tmp_path: Path) -> list[Path]:
+    return [
+        p
+        for p in tmp_path.rglob("*")
+        if p.is_file() and (p.name.endswith((".part", ".tmp")) or p.name.startswith("."))
+    ]
+
+
+def _wait_for_handlers(proc: subprocess.Popen[bytes]) -> None:
+    """Until audio-guide's own code runs: its SIGTERM handler shows in /proc/PID/status.
+
+    Before that only the interpreter's start-up runs (tens of ms), where SIGTERM kills the
+    process outright (cleanly) and SIGINT is Python's own business.
+    """
+    bit = 1 << (signal.SIGTERM - 1)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and proc.poll() is None:
+        status = Path(f"/proc/{proc.pid}/status").read_text()
+        caught = next(line for line in status.splitlines() if line.startswith("SigCgt:"))
+        if int(caught.split()[1], 16) & bit:
+            return
+        time.sleep(0.002)
+    raise AssertionError("audio-guide never installed its signal handlers")
+
+
+def _build_and_signal(tmp_path: Path, sig: int, delay: float) -> tuple[int, str]:
+    out = tmp_path / "out" / "routine.mp3"
+    out.parent.mkdir(exist_ok=True)
+    out.write_bytes(PREVIOUS)
+    (tmp_path / "out" / "routine.timeline.json").write_bytes(PREVIOUS)
+    proc = _start(tmp_path, "build", "back_pain", "--engine", "fake", "-o", str(out))
+    _wait_for_handlers(proc)
+    time.sleep(delay)
+    proc.send_signal(sig)
+    _, err_bytes = proc.communicate(timeout=120)
+    err = err_bytes.decode()
+    assert "Traceback" not in err and "internal error" not in err, err
+    assert not _stray(tmp_path), _stray(tmp_path)
+    if proc.returncode == 0:  # it finished first: then the new files are whole
+        assert out.read_bytes()[:3] == b"ID3" and out.stat().st_size > 10_000
+    else:
+        assert out.read_bytes() == PREVIOUS
+        assert (tmp_path / "out" / "routine.timeline.json").read_bytes() == PREVIOUS
+    return proc.returncode, err
+
+
+@pytest.mark.parametrize(
+    ("sig", "code"), [(signal.SIGTERM, 143), (signal.SIGINT, 130)], ids=["TERM", "INT"]
+)
+def test_signal_at_any_moment_leaves_no_trace(tmp_path: Path, sig: int, code: int) -> None:
+    codes = []
+    for i, delay in enumerate((0.0, 0.3, 0.9, 1.8)):
+        here = tmp_path / f"run{i}"
+        here.mkdir()
+        rc, err = _build_and_signal(here, sig, delay)
+        codes.append(rc)
+        if rc == code:
+            name = signal.Signals(sig).name
+            assert err == f"audio-guide: interrupted by {name}; nothing was written\n", err
+    assert set(codes) <= {code, 0}, codes
+    assert codes.count(code) >= 3, codes
+
+
+def test_signal_during_encoding(tmp_path: Path) -> None:
+    """Wait until ffmpeg's temporary file exists, then interrupt: it must go with the process."""
+    out = tmp_path / "routine.mp3"
+    out.write_bytes(PREVIOUS)
+    proc = _start(
+        tmp_path, "build", "back_pain", "--engine", "fake", "--repeat", "3", "-o", str(out)
+    )
+    deadline = time.monotonic() + 120
+    while not list(tmp_path.glob(".routine.mp3.*")) and time.monotonic() < deadline:
+        assert proc.poll() is None, proc.communicate()
+        time.sleep(0.01)
+    proc.send_signal(signal.SIGTERM)
+    _, err = proc.communicate(timeout=60)
+    assert not _stray(tmp_path), _stray(tmp_path)
+    assert out.read_bytes() == PREVIOUS
+    assert proc.returncode == 143, err
+    assert b"Traceback" not in err
+
+
+@pytest.mark.parametrize("argv", [["voices"], ["plan", "back_pain", "--json"]])
+def test_closed_stdout_is_not_an_internal_error(tmp_path: Path, argv: list[str]) -> None:
+    """``audio-guide voices | head -1``: the reader goes away before the output is written."""
+    proc = _start(tmp_path, *argv, "--engine", "fake")
+    assert proc.stdout is not None
+    proc.stdout.close()
+    _, err = proc.communicate(timeout=60)
+    assert err == b"", err
+    assert proc.returncode == 141
