@@ -23,7 +23,8 @@ from audio_guide.settings import DEFAULTS, Layer, Settings, combine
 from audio_guide.sound import chime
 from audio_guide.sound.engines import SpeechEngine, VoiceParams, get_engine
 from audio_guide.sound.engines.voices import speaks
-from audio_guide.sound.mix import Block, MixOptions, master
+from audio_guide.sound.mix import MixOptions, master
+from audio_guide.sound.predict import Pcm
 from audio_guide.sound.synth import ClipBank, ClipCache, synthesize_all
 from audio_guide.timeline import EventKind, Timeline
 
@@ -193,7 +194,7 @@ def render(
     return written
 
 
-def _counted(blocks: Iterator[Block], total: int, progress: Progress) -> Iterator[Block]:
+def _counted(blocks: Iterator[Pcm], total: int, progress: Progress) -> Iterator[Pcm]:
     done = 0
     for block in blocks:
         done += len(block)

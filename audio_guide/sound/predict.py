@@ -1,0 +1,238 @@
+"""The programme's loudness from its clips alone, known before the first block is mixed.
+
+BS.1770's integrated loudness needs only the K-weighted energy of each 100 ms step. The K filter
+is linear and time-invariant, so in a programme of sounds placed in silence each step holds the
+energy of the K-weighted sounds that fall in it: exact where sounds do not overlap. Sounds that
+do overlap (a bell with its cue, a tick under a count) are grouped into one *composite*, mixed,
+limited and filtered as a whole, so their cross terms are exact too. Each distinct clip or
+composite is analysed once, however often it is placed; the programme itself is never rendered.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import defaultdict
+from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Protocol
+
+import numpy as np
+import numpy.typing as npt
+
+from audio_guide.sound.dsp import k_filter, true_peaks
+from audio_guide.sound.loudness import Limiter, gated_loudness, hop_samples
+from audio_guide.timeline import EventKind, Timeline
+
+ClipKey = tuple[EventKind, str]
+Pcm = npt.NDArray[np.int16]
+Signal = npt.NDArray[np.float64]
+
+
+class ClipSource(Protocol):
+    """Where the mixer finds each event's samples."""
+
+    def get(self, kind: EventKind, text: str) -> Pcm:
+        """Samples for an event (int16 at the timeline's rate)."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class Sound:
+    """One distinct thing placed on the timeline: a clip, or clips that overlap, mixed."""
+
+    members: tuple[tuple[ClipKey, int], ...]
+    """Each clip and its offset in samples from the sound's start."""
+
+
+def layout(timeline: Timeline, clips: ClipSource, gap: int) -> dict[Sound, list[int]]:
+    """Every distinct sound and the samples it starts at.
+
+    Events closer than ``gap`` samples (a limiter's reach) join one composite, so composites lie
+    in silence at least ``gap`` apart and can be limited and measured on their own.
+    """
+    sr = timeline.sample_rate
+    events = sorted(
+        (round(e.start * sr), len(clips.get(e.kind, e.voiced)), (e.kind, e.voiced))
+        for e in timeline.events
+    )
+    out: dict[Sound, list[int]] = defaultdict(list)
+    group: list[tuple[int, int, ClipKey]] = []
+    end = 0
+
+    def close() -> None:
+        if group:
+            s0 = group[0][0]
+            out[Sound(tuple((key, s - s0) for s, _, key in group))].append(s0)
+
+    for start, length, key in events:
+        if group and start >= end + gap:
+            close()
+            group = []
+        if not group:
+            end = start
+        group.append((start, length, key))
+        end = max(end, start + length)
+    close()
+    return dict(out)
+
+
+class Programme:
+    """A timeline's sounds, analysed once, mastered at any gain without rendering the programme.
+
+    Per distinct clip it keeps the K-weighted clip and its held true peaks (what the limiter's
+    gain at each sample depends on). A limited clip's K-weighted energy is taken as the
+    K-weighted clip times the limiter's gain curve: the curve is smooth (held 20 ms, ramped
+    over 3 ms) next to the filter's few samples of memory. Composites are mixed and filtered
+    exactly. The sounds themselves are rendered exactly, when first placed.
+    """
+
+    def __init__(self, timeline: Timeline, clips: ClipSource, limiter: Limiter | None) -> None:
+        self.sample_rate = timeline.sample_rate
+        self.samples = timeline.samples
+        self.hop = hop_samples(self.sample_rate)
+        self.limiter = limiter
+        self.sounds = layout(timeline, clips, limiter.margin if limiter else 1)
+        keys = {key for sound in self.sounds for key, _ in sound.members}
+        self.raw = {key: clips.get(*key) for key in keys}
+        self.weighted: dict[ClipKey, npt.NDArray[np.float32]] = {}
+        """Each clip K-weighted (with its ring-out), at unity gain."""
+        self.held: dict[ClipKey, npt.NDArray[np.float32]] = {}
+        """Each clip's held true peaks at unity gain (with a limiter)."""
+
+    def _analyse(self, key: ClipKey) -> None:
+        if key in self.weighted:
+            return
+        x = self.raw[key] / 32768.0
+        self.weighted[key] = k_filter(x, self.sample_rate)
+        if self.limiter is not None:
+            self.held[key] = self.limiter.held(true_peaks(x)).astype(np.float32)
+
+    def _curve(self, key: ClipKey, gain: float, limited: bool) -> Signal | None:
+        if not limited or self.limiter is None:
+            return None
+        if key not in self.held:
+            self.held[key] = self.limiter.held(true_peaks(self.raw[key] / 32768.0))
+        return self.limiter.curve(self.held[key], gain)
+
+    def clip(self, key: ClipKey, gain: float, limited: bool) -> Signal:
+        """One clip at ``gain`` (linear), true-peak limited on its own when ``limited``."""
+        x = self.raw[key] * (gain / 32768.0)
+        curve = self._curve(key, gain, limited)
+        if curve is not None:
+            x *= curve
+        return x
+
+    def render(self, sound: Sound, gain: float, limited: bool = True) -> Signal:
+        """A sound mixed at ``gain``: each clip limited, then (composites) the mix limited."""
+        if len(sound.members) == 1:
+            return self.clip(sound.members[0][0], gain, limited)
+        length = max(off + len(self.raw[key]) for key, off in sound.members)
+        mix = np.zeros(length)
+        for key, off in sound.members:
+            x = self.clip(key, gain, limited)
+            mix[off : off + len(x)] += x
+        if limited and self.limiter is not None:
+            curve = self.limiter.gain(true_peaks(mix))
+            if curve is not None:
+                mix *= curve
+        return mix
+
+    def _energy(self, sound: Sound, gain: float, limited: bool) -> Signal:
+        """Cumulative squared K-weighted samples of ``sound`` at ``gain``, from 0."""
+        if len(sound.members) > 1:
+            y = k_filter(self.render(sound, gain, limited), self.sample_rate)
+        else:
+            key = sound.members[0][0]
+            self._analyse(key)
+            w = self.weighted[key]
+            curve = self._curve(key, gain, limited)
+            y = w * gain
+            if curve is not None:
+                n = len(curve)
+                y[:n] *= curve
+                y[n:] *= curve[-1]
+        out = np.empty(len(y) + 1)
+        out[0] = 0.0
+        np.cumsum(np.square(y, dtype=np.float64), out=out[1:])
+        return out
+
+    def loudness(self, gain_db: float, limited: bool = True, extra: Signal | None = None) -> float:
+        """Predicted integrated loudness (LUFS) of the programme at ``gain_db``.
+
+        ``extra`` adds the mean square per 100 ms step of anything measured separately (a bed).
+        """
+        gain = 10 ** (gain_db / 20)
+        sounds = sorted(self.sounds.items(), key=lambda item: -len(item[0].members))
+
+        def share(part: list[tuple[Sound, list[int]]]) -> Signal:
+            energy = np.zeros(self.samples // self.hop)
+            for sound, starts in part:
+                _place(energy, self._energy(sound, gain, limited), starts, self.hop)
+            return energy
+
+        parts = [sounds[i :: WORKERS] for i in range(WORKERS)]
+        steps = sum(_pool().map(share, parts), np.zeros(self.samples // self.hop)) / self.hop
+        if extra is not None:
+            steps = steps + extra[: len(steps)]
+        return gated_loudness(steps)
+
+    def blocks(self, gain_db: float, limited: bool, block: int) -> Iterator[Pcm]:
+        """The programme at ``gain_db`` as 16-bit blocks: sounds copied into silence, each
+        rendered (exactly) when first placed, so the work runs beside the encoder."""
+        self.weighted.clear()
+        gain = 10 ** (gain_db / 20)
+        order = sorted((s, sound) for sound, starts in self.sounds.items() for s in starts)
+        done: dict[Sound, Pcm] = {}
+
+        def pcm(sound: Sound) -> Pcm:
+            if sound not in done:
+                done[sound] = to_int16(self.render(sound, gain, limited))
+            return done[sound]
+
+        nxt = 0
+        active: list[tuple[int, Pcm]] = []
+        for b0 in range(0, self.samples, block):
+            b1 = min(self.samples, b0 + block)
+            while nxt < len(order) and order[nxt][0] < b1:
+                active.append((order[nxt][0], pcm(order[nxt][1])))
+                nxt += 1
+            out = np.zeros(b1 - b0, dtype=np.int16)
+            keep = []
+            for start, data in active:
+                end = start + len(data)
+                lo, hi = max(start, b0), min(end, b1)
+                if hi > lo:
+                    out[lo - b0 : hi - b0] = data[lo - start : hi - start]
+                if end > b1:
+                    keep.append((start, data))
+            active = keep
+            yield out
+
+
+WORKERS = max(1, min(2, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1))
+"""Threads for the prediction (numpy releases the GIL): it runs before the encoder has work."""
+
+
+@lru_cache(maxsize=1)
+def _pool() -> ThreadPoolExecutor:
+    return ThreadPoolExecutor(WORKERS, thread_name_prefix="audio-guide-predict")
+
+
+def _place(energy: Signal, cumulative: Signal, starts: Iterable[int], hop: int) -> None:
+    """Add a sound's energy (its cumulative squared K-weighted samples) at each start."""
+    starts_a = np.asarray(list(starts), dtype=np.int64)
+    m = len(cumulative) - 1
+    span = m // hop + 2
+    first = starts_a // hop
+    steps = first[:, None] + np.arange(span)[None, :]
+    lo = np.clip(steps * hop - starts_a[:, None], 0, m)
+    hi = np.clip((steps + 1) * hop - starts_a[:, None], 0, m)
+    inside = steps < len(energy)
+    np.add.at(energy, steps[inside], (cumulative[hi] - cumulative[lo])[inside])
+
+
+def to_int16(x: Signal) -> Pcm:
+    """Float samples in [-1, 1) as 16-bit PCM, rounded and clipped."""
+    return np.clip(np.round(x * 32768.0), -32768, 32767).astype(np.int16)
