@@ -187,7 +187,7 @@ def phrase_table(timeline: Timeline) -> dict[str, str]:
 def _le(block: Pcm) -> bytes | memoryview:
     """The block's bytes as little-endian 16-bit PCM, without a copy where already so."""
     if sys.byteorder == "little" and block.flags.c_contiguous:
-        return memoryview(block).cast("B")
+        return memoryview(block).cast("B")  # type: ignore[arg-type]
     return block.astype("<i2").tobytes()
 
 

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import math
 from functools import lru_cache
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
-Signal = npt.NDArray[np.float64]
+Signal = npt.NDArray[np.floating[Any]]
+"""A float array (64-bit where precision matters, 32-bit where memory does)."""
 Coefficients = list[tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]]
 
 K_TAIL = 4096
@@ -67,10 +69,10 @@ def _k_response(size: int, sample_rate: int) -> npt.NDArray[np.complex64]:
     h = np.ones_like(z1)
     for b, a in k_weighting(sample_rate):
         h *= np.polyval(b[::-1], z1) / np.polyval(a[::-1], z1)
-    return h.astype(np.complex64)
+    return np.asarray(h, dtype=np.complex64)
 
 
-def k_filter(x: npt.ArrayLike, sample_rate: int) -> npt.NDArray[np.float32]:
+def k_filter(x: npt.ArrayLike, sample_rate: int) -> Signal:
     """K-weighted ``x`` from silence, with ``K_TAIL`` samples of its ring-out appended.
 
     The same as running the two biquads from rest over ``x`` followed by silence (FFT
@@ -101,13 +103,13 @@ def true_peaks(x: npt.ArrayLike) -> Signal:
     x = np.asarray(x, dtype=np.float64)
     per = np.abs(x)
     if not len(x):
-        return per
+        return np.asarray(per, dtype=np.float64)
     for g in _phases():
         # phase p at sample q is sum_j g[j] * x[q + 10 - j]; the full convolution's index q + 10
         inter = np.convolve(x, g)[10 : 10 + len(x)]
         np.maximum(per, np.abs(inter), out=per)
     np.maximum(per[:-1], per[1:], out=per[:-1])
-    return per
+    return np.asarray(per, dtype=np.float64)
 
 
 def running_min(x: Signal, before: int, after: int) -> Signal:
@@ -115,13 +117,13 @@ def running_min(x: Signal, before: int, after: int) -> Signal:
     n = len(x)
     w = before + after + 1
     if n == 0 or w == 1:
-        return x.copy()
+        return np.array(x, dtype=np.float64)
     padded = np.concatenate([np.full(before, x[0]), x, np.full(after, x[-1])])
     m = len(padded)
     rows = -(-m // w)
-    grid = np.full(rows * w, np.inf)
-    grid[:m] = padded
-    grid = grid.reshape(rows, w)
+    flat = np.full(rows * w, np.inf)
+    flat[:m] = padded
+    grid = flat.reshape(rows, w)
     prefix = np.minimum.accumulate(grid, axis=1).ravel()
     suffix = np.minimum.accumulate(grid[:, ::-1], axis=1)[:, ::-1].ravel()
     return np.asarray(np.minimum(suffix[:n], prefix[w - 1 : w - 1 + n]), dtype=np.float64)
@@ -132,7 +134,7 @@ def running_mean(x: Signal, before: int, after: int = 0) -> Signal:
     n = len(x)
     w = before + after + 1
     if n == 0 or w == 1:
-        return x.copy()
+        return np.array(x, dtype=np.float64)
     padded = np.concatenate([[0.0], np.full(before, x[0]), x, np.full(after, x[-1])])
     sums = np.cumsum(padded)
     return np.asarray((sums[w : w + n] - sums[:n]) / w, dtype=np.float64)

@@ -14,10 +14,9 @@ from collections.abc import Iterable, Iterator
 import numpy as np
 import numpy.typing as npt
 
-from audio_guide.sound.dsp import k_weighting, running_mean, running_min, true_peaks
+from audio_guide.sound.dsp import Signal, k_weighting, running_mean, running_min, true_peaks
 
 Block = npt.NDArray[np.float32]
-Signal = npt.NDArray[np.float64]
 
 __all__ = ["Limiter", "LoudnessMeter", "gated_loudness", "k_weighting", "loudness_of"]
 
@@ -114,12 +113,12 @@ class Limiter:
         if current is not None:
             yield self._limit(prev, current, np.zeros(0))
 
-    def held(self, peaks: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+    def held(self, peaks: Signal) -> Signal:
         """Per sample, the highest true peak the gain there must allow for (``release`` back
         to ``lookahead`` ahead). It scales with a gain applied before the limiter."""
         return -running_min(-np.asarray(peaks, dtype=np.float64), self.release, self.look)
 
-    def curve(self, held: npt.NDArray[np.float64], scale: float = 1.0) -> Signal | None:
+    def curve(self, held: Signal, scale: float = 1.0) -> Signal | None:
         """The gain curve for a signal scaled by ``scale`` whose held peaks (at scale 1) are
         ``held``; None when no sample needs limiting."""
         need = np.minimum(1.0, (self.ceiling / scale) / np.maximum(held, 1e-12))
@@ -127,7 +126,7 @@ class Limiter:
             return None
         return running_mean(need, self.look - 1)
 
-    def gain(self, peaks: npt.NDArray[np.float64]) -> Signal | None:
+    def gain(self, peaks: Signal) -> Signal | None:
         """The gain curve for a signal with these true peaks, or None where none is needed."""
         return self.curve(self.held(peaks))
 

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import os
 from collections import defaultdict
-from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Protocol
@@ -21,13 +21,12 @@ from typing import Protocol
 import numpy as np
 import numpy.typing as npt
 
-from audio_guide.sound.dsp import k_filter, true_peaks
+from audio_guide.sound.dsp import Signal, k_filter, true_peaks
 from audio_guide.sound.loudness import Limiter, gated_loudness, hop_samples
 from audio_guide.timeline import EventKind, Timeline
 
 ClipKey = tuple[EventKind, str]
 Pcm = npt.NDArray[np.int16]
-Signal = npt.NDArray[np.float64]
 
 
 class ClipSource(Protocol):
@@ -96,9 +95,9 @@ class Programme:
         self.sounds = layout(timeline, clips, limiter.margin if limiter else 1)
         keys = {key for sound in self.sounds for key, _ in sound.members}
         self.raw = {key: clips.get(*key) for key in keys}
-        self.weighted: dict[ClipKey, npt.NDArray[np.float32]] = {}
+        self.weighted: dict[ClipKey, Signal] = {}
         """Each clip K-weighted (with its ring-out), at unity gain."""
-        self.held: dict[ClipKey, npt.NDArray[np.float32]] = {}
+        self.held: dict[ClipKey, Signal] = {}
         """Each clip's held true peaks at unity gain (with a limiter)."""
 
     def _analyse(self, key: ClipKey) -> None:
@@ -172,7 +171,7 @@ class Programme:
                 _place(energy, self._energy(sound, gain, limited), starts, self.hop)
             return energy
 
-        parts = [sounds[i :: WORKERS] for i in range(WORKERS)]
+        parts = [sounds[i::WORKERS] for i in range(WORKERS)]
         steps = sum(_pool().map(share, parts), np.zeros(self.samples // self.hop)) / self.hop
         if extra is not None:
             steps = steps + extra[: len(steps)]

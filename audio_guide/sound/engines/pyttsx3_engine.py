@@ -25,8 +25,6 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
 from audio_guide.errors import EngineError
 from audio_guide.runtime import espeak_data_dir, espeak_library
 from audio_guide.sound.engines import Samples, VoiceInfo, VoiceParams
@@ -71,8 +69,9 @@ class Pyttsx3Engine:
         from pyttsx3.drivers import _espeak
 
         self._espeak = _espeak
-        with _LOCK:
-            self._run("Ready.")
+        self._warm = False
+        """The first ``runAndWait`` returns early: a throwaway utterance goes first, on the
+        first synthesis (a cached build or ``voices`` never needs it)."""
 
     def _on_finished(self, name: object = None, completed: object = True) -> None:
         self._finished += 1
@@ -129,6 +128,9 @@ class Pyttsx3Engine:
         rate is read back, so an utterance never picks up a stale setting.
         """
         with _LOCK:
+            if not self._warm:
+                self._run("Ready.")
+                self._warm = True
             engine, espeak = self._engine, self._espeak
             if params.voice != self._voice:
                 engine.setProperty("voice", params.voice)
@@ -168,4 +170,6 @@ class Pyttsx3Engine:
                 raise EngineError("the speech engine wrote an unexpected WAV format")
             data = wav.readframes(wav.getnframes())
         os.unlink(target)
+        import numpy as np  # here, so ``voices`` does not load it
+
         return np.frombuffer(data, dtype="<i2").astype(np.int16)
