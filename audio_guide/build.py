@@ -24,8 +24,9 @@ from audio_guide.sound import chime
 from audio_guide.sound.engines import SpeechEngine, VoiceParams, get_engine
 from audio_guide.sound.engines.voices import speaks
 from audio_guide.sound.mix import MixOptions, master
+from audio_guide.sound.parallel import synthesize
 from audio_guide.sound.predict import Pcm
-from audio_guide.sound.synth import ClipBank, ClipCache, synthesize_all
+from audio_guide.sound.synth import ClipBank, ClipCache
 from audio_guide.timeline import EventKind, Timeline
 
 Progress = Callable[[str, int, int], None]
@@ -131,7 +132,7 @@ def make_plan(
     sounds = utterances(script)
     texts = [text for kind, text in sounds if kind is EventKind.SPEECH]
     step = (lambda i, n: progress("synthesizing", i, n)) if progress else None
-    clips = synthesize_all(texts, engine, params, cache, step)
+    clips = synthesize(texts, engine, params, cache, step)
     for kind, name in sounds:
         if kind is EventKind.CHIME:
             clips.clips[(kind, name)] = chime.render(name, clips.sample_rate)

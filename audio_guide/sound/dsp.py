@@ -47,22 +47,15 @@ def k_weighting(sample_rate: int) -> Coefficients:
 
 
 def fft_size(n: int) -> int:
-    """The smallest 5-smooth length (2^a 3^b 5^c) at least ``n``: fast for pocketfft."""
-    best = 1 << max(0, n - 1).bit_length()
-    p5 = 1
-    while p5 < best:
-        p35 = p5
-        while p35 < best:
-            m = p35
-            while m < n:
-                m *= 2
-            best = min(best, m)
-            p35 *= 3
-        p5 *= 5
-    return best
+    """A fast FFT length (2^k times 1, 9/8, 5/4, 3/2 or 15/8) at least ``n``: few distinct
+    lengths, so their K responses can be kept, and at most 1/8 of padding past 64 samples."""
+    size = 1 << max(0, n - 1).bit_length()
+    if size < 64:
+        return size
+    return min(size * num // 16 for num in (9, 10, 12, 15, 16) if size * num // 16 >= n)
 
 
-@lru_cache(maxsize=256)
+@lru_cache(maxsize=64)
 def _k_response(size: int, sample_rate: int) -> npt.NDArray[np.complex64]:
     """The K filter's frequency response on an rfft grid of ``size`` points."""
     z1 = np.exp(-2j * np.pi * np.arange(size // 2 + 1) / size)
@@ -84,7 +77,8 @@ def k_filter(x: npt.ArrayLike, sample_rate: int) -> Signal:
     size = fft_size(n)
     spectrum = np.fft.rfft(x, size)
     spectrum *= _k_response(size, sample_rate)
-    return np.fft.irfft(spectrum, size)[:n]
+    out = np.fft.irfft(spectrum, size)[:n].copy()  # a copy, not a view: keeps no padding
+    return np.asarray(out, dtype=np.float32)
 
 
 @lru_cache(maxsize=1)

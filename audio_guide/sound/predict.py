@@ -21,7 +21,7 @@ from typing import Protocol
 import numpy as np
 import numpy.typing as npt
 
-from audio_guide.sound.dsp import Signal, k_filter, true_peaks
+from audio_guide.sound.dsp import Signal, k_filter, running_mean, running_min, true_peaks
 from audio_guide.sound.loudness import Limiter, gated_loudness, hop_samples
 from audio_guide.timeline import EventKind, Timeline
 
@@ -80,11 +80,12 @@ def layout(timeline: Timeline, clips: ClipSource, gap: int) -> dict[Sound, list[
 class Programme:
     """A timeline's sounds, analysed once, mastered at any gain without rendering the programme.
 
-    Per distinct clip it keeps the K-weighted clip and its held true peaks (what the limiter's
-    gain at each sample depends on). A limited clip's K-weighted energy is taken as the
-    K-weighted clip times the limiter's gain curve: the curve is smooth (held 20 ms, ramped
-    over 3 ms) next to the filter's few samples of memory. Composites are mixed and filtered
-    exactly. The sounds themselves are rendered exactly, when first placed.
+    Per distinct clip it keeps, in groups of ``GROUP`` samples, the K-weighted energy and the
+    highest held true peak (what the limiter's gain depends on; it scales with the gain). A
+    limited clip's energy is taken as its K-weighted energy times the square of the limiter's
+    gain curve, which is smooth (held 20 ms, ramped over 3 ms) next to the filter's memory and
+    the group. Composites are mixed and filtered exactly. The sounds themselves are rendered
+    exactly, each when first placed.
     """
 
     def __init__(self, timeline: Timeline, clips: ClipSource, limiter: Limiter | None) -> None:
@@ -95,32 +96,41 @@ class Programme:
         self.sounds = layout(timeline, clips, limiter.margin if limiter else 1)
         keys = {key for sound in self.sounds for key, _ in sound.members}
         self.raw = {key: clips.get(*key) for key in keys}
-        self.weighted: dict[ClipKey, Signal] = {}
-        """Each clip K-weighted (with its ring-out), at unity gain."""
+        self.energy: dict[ClipKey, Signal] = {}
+        """Each clip's K-weighted energy (with its ring-out) per group, at unity gain."""
+        self.peaks: dict[ClipKey, Signal] = {}
+        """Each clip's highest held true peak per group, at unity gain (with a limiter)."""
         self.held: dict[ClipKey, Signal] = {}
-        """Each clip's held true peaks at unity gain (with a limiter)."""
+        """Held true peaks per sample, for rendering; dropped once a clip's sounds are made."""
 
     def _analyse(self, key: ClipKey) -> None:
-        if key in self.weighted:
+        if key in self.energy:
             return
         x = self.raw[key] / 32768.0
-        self.weighted[key] = k_filter(x, self.sample_rate)
+        y = k_filter(x, self.sample_rate)
+        self.energy[key] = _grouped(np.square(y, dtype=np.float64), np.add)
         if self.limiter is not None:
-            self.held[key] = self.limiter.held(true_peaks(x)).astype(np.float32)
+            # held peaks per group: the groups' peaks held over the limiter's reach, rounded out
+            grouped = _grouped(true_peaks(x), np.maximum)
+            back, ahead = (
+                -(-self.limiter.release // GROUP),
+                -(-(self.limiter.look + GROUP) // GROUP),
+            )
+            self.peaks[key] = -running_min(-grouped, back, ahead)
 
-    def _curve(self, key: ClipKey, gain: float, limited: bool) -> Signal | None:
-        if not limited or self.limiter is None:
-            return None
+    def _held(self, key: ClipKey) -> Signal:
         if key not in self.held:
+            assert self.limiter is not None
             self.held[key] = self.limiter.held(true_peaks(self.raw[key] / 32768.0))
-        return self.limiter.curve(self.held[key], gain)
+        return self.held[key]
 
     def clip(self, key: ClipKey, gain: float, limited: bool) -> Signal:
         """One clip at ``gain`` (linear), true-peak limited on its own when ``limited``."""
         x = self.raw[key] * (gain / 32768.0)
-        curve = self._curve(key, gain, limited)
-        if curve is not None:
-            x *= curve
+        if limited and self.limiter is not None:
+            curve = self.limiter.curve(self._held(key), gain)
+            if curve is not None:
+                x *= curve
         return x
 
     def render(self, sound: Sound, gain: float, limited: bool = True) -> Signal:
@@ -138,24 +148,31 @@ class Programme:
                 mix *= curve
         return mix
 
-    def _energy(self, sound: Sound, gain: float, limited: bool) -> Signal:
-        """Cumulative squared K-weighted samples of ``sound`` at ``gain``, from 0."""
+    def _cumulative(self, sound: Sound, gain: float, limited: bool) -> tuple[Signal, int]:
+        """Cumulative K-weighted energy of ``sound`` at ``gain`` from 0, and its step (samples)."""
         if len(sound.members) > 1:
             y = k_filter(self.render(sound, gain, limited), self.sample_rate)
+            e, step = np.square(y, dtype=np.float64), 1
         else:
             key = sound.members[0][0]
             self._analyse(key)
-            w = self.weighted[key]
-            curve = self._curve(key, gain, limited)
-            y = w * gain
-            if curve is not None:
-                n = len(curve)
-                y[:n] *= curve
-                y[n:] *= curve[-1]
-        out = np.empty(len(y) + 1)
+            e, step = self.energy[key] * (gain * gain), GROUP
+            if limited and self.limiter is not None:
+                curve = self._group_curve(self.peaks[key], gain)
+                if curve is not None:
+                    e[: len(curve)] *= np.square(curve)
+                    e[len(curve) :] *= curve[-1] ** 2
+        out = np.empty(len(e) + 1)
         out[0] = 0.0
-        np.cumsum(np.square(y, dtype=np.float64), out=out[1:])
-        return out
+        np.cumsum(e, out=out[1:])
+        return out, step
+
+    def _group_curve(self, peaks: Signal, gain: float) -> Signal | None:
+        assert self.limiter is not None
+        need = np.minimum(1.0, (self.limiter.ceiling / gain) / np.maximum(peaks, 1e-12))
+        if need.min() >= 1.0:
+            return None
+        return running_mean(need, max(0, round(self.limiter.look / GROUP) - 1))
 
     def loudness(self, gain_db: float, limited: bool = True, extra: Signal | None = None) -> float:
         """Predicted integrated loudness (LUFS) of the programme at ``gain_db``.
@@ -168,7 +185,7 @@ class Programme:
         def share(part: list[tuple[Sound, list[int]]]) -> Signal:
             energy = np.zeros(self.samples // self.hop)
             for sound, starts in part:
-                _place(energy, self._energy(sound, gain, limited), starts, self.hop)
+                _place(energy, *self._cumulative(sound, gain, limited), starts, self.hop)
             return energy
 
         parts = [sounds[i::WORKERS] for i in range(WORKERS)]
@@ -180,14 +197,23 @@ class Programme:
     def blocks(self, gain_db: float, limited: bool, block: int) -> Iterator[Pcm]:
         """The programme at ``gain_db`` as 16-bit blocks: sounds copied into silence, each
         rendered (exactly) when first placed, so the work runs beside the encoder."""
-        self.weighted.clear()
+        self.energy.clear()
+        self.peaks.clear()
         gain = 10 ** (gain_db / 20)
         order = sorted((s, sound) for sound, starts in self.sounds.items() for s in starts)
+        uses = defaultdict(int, ((k, 0) for k in self.raw))
+        for sound in self.sounds:
+            for key, _ in sound.members:
+                uses[key] += 1
         done: dict[Sound, Pcm] = {}
 
         def pcm(sound: Sound) -> Pcm:
             if sound not in done:
                 done[sound] = to_int16(self.render(sound, gain, limited))
+                for key, _ in sound.members:
+                    uses[key] -= 1
+                    if not uses[key]:
+                        self.held.pop(key, None)
             return done[sound]
 
         nxt = 0
@@ -210,6 +236,8 @@ class Programme:
             yield out
 
 
+GROUP = 8
+"""Samples per analysis group (0.36 ms at 22050 Hz): the prediction's time resolution."""
 WORKERS = max(1, min(2, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1))
 """Threads for the prediction (numpy releases the GIL): it runs before the encoder has work."""
 
@@ -219,17 +247,25 @@ def _pool() -> ThreadPoolExecutor:
     return ThreadPoolExecutor(WORKERS, thread_name_prefix="audio-guide-predict")
 
 
-def _place(energy: Signal, cumulative: Signal, starts: Iterable[int], hop: int) -> None:
-    """Add a sound's energy (its cumulative squared K-weighted samples) at each start."""
+def _grouped(x: Signal, reduce: np.ufunc) -> Signal:
+    """``x`` reduced (summed, maxed) over consecutive groups of ``GROUP`` samples."""
+    return np.asarray(reduce.reduceat(x, np.arange(0, len(x), GROUP)), dtype=np.float64)
+
+
+def _place(energy: Signal, cumulative: Signal, step: int, starts: Iterable[int], hop: int) -> None:
+    """Add a sound's energy at each start, given its cumulative energy every ``step`` samples
+    (interpolated within a step)."""
     starts_a = np.asarray(list(starts), dtype=np.int64)
-    m = len(cumulative) - 1
+    m = (len(cumulative) - 1) * step
     span = m // hop + 2
     first = starts_a // hop
     steps = first[:, None] + np.arange(span)[None, :]
     lo = np.clip(steps * hop - starts_a[:, None], 0, m)
     hi = np.clip((steps + 1) * hop - starts_a[:, None], 0, m)
     inside = steps < len(energy)
-    np.add.at(energy, steps[inside], (cumulative[hi] - cumulative[lo])[inside])
+    at = np.arange(len(cumulative)) * step
+    part = np.interp(hi, at, cumulative) - np.interp(lo, at, cumulative)
+    np.add.at(energy, steps[inside], part[inside])
 
 
 def to_int16(x: Signal) -> Pcm:

@@ -58,6 +58,8 @@ class Pyttsx3Engine:
     name = "pyttsx3"
     sample_rate = 22050
     supports_pitch = True
+    parallel = True
+    """Distinct utterances may be made in spawned worker processes (``sound/parallel.py``)."""
 
     def __init__(self) -> None:
         self._engine = _driver()

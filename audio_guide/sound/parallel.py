@@ -1,0 +1,126 @@
+"""Synthesize distinct utterances in parallel worker processes, one engine each.
+
+Speech engines hold process-wide state (pyttsx3 drives one espeak-ng instance per process, and a
+pool forked after espeak starts hangs), so workers are *spawned* and each creates its own engine
+on its first utterance. Each worker runs the same ``render_clip`` as the serial path, so the
+clips are the same; they go through the same cache, in the same way. Engines opt in with a
+class attribute ``parallel = True`` (worth it only where an utterance costs far more than a
+process start); the rest, and any build with fewer than two clips to make, stay serial.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Callable, Iterable
+from concurrent.futures import FIRST_EXCEPTION, Future, ProcessPoolExecutor, wait
+
+from audio_guide.sound.engines import Samples, SpeechEngine, VoiceParams, get_engine
+from audio_guide.sound.synth import ClipBank, ClipCache, render_clip, synthesize_all
+
+_ENGINE: SpeechEngine | None = None
+"""The worker process's engine."""
+
+
+def cores() -> int:
+    """CPUs this process may run on."""
+    if hasattr(os, "sched_getaffinity"):
+        return max(1, len(os.sched_getaffinity(0)))
+    return max(1, os.cpu_count() or 1)
+
+
+def workers_for(engine: SpeechEngine, missing: int) -> int:
+    """How many worker processes to use: min(cores, clips to make) for engines that opt in."""
+    if not getattr(engine, "parallel", False):
+        return 1
+    return max(1, min(cores(), missing))
+
+
+class _Remembered(ClipCache):
+    """The caller's cache, with every clip loaded or stored kept in memory for this build."""
+
+    def __init__(self, inner: ClipCache) -> None:
+        super().__init__(inner.folder)
+        self.inner = inner
+        self.memo: dict[str, Samples] = {}
+
+    def key(self, engine: SpeechEngine, params: VoiceParams, text: str) -> str:
+        """The inner cache's key."""
+        return self.inner.key(engine, params, text)
+
+    def load(self, key: str) -> Samples | None:
+        """From memory, else from the inner cache."""
+        if key not in self.memo:
+            clip = self.inner.load(key)
+            if clip is None:
+                return None
+            self.memo[key] = clip
+        return self.memo[key]
+
+    def store(self, key: str, samples: Samples, sample_rate: int) -> None:
+        """Into memory and the inner cache."""
+        self.memo[key] = samples
+        self.inner.store(key, samples, sample_rate)
+
+
+def synthesize(
+    texts: Iterable[str],
+    engine: SpeechEngine,
+    params: VoiceParams,
+    cache: ClipCache,
+    progress: Callable[[int, int], None] | None = None,
+    workers: int | None = None,
+) -> ClipBank:
+    """``synthesize_all``, with the clips the cache lacks made by ``workers`` processes
+    (default ``workers_for``); the result is the same as the serial path's."""
+    todo = list(dict.fromkeys(texts))
+    remembered = _Remembered(cache)
+    keys = {text: remembered.key(engine, params, text) for text in todo}
+    missing = [text for text in todo if remembered.load(keys[text]) is None]
+    count = workers_for(engine, len(missing)) if workers is None else workers
+    made = 0
+    if count > 1 and len(missing) > 1:
+        for text, clip in _in_workers(engine.name, params, missing, count, progress):
+            remembered.store(keys[text], clip, engine.sample_rate)
+        made = len(missing)
+    bank = synthesize_all(todo, engine, params, remembered, progress)
+    bank.synthesized += made
+    return bank
+
+
+def _in_workers(
+    name: str,
+    params: VoiceParams,
+    texts: list[str],
+    count: int,
+    progress: Callable[[int, int], None] | None,
+) -> list[tuple[str, Samples]]:
+    """Each text's clip, made by ``count`` spawned processes; longest texts first."""
+    context = multiprocessing.get_context("spawn")
+    order = sorted(texts, key=len, reverse=True)
+    out: list[tuple[str, Samples]] = []
+    with ProcessPoolExecutor(min(count, len(order)), mp_context=context) as pool:
+        futures: dict[Future[Samples], str] = {
+            pool.submit(_speak, name, text, params): text for text in order
+        }
+        pending = set(futures)
+        try:
+            while pending:
+                done, pending = wait(pending, return_when=FIRST_EXCEPTION)
+                for future in done:
+                    out.append((futures[future], future.result()))
+                    if progress:
+                        progress(len(out), len(order))
+        except BaseException:
+            for future in pending:
+                future.cancel()
+            raise
+    return out
+
+
+def _speak(name: str, text: str, params: VoiceParams) -> Samples:
+    """In a worker: one clip, from this process's own engine."""
+    global _ENGINE
+    if _ENGINE is None:
+        _ENGINE = get_engine(name)
+    return render_clip(_ENGINE, text, params)
