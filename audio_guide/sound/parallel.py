@@ -14,7 +14,9 @@ import multiprocessing
 import os
 from collections.abc import Callable, Iterable
 from concurrent.futures import FIRST_EXCEPTION, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 
+from audio_guide.errors import EngineError
 from audio_guide.sound.engines import Samples, SpeechEngine, VoiceParams, get_engine
 from audio_guide.sound.synth import ClipBank, ClipCache, render_clip, synthesize_all
 
@@ -111,6 +113,10 @@ def _in_workers(
                     out.append((futures[future], future.result()))
                     if progress:
                         progress(len(out), len(order))
+        except BrokenProcessPool:
+            raise EngineError(
+                "a speech worker process died; rerun, or report it if it happens again"
+            ) from None
         except BaseException:
             for future in pending:
                 future.cancel()
