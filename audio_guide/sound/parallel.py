@@ -10,15 +10,16 @@ process start); the rest, and any build with fewer than two clips to make, stay 
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 from collections.abc import Callable, Iterable
-from concurrent.futures import FIRST_EXCEPTION, Future, ProcessPoolExecutor, wait
-from concurrent.futures.process import BrokenProcessPool
+from typing import TYPE_CHECKING
 
 from audio_guide.errors import EngineError
 from audio_guide.sound.engines import Samples, SpeechEngine, VoiceParams, get_engine
 from audio_guide.sound.synth import ClipBank, ClipCache, render_clip, synthesize_all
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future
 
 _ENGINE: SpeechEngine | None = None
 """The worker process's engine."""
@@ -98,6 +99,10 @@ def _in_workers(
     progress: Callable[[int, int], None] | None,
 ) -> list[tuple[str, Samples]]:
     """Each text's clip, made by ``count`` spawned processes; longest texts first."""
+    import multiprocessing  # only a cold build pays for these imports
+    from concurrent.futures import FIRST_EXCEPTION, ProcessPoolExecutor, wait
+    from concurrent.futures.process import BrokenProcessPool
+
     context = multiprocessing.get_context("spawn")
     order = sorted(texts, key=len, reverse=True)
     out: list[tuple[str, Samples]] = []

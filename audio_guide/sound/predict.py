@@ -111,7 +111,7 @@ class Programme:
         self.energy[key] = _grouped(np.square(y, dtype=np.float64), np.add)
         if self.limiter is not None:
             # held peaks per group: the groups' peaks held over the limiter's reach, rounded out
-            grouped = _grouped(true_peaks(x), np.maximum)
+            grouped = _grouped(true_peaks(x, midpoints_only=True), np.maximum)
             back, ahead = (
                 -(-self.limiter.release // GROUP),
                 -(-(self.limiter.look + GROUP) // GROUP),

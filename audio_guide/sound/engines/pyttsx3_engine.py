@@ -80,6 +80,12 @@ class Pyttsx3Engine:
 
     def version(self) -> str:
         """pyttsx3 version plus the espeak library in use."""
+        return self._version
+
+    @cached_property
+    def _version(self) -> str:
+        # once per engine: a metadata lookup scans site-packages (~1 ms), and every clip's
+        # cache key asks for the version
         try:
             pkg = metadata.version("pyttsx3")
         except metadata.PackageNotFoundError:
