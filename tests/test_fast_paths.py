@@ -71,7 +71,7 @@ def plain_mix(timeline, clips) -> np.ndarray:  # type: ignore[no-untyped-def]
     """The reference: every event added into one array."""
     out = np.zeros(timeline.samples)
     for e in timeline.events:
-        clip = clips.get(e.kind, e.text) / 32768.0
+        clip = clips.get(e.kind, e.voiced) / 32768.0
         s = round(e.start * timeline.sample_rate)
         out[s : s + len(clip)] += clip[: max(0, timeline.samples - s)]
     return out
