@@ -24,6 +24,9 @@ _INT_TAG = "tag:yaml.org,2002:int"
 _FLOAT_TAG = "tag:yaml.org,2002:float"
 _BOOL_TAG = "tag:yaml.org,2002:bool"
 _NULL_TAG = "tag:yaml.org,2002:null"
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+"""libyaml's parser where PyYAML has it: the same nodes and marks (a plain scalar's style is
+'' instead of None), ten times faster; the 28-point library took 0.14 s to compose in Python."""
 
 
 def compose_file(path: Path, text: str | None = None) -> yaml.Node | None:
@@ -37,7 +40,7 @@ def compose_file(path: Path, text: str | None = None) -> yaml.Node | None:
         except (OSError, UnicodeDecodeError) as exc:
             raise RoutineError([Problem(name, 1, 1, f"cannot read file: {exc}")]) from None
     try:
-        return yaml.compose(text, Loader=yaml.SafeLoader)
+        return yaml.compose(text, Loader=_LOADER)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
