@@ -21,6 +21,7 @@ from audio_guide.outputs.export import Mp3Exporter, cover_tagger, exporter_for, 
 from audio_guide.schedule import schedule
 from audio_guide.settings import DEFAULTS, Layer, Settings, combine
 from audio_guide.sound import chime
+from audio_guide.sound.analysis import AnalysisStore
 from audio_guide.sound.engines import SpeechEngine, VoiceParams, get_engine
 from audio_guide.sound.engines.voices import speaks
 from audio_guide.sound.mix import MixOptions, master
@@ -45,6 +46,8 @@ class Plan:
     script: Script
     timeline: Timeline
     clips: ClipBank
+    analysis: Path | None = None
+    """Where the clips' loudness analysis is kept between builds (beside the clip cache)."""
 
 
 def load(spec: str, library: Library | None = None) -> Routine:
@@ -145,7 +148,8 @@ def make_plan(
         "phrases": dict(effective_phrases(settings.phrases, routine.language).texts),
     }
     timeline = replace(timeline, settings=recorded)
-    return Plan(routine, settings, origins, script, timeline, clips)
+    analysis = cache.folder / "analysis" if cache.folder is not None else None
+    return Plan(routine, settings, origins, script, timeline, clips, analysis)
 
 
 def timeline_path(output: Path) -> Path:
@@ -182,7 +186,8 @@ def render(
     timeline = plan.timeline
     if progress:
         progress("measuring loudness", 0, 1)
-    blocks = master(timeline, plan.clips, mix_options(plan.settings))
+    store = AnalysisStore(plan.analysis)
+    blocks = master(timeline, plan.clips, mix_options(plan.settings), store=store)
     if progress:
         blocks = _counted(blocks, timeline.samples, progress)
     exporter.export(blocks, timeline, output)

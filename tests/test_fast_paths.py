@@ -143,3 +143,30 @@ def test_help_and_plan_load_nothing_heavy(argv: tuple[str, ...]) -> None:
     assert not loaded & set(HEAVY), loaded & set(HEAVY)
     if "--help" in argv:
         assert "numpy" not in loaded
+
+
+def test_the_analysis_store_gives_the_same_gain_and_survives_bad_files(tmp_path: Path) -> None:
+    from audio_guide.sound.analysis import AnalysisStore
+    from audio_guide.sound.mix import _limiter
+    from audio_guide.sound.predict import Programme
+
+    plan = fake_plan()
+    options = mix_options(plan.settings)
+
+    def gain(store: AnalysisStore) -> float:
+        programme = Programme(plan.timeline, plan.clips, _limiter(plan.timeline, options), store)
+        return measure(plan.timeline, plan.clips, options, programme).gain_db
+
+    fresh = gain(AnalysisStore(None))
+    assert gain(AnalysisStore(tmp_path)) == fresh
+    files = sorted(tmp_path.glob("*.npy"))
+    alone = [s.members[0][0] for s in layout(plan.timeline, plan.clips, 639) if len(s.members) == 1]
+    distinct = {plan.clips.get(*key).tobytes() for key in alone}
+    assert len(files) == len(distinct)  # one per clip placed alone; equal clips share an entry
+    stamps = [f.stat().st_mtime_ns for f in files]
+    assert gain(AnalysisStore(tmp_path)) == fresh  # read back, not recomputed
+    assert [f.stat().st_mtime_ns for f in files] == stamps
+    files[0].write_bytes(b"not an array")
+    files[1].write_bytes(files[1].read_bytes()[:-8])
+    assert gain(AnalysisStore(tmp_path)) == fresh
+    assert not list(tmp_path.glob("*.tmp"))

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from audio_guide.sound.analysis import AnalysisStore
 from audio_guide.sound.loudness import Limiter
 from audio_guide.sound.predict import ClipSource, Pcm, Programme, to_int16
 from audio_guide.timeline import Timeline
@@ -102,11 +103,17 @@ def measure(
 
 
 def master(
-    timeline: Timeline, clips: ClipSource, options: MixOptions, levels: Mastering | None = None
+    timeline: Timeline,
+    clips: ClipSource,
+    options: MixOptions,
+    levels: Mastering | None = None,
+    store: AnalysisStore | None = None,
 ) -> Iterator[Pcm]:
-    """The finished track as 16-bit blocks (limited sounds, bed, limiter), ready to encode."""
+    """The finished track as 16-bit blocks (limited sounds, bed, limiter), ready to encode.
+
+    ``store`` keeps the clips' analysis between builds (see ``sound/analysis.py``)."""
     limiter = _limiter(timeline, options)
-    programme = Programme(timeline, clips, limiter)
+    programme = Programme(timeline, clips, limiter, store)
     if options.loudness is None and options.bed is None:
         levels = levels or Mastering(0.0, 0.0, None, 0.0, 0)
     levels = levels or measure(timeline, clips, options, programme)

@@ -21,6 +21,7 @@ from typing import Protocol
 import numpy as np
 import numpy.typing as npt
 
+from audio_guide.sound.analysis import GROUP, AnalysisStore
 from audio_guide.sound.dsp import Signal, k_filter, running_mean, running_min, true_peaks
 from audio_guide.sound.loudness import Limiter, gated_loudness, hop_samples
 from audio_guide.timeline import EventKind, Timeline
@@ -88,7 +89,15 @@ class Programme:
     exactly, each when first placed.
     """
 
-    def __init__(self, timeline: Timeline, clips: ClipSource, limiter: Limiter | None) -> None:
+    def __init__(
+        self,
+        timeline: Timeline,
+        clips: ClipSource,
+        limiter: Limiter | None,
+        store: AnalysisStore | None = None,
+    ) -> None:
+        self.store = store or AnalysisStore(None)
+        """Where each clip's analysis is kept between builds."""
         self.sample_rate = timeline.sample_rate
         self.samples = timeline.samples
         self.hop = hop_samples(self.sample_rate)
@@ -106,17 +115,11 @@ class Programme:
     def _analyse(self, key: ClipKey) -> None:
         if key in self.energy:
             return
-        x = self.raw[key] / 32768.0
-        y = k_filter(x, self.sample_rate)
-        self.energy[key] = _grouped(np.square(y, dtype=np.float64), np.add)
+        self.energy[key], peaks = self.store.get(self.raw[key], self.sample_rate)
         if self.limiter is not None:
             # held peaks per group: the groups' peaks held over the limiter's reach, rounded out
-            grouped = _grouped(true_peaks(x, midpoints_only=True), np.maximum)
-            back, ahead = (
-                -(-self.limiter.release // GROUP),
-                -(-(self.limiter.look + GROUP) // GROUP),
-            )
-            self.peaks[key] = -running_min(-grouped, back, ahead)
+            reach = -(-self.limiter.release // GROUP), -(-(self.limiter.look + GROUP) // GROUP)
+            self.peaks[key] = -running_min(-peaks, *reach)
 
     def _held(self, key: ClipKey) -> Signal:
         if key not in self.held:
@@ -236,8 +239,6 @@ class Programme:
             yield out
 
 
-GROUP = 8
-"""Samples per analysis group (0.36 ms at 22050 Hz): the prediction's time resolution."""
 WORKERS = max(1, min(2, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1))
 """Threads for the prediction (numpy releases the GIL): it runs before the encoder has work."""
 
@@ -245,11 +246,6 @@ WORKERS = max(1, min(2, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaf
 @lru_cache(maxsize=1)
 def _pool() -> ThreadPoolExecutor:
     return ThreadPoolExecutor(WORKERS, thread_name_prefix="audio-guide-predict")
-
-
-def _grouped(x: Signal, reduce: np.ufunc) -> Signal:
-    """``x`` reduced (summed, maxed) over consecutive groups of ``GROUP`` samples."""
-    return np.asarray(reduce.reduceat(x, np.arange(0, len(x), GROUP)), dtype=np.float64)
 
 
 def _place(energy: Signal, cumulative: Signal, step: int, starts: Iterable[int], hop: int) -> None:
