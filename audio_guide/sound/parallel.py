@@ -2,8 +2,9 @@
 
 Speech engines hold process-wide state (pyttsx3 drives one espeak-ng instance per process, and a
 pool forked after espeak starts hangs), so workers are *spawned* and each creates its own engine
-on its first utterance. Each worker runs the same ``render_clip`` as the serial path, so the
-clips are the same; they go through the same cache, in the same way. Engines opt in with a
+on its first utterance; the calling process synthesizes too, from the other end of the queue.
+Every clip is made by the same ``render_clip`` as on the serial path and goes through the same
+cache in the same way. Engines opt in with a
 class attribute ``parallel = True`` (worth it only where an utterance costs far more than a
 process start); the rest, and any build with fewer than two clips to make, stay serial.
 """
@@ -11,6 +12,7 @@ process start); the rest, and any build with fewer than two clips to make, stay 
 from __future__ import annotations
 
 import os
+from collections import deque
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
@@ -83,7 +85,7 @@ def synthesize(
     count = workers_for(engine, len(missing)) if workers is None else workers
     made = 0
     if count > 1 and len(missing) > 1:
-        for text, clip in _in_workers(engine.name, params, missing, count, progress):
+        for text, clip in _in_workers(engine, params, missing, count, progress):
             remembered.store(keys[text], clip, engine.sample_rate)
         made = len(missing)
     bank = synthesize_all(todo, engine, params, remembered, progress)
@@ -92,38 +94,50 @@ def synthesize(
 
 
 def _in_workers(
-    name: str,
+    engine: SpeechEngine,
     params: VoiceParams,
     texts: list[str],
     count: int,
     progress: Callable[[int, int], None] | None,
 ) -> list[tuple[str, Samples]]:
-    """Each text's clip, made by ``count`` spawned processes; longest texts first."""
+    """Each text's clip, made by ``count`` spawned processes (longest texts first) and by this
+    process's own engine (shortest first) while they start and run: a worker needs ~0.3 s to
+    import and start its engine, and an utterance costs more waiting than CPU."""
     import multiprocessing  # only a cold build pays for these imports
-    from concurrent.futures import FIRST_EXCEPTION, ProcessPoolExecutor, wait
+    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
     from concurrent.futures.process import BrokenProcessPool
 
     context = multiprocessing.get_context("spawn")
-    order = sorted(texts, key=len, reverse=True)
+    queue = deque(sorted(texts, key=len, reverse=True))
     out: list[tuple[str, Samples]] = []
-    with ProcessPoolExecutor(min(count, len(order)), mp_context=context) as pool:
-        futures: dict[Future[Samples], str] = {
-            pool.submit(_speak, name, text, params): text for text in order
-        }
-        pending = set(futures)
+    running: dict[Future[Samples], str] = {}
+
+    def collect(done: Iterable[Future[Samples]]) -> None:
+        for future in done:
+            out.append((running.pop(future), future.result()))
+            if progress:
+                progress(len(out), len(texts))
+
+    with ProcessPoolExecutor(min(count, len(queue)), mp_context=context) as pool:
         try:
-            while pending:
-                done, pending = wait(pending, return_when=FIRST_EXCEPTION)
-                for future in done:
-                    out.append((futures[future], future.result()))
+            while queue or running:
+                while queue and len(running) < count:
+                    text = queue.popleft()
+                    running[pool.submit(_speak, engine.name, text, params)] = text
+                collect([f for f in running if f.done()])
+                if queue:
+                    text = queue.pop()
+                    out.append((text, render_clip(engine, text, params)))
                     if progress:
-                        progress(len(out), len(order))
+                        progress(len(out), len(texts))
+                elif running:
+                    collect(wait(running, return_when=FIRST_COMPLETED).done)
         except BrokenProcessPool:
             raise EngineError(
                 "a speech worker process died; rerun, or report it if it happens again"
             ) from None
         except BaseException:
-            for future in pending:
+            for future in running:
                 future.cancel()
             raise
     return out

@@ -72,6 +72,8 @@ class Pyttsx3Engine:
 
         self._espeak = _espeak
         self._warm = False
+        self._applied: VoiceParams | None = None
+        """The settings espeak-ng holds now (None: unknown)."""
         """The first ``runAndWait`` returns early: a throwaway utterance goes first, on the
         first synthesis (a cached build or ``voices`` never needs it)."""
 
@@ -129,32 +131,40 @@ class Pyttsx3Engine:
         return resolve(spec, self._voices, self.variants)
 
     def synthesize(self, text: str, params: VoiceParams) -> Samples:
-        """Set the voice (only when it changes), then rate, volume and pitch, then speak.
+        """Apply the voice settings when they differ from the last utterance's, then speak.
 
         espeak-ng runs its commands on its own thread in this output mode, and a voice change
         resets the rate: each property change is followed by ``espeak_Synchronize`` and the
-        rate is read back, so an utterance never picks up a stale setting.
+        rate is read back, so an utterance never picks up a stale setting. Settings that have
+        not changed are not sent again (setting and synchronizing cost ~11 ms an utterance).
         """
         with _LOCK:
             if not self._warm:
                 self._run("Ready.")
                 self._warm = True
-            engine, espeak = self._engine, self._espeak
-            if params.voice != self._voice:
-                engine.setProperty("voice", params.voice)
-                espeak.Synchronize()
-                self._voice = params.voice
-            engine.setProperty("rate", int(params.rate))
-            engine.setProperty("volume", float(params.volume))
-            engine.setProperty("pitch", int(params.pitch))
-            espeak.Synchronize()
-            got = espeak.GetParameter(espeak.RATE)
-            if got != int(params.rate):
-                raise EngineError(
-                    f"espeak-ng kept rate {got} instead of {params.rate}; "
-                    "reinstall espeak-ng or espeakng-loader"
-                )
+            if params != self._applied:
+                self._apply(params)
             return self._run(text)
+
+    def _apply(self, params: VoiceParams) -> None:
+        """Set the voice (only when it changes), then rate, volume and pitch, and check."""
+        engine, espeak = self._engine, self._espeak
+        self._applied = None
+        if params.voice != self._voice:
+            engine.setProperty("voice", params.voice)
+            espeak.Synchronize()
+            self._voice = params.voice
+        engine.setProperty("rate", int(params.rate))
+        engine.setProperty("volume", float(params.volume))
+        engine.setProperty("pitch", int(params.pitch))
+        espeak.Synchronize()
+        got = espeak.GetParameter(espeak.RATE)
+        if got != int(params.rate):
+            raise EngineError(
+                f"espeak-ng kept rate {got} instead of {params.rate}; "
+                "reinstall espeak-ng or espeakng-loader"
+            )
+        self._applied = params
 
     def _run(self, text: str) -> Samples:
         """One ``save_to_file`` + ``runAndWait``, then wait for ``finished-utterance``."""
