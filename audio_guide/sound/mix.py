@@ -27,6 +27,9 @@ REFINE = 6
 """Most gains tried (each a prediction from the clips, not a pass over the programme)."""
 TOLERANCE = 0.1
 """LU from the target at which the gain search stops."""
+SQUEEZE = 12.0
+"""The most gain (dB) tried beyond what the unlimited speech needs: past it the limiter would
+flatten the speech, and a target out of reach gets the closest loudness within it."""
 
 __all__ = ["BLOCK", "Block", "ClipSource", "Mastering", "MixOptions", "master", "measure"]
 
@@ -99,6 +102,9 @@ def measure(
         (g0, l0), (g1, l1) = tried[-2:]
         slope = (l1 - l0) / (g1 - g0) if g1 != g0 and l1 != l0 else 1.0
         gain_db = g1 + (target - l1) / min(1.0, max(0.1, slope))
+        gain_db = min(gain_db, target - speech + SQUEEZE)
+        if gain_db == g1:
+            break
     return Mastering(speech, best[1], bed_gain, best[2], passes)
 
 
