@@ -175,6 +175,9 @@ def _progress(stream: TextIO):  # type: ignore[no-untyped-def]
 
 def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """Run ``build`` or ``plan``."""
+    from audio_guide.runtime import prefetch
+
+    prefetch(ffmpeg=args.command == "build")
     from audio_guide import build as pipeline
     from audio_guide.sound.synth import ClipCache, default_cache_dir
 
