@@ -46,8 +46,8 @@ class Plan:
     script: Script
     timeline: Timeline
     clips: ClipBank
-    analysis: Path | None = None
-    """Where the clips' loudness analysis is kept between builds (beside the clip cache)."""
+    analysis: AnalysisStore | None = None
+    """The clips' loudness analysis, kept between builds beside the clip cache."""
 
 
 def load(spec: str, library: Library | None = None) -> Routine:
@@ -125,8 +125,10 @@ def make_plan(
     cache: ClipCache,
     engine: SpeechEngine | None = None,
     progress: Progress | None = None,
+    mastering: bool = False,
 ) -> Plan:
-    """Compile, synthesize (cached) and schedule."""
+    """Compile, synthesize (cached) and schedule. With ``mastering`` (a build, not a plan),
+    each clip's loudness analysis starts on a background thread as soon as the clip is in."""
     engine = engine or get_engine(settings.engine)
     check_engine_settings(engine, settings, origins)
     voice_id = resolve_voice(engine, settings, origins)
@@ -135,10 +137,15 @@ def make_plan(
     sounds = utterances(script)
     texts = [text for kind, text in sounds if kind is EventKind.SPEECH]
     step = (lambda i, n: progress("synthesizing", i, n)) if progress else None
-    clips = synthesize(texts, engine, params, cache, step)
+    store = AnalysisStore(cache.folder / "analysis" if cache.folder is not None else None)
+    leveled = mastering and (settings.loudness is not None or settings.bed is not None)
+    ready = (lambda pcm: store.prefetch(pcm, engine.sample_rate)) if leveled else None
+    clips = synthesize(texts, engine, params, cache, step, ready=ready)
     for kind, name in sounds:
         if kind is EventKind.CHIME:
             clips.clips[(kind, name)] = chime.render(name, clips.sample_rate)
+            if ready:
+                ready(clips.clips[(kind, name)])
     timeline = schedule(script, clips.lengths(), clips.sample_rate)
     recorded = {
         **timeline.settings,
@@ -148,8 +155,7 @@ def make_plan(
         "phrases": dict(effective_phrases(settings.phrases, routine.language).texts),
     }
     timeline = replace(timeline, settings=recorded)
-    analysis = cache.folder / "analysis" if cache.folder is not None else None
-    return Plan(routine, settings, origins, script, timeline, clips, analysis)
+    return Plan(routine, settings, origins, script, timeline, clips, store)
 
 
 def timeline_path(output: Path) -> Path:
@@ -186,8 +192,7 @@ def render(
     timeline = plan.timeline
     if progress:
         progress("measuring loudness", 0, 1)
-    store = AnalysisStore(plan.analysis)
-    blocks = master(timeline, plan.clips, mix_options(plan.settings), store=store)
+    blocks = master(timeline, plan.clips, mix_options(plan.settings), store=plan.analysis)
     if progress:
         blocks = _counted(blocks, timeline.samples, progress)
     exporter.export(blocks, timeline, output)

@@ -194,7 +194,9 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         return 0
     cache = ClipCache(None if args.no_cache else (args.cache_dir or default_cache_dir()))
     progress = _progress(err)
-    plan = pipeline.make_plan(routine, settings, origins, cache, progress=progress)
+    plan = pipeline.make_plan(
+        routine, settings, origins, cache, progress=progress, mastering=args.command == "build"
+    )
     if args.command == "plan":
         if args.picture:
             from audio_guide.outputs.picture import draw

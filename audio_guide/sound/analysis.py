@@ -11,6 +11,8 @@ from __future__ import annotations
 import hashlib
 import os
 import tempfile
+from concurrent.futures import Future, ThreadPoolExecutor
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -18,11 +20,20 @@ import numpy.typing as npt
 
 from audio_guide.sound.dsp import K_TAIL, Signal, k_filter, true_peaks
 
+WORKERS = max(1, min(2, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1))
+"""Threads for analysis and prediction (numpy releases the GIL); they run before the encoder
+has work, or while synthesis waits on the engine."""
 GROUP = 8
 """Samples per analysis group (0.36 ms at 22050 Hz): the prediction's time resolution."""
 VERSION = f"analysis-1;group={GROUP};tail={K_TAIL};peaks=midpoint"
 
 Pcm = npt.NDArray[np.int16]
+
+
+@lru_cache(maxsize=1)
+def pool() -> ThreadPoolExecutor:
+    """The analysis threads, shared by every build in the process."""
+    return ThreadPoolExecutor(WORKERS, thread_name_prefix="audio-guide-analysis")
 
 
 def grouped(x: Signal, reduce: np.ufunc) -> Signal:
@@ -51,9 +62,22 @@ class AnalysisStore:
 
     def __init__(self, folder: Path | None) -> None:
         self.folder = folder
+        self._early: dict[int, tuple[Pcm, Future[tuple[Signal, Signal]]]] = {}
+
+    def prefetch(self, pcm: Pcm, sample_rate: int) -> None:
+        """Start ``get`` for ``pcm`` on a background thread (while clips are still being loaded
+        or synthesized, which mostly waits); ``get`` on the same array then waits for it."""
+        if id(pcm) not in self._early:
+            self._early[id(pcm)] = (pcm, pool().submit(self._get, pcm, sample_rate))
 
     def get(self, pcm: Pcm, sample_rate: int) -> tuple[Signal, Signal]:
         """The analysis of ``pcm``, from the store or computed (and then stored)."""
+        early = self._early.pop(id(pcm), None)
+        if early is not None and early[0] is pcm:
+            return early[1].result()
+        return self._get(pcm, sample_rate)
+
+    def _get(self, pcm: Pcm, sample_rate: int) -> tuple[Signal, Signal]:
         if self.folder is None:
             energy, peaks = analyse(pcm, sample_rate)
             return _single(energy), _single(peaks)

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 from audio_guide.errors import EngineError
 from audio_guide.sound.engines import Samples, SpeechEngine, VoiceParams, get_engine
 from audio_guide.sound.synth import ClipBank, ClipCache, render_clip, synthesize_all
+from audio_guide.timeline import EventKind
 
 if TYPE_CHECKING:
     from concurrent.futures import Future
@@ -75,21 +76,32 @@ def synthesize(
     cache: ClipCache,
     progress: Callable[[int, int], None] | None = None,
     workers: int | None = None,
+    ready: Callable[[Samples], None] | None = None,
 ) -> ClipBank:
     """``synthesize_all``, with the clips the cache lacks made by ``workers`` processes
-    (default ``workers_for``); the result is the same as the serial path's."""
+    (default ``workers_for``); the result is the same as the serial path's. ``ready`` is
+    called with each clip as soon as it is loaded or made (to start work on it early)."""
     todo = list(dict.fromkeys(texts))
     remembered = _Remembered(cache)
     keys = {text: remembered.key(engine, params, text) for text in todo}
-    missing = [text for text in todo if remembered.load(keys[text]) is None]
+    missing = []
+    for text in todo:
+        clip = remembered.load(keys[text])
+        if clip is None:
+            missing.append(text)
+        elif ready:
+            ready(clip)
     count = workers_for(engine, len(missing)) if workers is None else workers
     made = 0
     if count > 1 and len(missing) > 1:
-        for text, clip in _in_workers(engine, params, missing, count, progress):
+        for text, clip in _in_workers(engine, params, missing, count, progress, ready):
             remembered.store(keys[text], clip, engine.sample_rate)
         made = len(missing)
     bank = synthesize_all(todo, engine, params, remembered, progress)
     bank.synthesized += made
+    if ready and not made:
+        for text in missing:
+            ready(bank.clips[(EventKind.SPEECH, text)])
     return bank
 
 
@@ -99,6 +111,7 @@ def _in_workers(
     texts: list[str],
     count: int,
     progress: Callable[[int, int], None] | None,
+    ready: Callable[[Samples], None] | None = None,
 ) -> list[tuple[str, Samples]]:
     """Each text's clip, made by ``count`` spawned processes (longest texts first) and by this
     process's own engine (shortest first) while they start and run: a worker needs ~0.3 s to
@@ -112,11 +125,16 @@ def _in_workers(
     out: list[tuple[str, Samples]] = []
     running: dict[Future[Samples], str] = {}
 
+    def got(text: str, clip: Samples) -> None:
+        out.append((text, clip))
+        if ready:
+            ready(clip)
+        if progress:
+            progress(len(out), len(texts))
+
     def collect(done: Iterable[Future[Samples]]) -> None:
         for future in done:
-            out.append((running.pop(future), future.result()))
-            if progress:
-                progress(len(out), len(texts))
+            got(running.pop(future), future.result())
 
     with ProcessPoolExecutor(min(count, len(queue)), mp_context=context) as pool:
         try:
@@ -127,9 +145,7 @@ def _in_workers(
                 collect([f for f in running if f.done()])
                 if queue:
                     text = queue.pop()
-                    out.append((text, render_clip(engine, text, params)))
-                    if progress:
-                        progress(len(out), len(texts))
+                    got(text, render_clip(engine, text, params))
                 elif running:
                     collect(wait(running, return_when=FIRST_COMPLETED).done)
         except BrokenProcessPool:

@@ -10,18 +10,15 @@ composite is analysed once, however often it is placed; the programme itself is 
 
 from __future__ import annotations
 
-import os
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Protocol
 
 import numpy as np
 import numpy.typing as npt
 
-from audio_guide.sound.analysis import GROUP, AnalysisStore
+from audio_guide.sound.analysis import GROUP, WORKERS, AnalysisStore, pool
 from audio_guide.sound.dsp import Signal, k_filter, running_mean, running_min, true_peaks
 from audio_guide.sound.loudness import Limiter, gated_loudness, hop_samples
 from audio_guide.timeline import EventKind, Timeline
@@ -192,7 +189,7 @@ class Programme:
             return energy
 
         parts = [sounds[i::WORKERS] for i in range(WORKERS)]
-        steps = sum(_pool().map(share, parts), np.zeros(self.samples // self.hop)) / self.hop
+        steps = sum(pool().map(share, parts), np.zeros(self.samples // self.hop)) / self.hop
         if extra is not None:
             steps = steps + extra[: len(steps)]
         return gated_loudness(steps)
@@ -237,15 +234,6 @@ class Programme:
                     keep.append((start, data))
             active = keep
             yield out
-
-
-WORKERS = max(1, min(2, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1))
-"""Threads for the prediction (numpy releases the GIL): it runs before the encoder has work."""
-
-
-@lru_cache(maxsize=1)
-def _pool() -> ThreadPoolExecutor:
-    return ThreadPoolExecutor(WORKERS, thread_name_prefix="audio-guide-predict")
 
 
 def _place(energy: Signal, cumulative: Signal, step: int, starts: Iterable[int], hop: int) -> None:
