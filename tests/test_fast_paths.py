@@ -170,3 +170,30 @@ def test_the_analysis_store_gives_the_same_gain_and_survives_bad_files(tmp_path:
     files[1].write_bytes(files[1].read_bytes()[:-8])
     assert gain(AnalysisStore(tmp_path)) == fresh
     assert not list(tmp_path.glob("*.tmp"))
+
+
+def test_clips_analysed_while_loading_give_the_same_mastering(tmp_path: Path) -> None:
+    routine = load("back_pain")
+    settings, origins = effective_settings(routine, [Layer("test", {"tick": 5})])
+
+    def levels(mastering: bool, folder: Path | None):  # type: ignore[no-untyped-def]
+        plan = make_plan(
+            routine, settings, origins, ClipCache(folder), engine=FakeEngine(), mastering=mastering
+        )
+        assert plan.analysis is not None
+        early = len(plan.analysis._early)
+        from audio_guide.sound.mix import _limiter
+        from audio_guide.sound.predict import Programme
+
+        options = mix_options(settings)
+        programme = Programme(
+            plan.timeline, plan.clips, _limiter(plan.timeline, options), plan.analysis
+        )
+        return early, measure(plan.timeline, plan.clips, options, programme)
+
+    early, prefetched = levels(True, tmp_path)
+    assert early > 10  # analysis started while the clips came in
+    none, plain = levels(False, None)
+    assert none == 0
+    assert prefetched.gain_db == plain.gain_db and prefetched.predicted_lufs == plain.predicted_lufs
+    assert levels(True, tmp_path)[1].gain_db == plain.gain_db  # now from the store

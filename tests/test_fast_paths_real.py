@@ -27,15 +27,27 @@ TEXTS = [
 
 
 def envelope(clip: np.ndarray, sr: int) -> np.ndarray:
-    frame = sr // 100
+    """RMS per 25 ms."""
+    frame = sr // 40
     x = clip[: len(clip) // frame * frame].astype(np.float64) / 32768.0
     return np.sqrt(np.mean(np.square(x.reshape(-1, frame)), axis=1))
 
 
+def similarity(a: np.ndarray, b: np.ndarray, sr: int) -> float:
+    """Best envelope correlation within +-50 ms (espeak-ng drifts within long sentences)."""
+    ea, eb = envelope(a, sr), envelope(b, sr)
+    best = -1.0
+    for lag in range(-2, 3):
+        x, y = (ea[lag:], eb) if lag >= 0 else (ea, eb[-lag:])
+        n = min(len(x), len(y))
+        best = max(best, float(np.corrcoef(x[:n], y[:n])[0, 1]))
+    return best
+
+
 def test_parallel_workers_give_the_serial_clips() -> None:
-    """espeak-ng's output drifts with the engine's history in a process (two serial runs differ
-    by up to ~10 ms and 0.96 envelope correlation here), so clips are compared text by text
-    by length and 10 ms loudness envelope, within that run-to-run spread."""
+    """espeak-ng's output drifts from one utterance to the next even serially (two serial runs
+    differ by up to ~10 ms; their 25 ms envelopes correlate >= 0.98 here, different texts up to
+    0.955), so clips are compared text by text by length and envelope, within that spread."""
     engine = get_engine("pyttsx3")
     params = VoiceParams(engine.resolve_voice("en-us"), 160, 1.0, 50)
     serial = synthesize_all(TEXTS, engine, params, ClipCache(None))
@@ -44,9 +56,7 @@ def test_parallel_workers_give_the_serial_clips() -> None:
     for key, want in serial.clips.items():
         got = parallel.clips[key]
         assert abs(len(got) - len(want)) <= 0.01 * len(want) + 50, key
-        a, b = envelope(want, engine.sample_rate), envelope(got, engine.sample_rate)
-        n = min(len(a), len(b))
-        assert np.corrcoef(a[:n], b[:n])[0, 1] > 0.95, key
+        assert similarity(want, got, engine.sample_rate) > 0.97, key
 
 
 @pytest.mark.parametrize(
