@@ -46,8 +46,8 @@ def similarity(a: np.ndarray, b: np.ndarray, sr: int) -> float:
 
 def test_parallel_workers_give_the_serial_clips() -> None:
     """espeak-ng's output drifts from one utterance to the next even serially (two serial runs
-    differ by up to ~10 ms; their 25 ms envelopes correlate >= 0.98 here, different texts up to
-    0.955), so clips are compared text by text by length and envelope, within that spread."""
+    differ by up to ~10 ms, more under load), so each parallel clip must have its serial clip's
+    length (within 1 %) and resemble it more than any other text's clip."""
     engine = get_engine("pyttsx3")
     params = VoiceParams(engine.resolve_voice("en-us"), 160, 1.0, 50)
     serial = synthesize_all(TEXTS, engine, params, ClipCache(None))
@@ -56,7 +56,9 @@ def test_parallel_workers_give_the_serial_clips() -> None:
     for key, want in serial.clips.items():
         got = parallel.clips[key]
         assert abs(len(got) - len(want)) <= 0.01 * len(want) + 50, key
-        assert similarity(want, got, engine.sample_rate) > 0.97, key
+        sr = engine.sample_rate
+        others = [similarity(c, got, sr) for k, c in serial.clips.items() if k != key]
+        assert similarity(want, got, sr) > max(others), key  # its own text, not another
 
 
 @pytest.mark.parametrize(
