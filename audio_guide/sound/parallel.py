@@ -11,9 +11,11 @@ process start); the rest, and any build with fewer than two clips to make, stay 
 
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
 from collections import deque
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING
 
 from audio_guide.errors import EngineError
@@ -136,12 +138,17 @@ def _in_workers(
         for future in done:
             got(running.pop(future), future.result())
 
+    def submit() -> None:
+        while queue and len(running) < count:
+            text = queue.popleft()
+            running[pool.submit(_speak, engine.name, text, params)] = text
+
     with ProcessPoolExecutor(min(count, len(queue)), mp_context=context) as pool:
         try:
+            with _quiet_children():  # the first submits start the workers
+                submit()
             while queue or running:
-                while queue and len(running) < count:
-                    text = queue.popleft()
-                    running[pool.submit(_speak, engine.name, text, params)] = text
+                submit()
                 collect([f for f in running if f.done()])
                 if queue:
                     text = queue.pop()
@@ -157,6 +164,20 @@ def _in_workers(
                 future.cancel()
             raise
     return out
+
+
+@contextlib.contextmanager
+def _quiet_children() -> Iterator[None]:
+    """Start processes with Ctrl-C blocked: the build stops them itself when interrupted,
+    and a worker hit while importing would print a traceback (the mask survives exec)."""
+    if not hasattr(signal, "pthread_sigmask"):
+        yield
+        return
+    old = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, old)
 
 
 def _speak(name: str, text: str, params: VoiceParams) -> Samples:
