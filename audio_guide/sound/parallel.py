@@ -4,9 +4,10 @@ Speech engines hold process-wide state (pyttsx3 drives one espeak-ng instance pe
 pool forked after espeak starts hangs), so workers are *spawned* and each creates its own engine
 on its first utterance; the calling process synthesizes too, from the other end of the queue.
 Every clip is made by the same ``render_clip`` as on the serial path and goes through the same
-cache in the same way. Engines opt in with a
-class attribute ``parallel = True`` (worth it only where an utterance costs far more than a
-process start); the rest, and any build with fewer than two clips to make, stay serial.
+cache in the same way. Engines opt in with a class attribute ``parallel_from``: the number of
+clips to make from which workers pay for their start (~0.3 s each); the rest, and smaller jobs,
+stay serial. Either way each clip is handed to ``ready`` as soon as it exists, so the build can
+analyse it while the next is made.
 """
 
 from __future__ import annotations
@@ -21,7 +22,6 @@ from typing import TYPE_CHECKING
 from audio_guide.errors import EngineError
 from audio_guide.sound.engines import Samples, SpeechEngine, VoiceParams, get_engine
 from audio_guide.sound.synth import ClipBank, ClipCache, render_clip, synthesize_all
-from audio_guide.timeline import EventKind
 
 if TYPE_CHECKING:
     from concurrent.futures import Future
@@ -38,8 +38,10 @@ def cores() -> int:
 
 
 def workers_for(engine: SpeechEngine, missing: int) -> int:
-    """How many worker processes to use: min(cores, clips to make) for engines that opt in."""
-    if not getattr(engine, "parallel", False):
+    """How many worker processes to use: min(cores, clips to make) once there are at least
+    the engine's ``parallel_from`` clips to make (engines without it stay serial)."""
+    threshold = getattr(engine, "parallel_from", None)
+    if threshold is None or missing < threshold:
         return 1
     return max(1, min(cores(), missing))
 
@@ -94,16 +96,20 @@ def synthesize(
         elif ready:
             ready(clip)
     count = workers_for(engine, len(missing)) if workers is None else workers
-    made = 0
     if count > 1 and len(missing) > 1:
-        for text, clip in _in_workers(engine, params, missing, count, progress, ready):
-            remembered.store(keys[text], clip, engine.sample_rate)
-        made = len(missing)
-    bank = synthesize_all(todo, engine, params, remembered, progress)
-    bank.synthesized += made
-    if ready and not made:
+        made = _in_workers(engine, params, missing, count, progress, ready)
+    else:
+        made = []
         for text in missing:
-            ready(bank.clips[(EventKind.SPEECH, text)])
+            made.append((text, render_clip(engine, text, params)))
+            if ready:
+                ready(made[-1][1])
+            if progress:
+                progress(len(made), len(missing))
+    for text, clip in made:
+        remembered.store(keys[text], clip, engine.sample_rate)
+    bank = synthesize_all(todo, engine, params, remembered, progress)
+    bank.synthesized += len(made)
     return bank
 
 
@@ -117,7 +123,7 @@ def _in_workers(
 ) -> list[tuple[str, Samples]]:
     """Each text's clip, made by ``count`` spawned processes (longest texts first) and by this
     process's own engine (shortest first) while they start and run: a worker needs ~0.3 s to
-    import and start its engine, and an utterance costs more waiting than CPU."""
+    import and start its engine."""
     import multiprocessing  # only a cold build pays for these imports
     from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
     from concurrent.futures.process import BrokenProcessPool
