@@ -42,8 +42,11 @@ class MixOptions:
     """Integrated loudness target (LUFS); None leaves levels as spoken, with no limiter."""
     true_peak: float = -1.0
     """The highest true peak allowed in the file, dBTP."""
-    codec_margin: float = 0.7
-    """Headroom kept below ``true_peak`` for the MP3 encoder's own overshoot, dB."""
+    codec_margin: float = 2.0
+    """Headroom kept below ``true_peak`` for the MP3 encoder's own overshoot, dB. LAME at
+    ``-q:a 2`` and 22.05 kHz put limited speech 0.5-1.4 dB over the limiter's ceiling as
+    ffmpeg's ebur128 reads the MP3 (more for Piper's voice and deeper limiting); 0.7 let
+    Piper's back_pain reach -0.7 dBTP."""
     bed: str | None = None
     """``noise``, an audio file, or None."""
     bed_level: float = -20.0
