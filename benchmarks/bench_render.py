@@ -109,14 +109,17 @@ def main() -> None:
             if "--no-cache" not in row.args:
                 timed([CLI, "build", *row.args, "-o", str(tmp / "warm.mp3")], env)
         lines = ["| | build | the floor | ratio | target |", "|---|---|---|---|---|"]
-        peak = 0.0
+        peak, other = 0.0, 0.0
         for row in ROWS:
             out = tmp / "b.mp3"
             builds, floors = [], []
             for _ in range(runs):
                 wall, rss = timed([CLI, "build", *row.args, "-o", str(out)], env)
                 builds.append(wall)
-                peak = max(peak, rss)
+                if row.target is None:  # an extra row (Piper): reported, not held to the target
+                    other = max(other, rss)
+                else:
+                    peak = max(peak, rss)
                 rate = floor_input(out, tmp / "b.pcm")
                 floors.append(timed(floor_cmd(tmp / "b.pcm", rate, tmp / "f.mp3"), env)[0])
             b, f = statistics.median(builds), statistics.median(floors)
@@ -126,6 +129,8 @@ def main() -> None:
         ok = "ok" if peak <= RSS_TARGET_MB else "MISSED"
         mb = f"{RSS_TARGET_MB:.0f} MB"
         lines.append(f"| peak RSS, any of these | {peak:.0f} MB | | | ≤ {mb} {ok} |")
+        if other:
+            lines.append(f"| peak RSS, rows without a target | {other:.0f} MB | | | |")
         helps = [timed([CLI, "--help"], env)[0] for _ in range(runs)]
         h = statistics.median(helps)
         ok = "ok" if h <= HELP_TARGET_S else "MISSED"
