@@ -26,7 +26,8 @@ _BOOL_TAG = "tag:yaml.org,2002:bool"
 _NULL_TAG = "tag:yaml.org,2002:null"
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 """libyaml's parser where PyYAML has it: the same nodes and marks (a plain scalar's style is
-'' instead of None), ten times faster; the 28-point library took 0.14 s to compose in Python."""
+'' instead of None), ten times faster; the 28-point library took 0.14 s to compose in Python.
+Files it refuses are parsed again in Python, so problems read and point as they always did."""
 
 
 def compose_file(path: Path, text: str | None = None) -> yaml.Node | None:
@@ -40,7 +41,10 @@ def compose_file(path: Path, text: str | None = None) -> yaml.Node | None:
         except (OSError, UnicodeDecodeError) as exc:
             raise RoutineError([Problem(name, 1, 1, f"cannot read file: {exc}")]) from None
     try:
-        return yaml.compose(text, Loader=_LOADER)
+        try:
+            return yaml.compose(text, Loader=_LOADER)
+        except yaml.MarkedYAMLError:  # word and place problems as PyYAML's own parser does
+            return yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
