@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -158,7 +159,16 @@ def test_the_analysis_store_gives_the_same_gain_and_survives_bad_files(tmp_path:
         return measure(plan.timeline, plan.clips, options, programme).gain_db
 
     fresh = gain(AnalysisStore(None))
+    store = AnalysisStore(tmp_path)
+    assert gain(store) == fresh
+    (levels,) = tmp_path.glob("levels-*.json")  # the search's result, for an unchanged rebuild
+    quieter = replace(options, loudness=-20.0)
+    programme = Programme(plan.timeline, plan.clips, _limiter(plan.timeline, quieter), store)
+    assert measure(plan.timeline, plan.clips, quieter, programme).gain_db < fresh - 3  # not kept
     assert gain(AnalysisStore(tmp_path)) == fresh
+    levels.write_text("{not json")
+    assert gain(AnalysisStore(tmp_path)) == fresh
+    levels.unlink()
     files = sorted(tmp_path.glob("*.npy"))
     alone = [s.members[0][0] for s in layout(plan.timeline, plan.clips, 639) if len(s.members) == 1]
     distinct = {plan.clips.get(*key).tobytes() for key in alone}
@@ -166,6 +176,8 @@ def test_the_analysis_store_gives_the_same_gain_and_survives_bad_files(tmp_path:
     stamps = [f.stat().st_mtime_ns for f in files]
     assert gain(AnalysisStore(tmp_path)) == fresh  # read back, not recomputed
     assert [f.stat().st_mtime_ns for f in files] == stamps
+    for kept in tmp_path.glob("levels-*.json"):
+        kept.unlink()
     files[0].write_bytes(b"not an array")
     files[1].write_bytes(files[1].read_bytes()[:-8])
     assert gain(AnalysisStore(tmp_path)) == fresh

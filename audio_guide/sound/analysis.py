@@ -9,6 +9,8 @@ own samples and the analysis parameters, so a changed clip or rule is simply a n
 from __future__ import annotations
 
 import hashlib
+import io
+import json
 import os
 import tempfile
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -63,6 +65,7 @@ class AnalysisStore:
     def __init__(self, folder: Path | None) -> None:
         self.folder = folder
         self._early: dict[int, tuple[Pcm, Future[tuple[Signal, Signal]]]] = {}
+        self._digests: dict[int, tuple[Pcm, str]] = {}
 
     def prefetch(self, pcm: Pcm, sample_rate: int) -> None:
         """Start ``get`` for ``pcm`` on a background thread (while clips are still being loaded
@@ -81,9 +84,7 @@ class AnalysisStore:
         if self.folder is None:
             energy, peaks = analyse(pcm, sample_rate)
             return _single(energy), _single(peaks)
-        digest = hashlib.blake2b(f"{VERSION};sr={sample_rate}".encode(), digest_size=20)
-        digest.update(np.ascontiguousarray(pcm, dtype="<i2").tobytes())
-        path = self.folder / f"{digest.hexdigest()}.npy"
+        path = self.folder / f"{self.digest(pcm, sample_rate)}.npy"
         n_energy, n_peaks = sizes(len(pcm))
         try:
             both = np.load(path, allow_pickle=False)
@@ -97,13 +98,43 @@ class AnalysisStore:
         rounded = data.astype(np.float64)  # as a rebuild will read it: the same gain either way
         return rounded[:n_energy], rounded[n_energy:]
 
+    def digest(self, pcm: Pcm, sample_rate: int) -> str:
+        """A name for ``pcm``'s analysis: its samples, rate and the analysis version."""
+        known = self._digests.get(id(pcm))
+        if known is not None and known[0] is pcm:
+            return known[1]
+        digest = hashlib.blake2b(f"{VERSION};sr={sample_rate}".encode(), digest_size=20)
+        digest.update(np.ascontiguousarray(pcm, dtype="<i2").tobytes())
+        self._digests[id(pcm)] = (pcm, digest.hexdigest())
+        return digest.hexdigest()
+
+    def recall(self, name: str) -> dict[str, object] | None:
+        """Values kept under ``name`` by ``keep`` (a build's mastering levels), or None."""
+        if self.folder is None:
+            return None
+        try:
+            values = json.loads((self.folder / f"levels-{name}.json").read_text())
+        except (OSError, ValueError):
+            return None
+        return values if isinstance(values, dict) else None
+
+    def keep(self, name: str, values: dict[str, object]) -> None:
+        """Keep ``values`` under ``name`` (atomic; skipped on error)."""
+        if self.folder is not None:
+            self._write(self.folder / f"levels-{name}.json", json.dumps(values).encode())
+
     def _store(self, path: Path, data: npt.NDArray[np.float32]) -> None:
+        buffer = io.BytesIO()
+        np.save(buffer, data, allow_pickle=False)
+        self._write(path, buffer.getvalue())
+
+    def _write(self, path: Path, data: bytes) -> None:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
             try:
                 with os.fdopen(fd, "wb") as fh:
-                    np.save(fh, data, allow_pickle=False)
+                    fh.write(data)
                 os.replace(tmp, path)
             finally:
                 Path(tmp).unlink(missing_ok=True)

@@ -9,7 +9,10 @@ silence; with a bed, the true-peak limiter also runs on the stream.
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 import itertools
+import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -27,6 +30,8 @@ REFINE = 6
 """Most gains tried (each a prediction from the clips, not a pass over the programme)."""
 TOLERANCE = 0.1
 """LU from the target at which the gain search stops."""
+LEVELS_VERSION = "levels-1"
+"""Changes whenever the prediction or search would choose a different gain."""
 SQUEEZE = 12.0
 """The most gain (dB) tried beyond what the unlimited speech needs: past it the limiter would
 flatten the speech, and a target out of reach gets the closest loudness within it."""
@@ -73,8 +78,40 @@ def measure(
     timeline: Timeline, clips: ClipSource, options: MixOptions, programme: Programme | None = None
 ) -> Mastering:
     """The speech's loudness, the gain that lands on the target once the clips are limited
-    (secant method on predictions), and the bed's gain and contribution (one measuring pass)."""
+    (secant method on predictions), and the bed's gain and contribution (one measuring pass).
+
+    Without a bed the result is kept in the analysis store, keyed by everything it depends
+    on, so rebuilding an unchanged routine skips the search."""
     programme = programme or Programme(timeline, clips, _limiter(timeline, options))
+    name = None if options.bed is not None else _levels_name(timeline, programme, options)
+    kept = programme.store.recall(name) if name else None
+    if kept is not None:
+        try:
+            return Mastering(**kept)  # type: ignore[arg-type]
+        except TypeError:
+            pass
+    levels = _measure(timeline, programme, options)
+    if name:
+        programme.store.keep(name, dataclasses.asdict(levels))
+    return levels
+
+
+def _levels_name(timeline: Timeline, programme: Programme, options: MixOptions) -> str | None:
+    """What the levels depend on, hashed: every sound's clips (by their samples) and starts,
+    the options and this module's search rules; None without a store."""
+    if programme.store.folder is None:
+        return None
+    sr = timeline.sample_rate
+    rules = [LEVELS_VERSION, REFINE, TOLERANCE, SQUEEZE, dataclasses.asdict(options)]
+    name = hashlib.blake2b(json.dumps([rules, sr, timeline.samples]).encode(), digest_size=20)
+    for sound, starts in programme.sounds.items():
+        members = [(programme.store.digest(programme.raw[k], sr), off) for k, off in sound.members]
+        name.update(json.dumps(members).encode())
+        name.update(np.asarray(starts, dtype="<i8").tobytes())
+    return name.hexdigest()
+
+
+def _measure(timeline: Timeline, programme: Programme, options: MixOptions) -> Mastering:
     sr = timeline.sample_rate
     speech = programme.loudness(0.0, limited=False)
     bed_gain = bed_steps = None
