@@ -19,6 +19,7 @@ from studio_helpers import body, small, wait_for
 
 from audio_guide.authoring.schema import shipped as shipped_schema
 from audio_guide.cli import main
+from audio_guide.sound.analysis import AnalysisStore
 from audio_guide.sound.predict import Programme
 from audio_guide.studio.jobs import Job
 from audio_guide.studio.workspace import Workspace
@@ -153,8 +154,9 @@ def test_profile_honours_the_default_profile_and_saves_into_the_config_folder(
 def test_a_cancel_during_mastering_stops_the_build(
     client: TestClient, workspace: Workspace, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Mastering predicts the loudness from the clips (no pass over the track); a cancel that
-    arrives meanwhile stops the build at its first block."""
+    """Mastering predicts the loudness from the clips (no pass over the track; levels kept from
+    an earlier build are not used here); a cancel that arrives meanwhile stops the build at its
+    first block."""
     measuring = threading.Event()
     original = Programme.loudness
     blocks: list[int] = []
@@ -171,6 +173,7 @@ def test_a_cancel_during_mastering_stops_the_build(
 
     original_progress = Job.progress
     monkeypatch.setattr(Programme, "loudness", loudness)
+    monkeypatch.setattr(AnalysisStore, "recall", lambda self, name: None)  # no kept levels
     monkeypatch.setattr(Job, "progress", progress)
     job_id = client.post("/api/builds", json=small()).json()["id"]
     job = client.app.state.jobs.get(job_id)  # type: ignore[attr-defined]
