@@ -10,7 +10,6 @@ import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from audio_guide.authoring import limits
 from audio_guide.authoring.phrases import DEFAULT_LANGUAGE, effective_phrases, load_phrases
@@ -25,13 +24,14 @@ from audio_guide.outputs.files import staged, write_text_atomic
 from audio_guide.schedule import schedule
 from audio_guide.settings import DEFAULTS, Layer, Settings, combine
 from audio_guide.sound import chime
+from audio_guide.sound.analysis import AnalysisStore
 from audio_guide.sound.engines import SpeechEngine, VoiceParams, get_engine
 from audio_guide.sound.engines.voices import speaks
-from audio_guide.sound.synth import ClipBank, ClipCache, synthesize_all
+from audio_guide.sound.mix import MixOptions, master
+from audio_guide.sound.parallel import synthesize
+from audio_guide.sound.predict import Pcm
+from audio_guide.sound.synth import ClipBank, ClipCache
 from audio_guide.timeline import EventKind, Timeline
-
-if TYPE_CHECKING:  # mixing pulls in scipy (~1 s): imported when a build mixes, not to refuse
-    from audio_guide.sound.mix import Block, MixOptions
 
 Progress = Callable[[str, int, int], None]
 DEFAULT_ORIGIN = "built-in default"
@@ -49,6 +49,8 @@ class Plan:
     script: Script
     timeline: Timeline
     clips: ClipBank
+    analysis: AnalysisStore | None = None
+    """The clips' loudness analysis, kept between builds beside the clip cache."""
 
 
 def load(spec: str, library: Library | None = None) -> Routine:
@@ -149,11 +151,14 @@ def make_plan(
     engine: SpeechEngine | None = None,
     progress: Progress | None = None,
     max_hours: float = limits.MAX_HOURS,
+    mastering: bool = False,
 ) -> Plan:
     """Compile, synthesize (cached) and schedule.
 
     A programme longer than ``max_hours`` is refused before it is compiled (from a lower bound
-    of its length) or, at the latest, once scheduled and before anything is mixed.
+    of its length) or, at the latest, once scheduled and before anything is mixed. With
+    ``mastering`` (a build, not a plan), each clip's loudness analysis starts on a background
+    thread as soon as the clip is in.
     """
     limits.check_programme(routine, settings, max_hours)
     engine = engine or engine_for(settings, origins)
@@ -164,10 +169,15 @@ def make_plan(
     sounds = utterances(script)
     texts = [text for kind, text in sounds if kind is EventKind.SPEECH]
     step = (lambda i, n: progress("synthesizing", i, n)) if progress else None
-    clips = synthesize_all(texts, engine, params, cache, step)
+    store = AnalysisStore(cache.folder / "analysis" if cache.folder is not None else None)
+    leveled = mastering and (settings.loudness is not None or settings.bed is not None)
+    ready = (lambda pcm: store.prefetch(pcm, engine.sample_rate)) if leveled else None
+    clips = synthesize(texts, engine, params, cache, step, ready=ready)
     for kind, name in sounds:
         if kind is EventKind.CHIME:
             clips.clips[(kind, name)] = chime.render(name, clips.sample_rate)
+            if ready:
+                ready(clips.clips[(kind, name)])
     timeline = schedule(script, clips.lengths(), clips.sample_rate)
     limits.check_duration(routine, timeline.duration, max_hours)
     recorded = {
@@ -178,7 +188,7 @@ def make_plan(
         "phrases": dict(effective_phrases(settings.phrases, routine.language).texts),
     }
     timeline = replace(timeline, settings=recorded)
-    return Plan(routine, settings, origins, script, timeline, clips)
+    return Plan(routine, settings, origins, script, timeline, clips, store)
 
 
 def timeline_path(output: Path) -> Path:
@@ -195,17 +205,8 @@ def _timeline_json(timeline: Timeline) -> str:
     return json.dumps(timeline.as_dict(), indent=2, ensure_ascii=False) + "\n"
 
 
-def master(timeline: Timeline, clips: ClipBank, options: MixOptions) -> Iterator[Block]:
-    """``sound.mix.master``, imported on first use (it pulls in scipy, about a second)."""
-    from audio_guide.sound.mix import master as mix_master
-
-    return mix_master(timeline, clips, options)
-
-
 def mix_options(settings: Settings) -> MixOptions:
     """The mastering part of the settings."""
-    from audio_guide.sound.mix import MixOptions
-
     return MixOptions(loudness=settings.loudness, bed=settings.bed, bed_level=settings.bed_level)
 
 
@@ -231,7 +232,7 @@ def render(
     check_free_space(output, exporter, timeline)
     if progress:
         progress("measuring loudness", 0, 1)
-    blocks = master(timeline, plan.clips, mix_options(plan.settings))
+    blocks = master(timeline, plan.clips, mix_options(plan.settings), store=plan.analysis)
     if progress:
         blocks = _counted(blocks, timeline.samples, progress)
     sides = [(timeline_path(output), _timeline_json(timeline))]
@@ -244,7 +245,7 @@ def render(
     return [path for path, _ in sides]
 
 
-def _counted(blocks: Iterator[Block], total: int, progress: Progress) -> Iterator[Block]:
+def _counted(blocks: Iterator[Pcm], total: int, progress: Progress) -> Iterator[Pcm]:
     done = 0
     for block in blocks:
         done += len(block)

@@ -6,14 +6,42 @@ supply them, so a machine with neither installed works after ``pip install``.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import ctypes.util
 import os
 import shutil
-from functools import cache
+import threading
+from collections.abc import Callable
+from functools import update_wrapper
 from pathlib import Path
+from typing import Generic, TypeVar
 
 from audio_guide.errors import EngineError, ExportError
+
+T = TypeVar("T")
+
+
+class _Once(Generic[T]):
+    """A no-argument function computed once, even when two threads ask together (the second
+    waits for the first's result); errors are not kept. ``cache_clear`` forgets the result."""
+
+    def __init__(self, fn: Callable[[], T]) -> None:
+        self._fn = fn
+        self._lock = threading.Lock()
+        self._result: list[T] = []
+        update_wrapper(self, fn)
+
+    def __call__(self) -> T:
+        with self._lock:
+            if not self._result:
+                self._result.append(self._fn())
+            return self._result[0]
+
+    def cache_clear(self) -> None:
+        with self._lock:
+            self._result.clear()
+
 
 _ESPEAK_HINT = (
     "no espeak-ng library found: run 'pip install espeakng-loader' "
@@ -34,7 +62,7 @@ def config_dir() -> Path:
     return Path(platformdirs.user_config_dir("audio-guide"))
 
 
-@cache
+@_Once
 def espeak_library() -> str:
     """Load libespeak-ng so pyttsx3's own lookup finds it; return where it came from.
 
@@ -78,7 +106,7 @@ def espeak_data_dir() -> str | None:
     return None
 
 
-@cache
+@_Once
 def ffmpeg_exe() -> str:
     """Path of an ffmpeg binary: ``$AUDIO_GUIDE_FFMPEG``, the system's, or imageio-ffmpeg's."""
     forced = os.environ.get("AUDIO_GUIDE_FFMPEG")
@@ -97,3 +125,17 @@ def ffmpeg_exe() -> str:
         return str(imageio_ffmpeg.get_ffmpeg_exe())
     except RuntimeError:
         raise ExportError(_FFMPEG_HINT) from None
+
+
+def prefetch(ffmpeg: bool = True, espeak: bool = True) -> None:
+    """Find ffmpeg and load libespeak-ng on a background thread while the caller reads its
+    routine: each lookup waits ~20 ms on a subprocess (``ffmpeg -version``, ``ldconfig``).
+    Errors are left for the real call to raise."""
+
+    def run() -> None:
+        for wanted, find in ((espeak, espeak_library), (ffmpeg, ffmpeg_exe)):
+            if wanted:
+                with contextlib.suppress(Exception):  # the caller's own call reports it
+                    find()
+
+    threading.Thread(target=run, name="audio-guide-prefetch", daemon=True).start()

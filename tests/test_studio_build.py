@@ -19,7 +19,8 @@ from studio_helpers import body, small, wait_for
 
 from audio_guide.authoring.schema import shipped as shipped_schema
 from audio_guide.cli import main
-from audio_guide.sound import mix
+from audio_guide.sound.analysis import AnalysisStore
+from audio_guide.sound.predict import Programme
 from audio_guide.studio.jobs import Job
 from audio_guide.studio.workspace import Workspace
 
@@ -150,26 +151,36 @@ def test_profile_honours_the_default_profile_and_saves_into_the_config_folder(
     assert sorted(os.listdir(config)) == ["anna.yaml", "profile.yaml"]
 
 
-def test_a_cancel_during_the_loudness_passes_stops_before_the_next(
+def test_a_cancel_during_mastering_stops_the_build(
     client: TestClient, workspace: Workspace, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """Mastering predicts the loudness from the clips (no pass over the track; levels kept from
+    an earlier build are not used here); a cancel that arrives meanwhile stops the build at its
+    first block."""
     measuring = threading.Event()
-    passes: list[float] = []
-    original = mix.loudness_of
+    original = Programme.loudness
+    blocks: list[int] = []
 
-    def loudness_of(blocks: Any, sr: int) -> float:
+    def loudness(self: Programme, *args: Any, **kwargs: Any) -> float:
         measuring.set()
-        job.cancel_event.wait(30)  # the cancel arrives as the first pass begins
-        passes.append(original(blocks, sr))
-        return passes[-1]
+        job.cancel_event.wait(30)  # the cancel arrives while the gain is being found
+        return original(self, *args, **kwargs)
 
-    monkeypatch.setattr(mix, "loudness_of", loudness_of)
+    def progress(job_: Job, stage: str, done: int, total: int) -> None:
+        if stage == "encoding":
+            blocks.append(done)
+        original_progress(job_, stage, done, total)
+
+    original_progress = Job.progress
+    monkeypatch.setattr(Programme, "loudness", loudness)
+    monkeypatch.setattr(AnalysisStore, "recall", lambda self, name: None)  # no kept levels
+    monkeypatch.setattr(Job, "progress", progress)
     job_id = client.post("/api/builds", json=small()).json()["id"]
     job = client.app.state.jobs.get(job_id)  # type: ignore[attr-defined]
-    assert measuring.wait(60), "mastering never started measuring"
+    assert measuring.wait(60), "mastering never started"
     assert client.delete(f"/api/builds/{job_id}").status_code == 202
     assert wait_for(client, job_id)["state"] == "cancelled"
-    assert passes == [], "the pass under way stopped at its first clip; no pass completed"
+    assert len(blocks) <= 1, "stopped at the first block"
     assert list(workspace.output.iterdir()) == []
 
 

@@ -68,9 +68,7 @@ def find_routine(spec: str) -> Path:
     )
 
 
-def load_routine(
-    path: Path, library: Library | None = None, content: str | None = None
-) -> Routine:
+def load_routine(path: Path, library: Library | None = None, content: str | None = None) -> Routine:
     """Validate a routine file against ``library``; every problem in it is reported at once.
 
     With ``content``, that text is validated as if it were the file at ``path`` (an editor's copy).

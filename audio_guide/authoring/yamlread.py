@@ -26,6 +26,10 @@ _INT_TAG = "tag:yaml.org,2002:int"
 _FLOAT_TAG = "tag:yaml.org,2002:float"
 _BOOL_TAG = "tag:yaml.org,2002:bool"
 _NULL_TAG = "tag:yaml.org,2002:null"
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+"""libyaml's parser where PyYAML has it: the same nodes and marks (a plain scalar's style is
+'' instead of None), ten times faster; the 28-point library took 0.14 s to compose in Python.
+Files it refuses are parsed again in Python, so problems read and point as they always did."""
 
 
 class _TooDeep(yaml.composer.ComposerError):
@@ -55,6 +59,26 @@ class _Loader(yaml.SafeLoader):
             self._depth -= 1
 
 
+def _check_depth(text: str) -> None:
+    """Refuse nesting beyond ``limits.MAX_DEPTH`` from the parser's events, before composing.
+
+    libyaml's composer (like PyYAML's) recurses once per level; the event stream does not.
+    """
+    depth = 0
+    for event in yaml.parse(text, Loader=_LOADER):
+        if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+            depth += 1
+            if depth > limits.MAX_DEPTH:
+                raise _TooDeep(
+                    None,
+                    None,
+                    f"lists and mappings are nested more than {limits.MAX_DEPTH} levels deep",
+                    event.start_mark,  # type: ignore[arg-type]  # libyaml's Mark, same fields
+                )
+        elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+            depth -= 1
+
+
 def compose_file(path: Path, text: str | None = None) -> yaml.Node | None:
     """Parse ``path`` into a node tree; a syntax error or a size limit becomes a ``RoutineError``.
 
@@ -75,7 +99,13 @@ def compose_file(path: Path, text: str | None = None) -> yaml.Node | None:
             raise RoutineError([Problem(name, 1, 1, f"cannot read file: {exc}")]) from None
     limits.check_size(name, len(text))
     try:
-        root: yaml.Node | None = yaml.compose(text, Loader=_Loader)
+        try:
+            _check_depth(text)
+            root: yaml.Node | None = yaml.compose(text, Loader=_LOADER)
+        except _TooDeep:
+            raise
+        except yaml.MarkedYAMLError:  # word and place problems as PyYAML's own parser does
+            root = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)

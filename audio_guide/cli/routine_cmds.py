@@ -1,4 +1,8 @@
-"""``build`` and ``plan``: the commands that take a routine and voice, pacing and sound flags."""
+"""``build`` and ``plan``: the commands that take a routine and voice, pacing and sound flags.
+
+Only the parser is built at import; the pipeline is imported when a command runs, so
+``--help`` stays instant (``python -X importtime -m audio_guide --help`` shows what loads).
+"""
 
 from __future__ import annotations
 
@@ -178,8 +182,10 @@ def _progress(stream: TextIO):  # type: ignore[no-untyped-def]
 
 def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """Run ``build`` or ``plan``."""
-    from audio_guide import build as pipeline  # the pipeline (scipy, mutagen) only when run
-    from audio_guide.outputs.picture import draw
+    from audio_guide.runtime import prefetch
+
+    prefetch(ffmpeg=args.command == "build")
+    from audio_guide import build as pipeline
     from audio_guide.sound.synth import ClipCache, default_cache_dir
 
     max_hours = limits.parse_max_hours(args.max_hours)
@@ -197,10 +203,18 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     cache = ClipCache(None if args.no_cache else (args.cache_dir or default_cache_dir()))
     progress = _progress(err)
     plan = pipeline.make_plan(
-        routine, settings, origins, cache, progress=progress, max_hours=max_hours
+        routine,
+        settings,
+        origins,
+        cache,
+        progress=progress,
+        max_hours=max_hours,
+        mastering=args.command == "build",
     )
     if args.command == "plan":
         if args.picture:
+            from audio_guide.outputs.picture import draw
+
             draw(plan.timeline, args.picture)
             out.write(f"wrote {args.picture}\n")
         elif args.json:

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-import webvtt
-
 from audio_guide.timeline import Event, EventKind, Timeline
 
 FORMATS = ("vtt", "lrc")
@@ -23,6 +21,8 @@ def _vtt_time(seconds: float) -> str:
 
 def vtt(timeline: Timeline) -> str:
     """A WebVTT document with one cue per spoken line."""
+    import webvtt
+
     doc = webvtt.WebVTT(
         captions=[
             webvtt.Caption(_vtt_time(e.start), _vtt_time(e.end), e.text) for e in spoken(timeline)

@@ -10,26 +10,11 @@ from __future__ import annotations
 
 import os
 import subprocess
+import sys
 import wave
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
-
-from mutagen import MutagenError
-from mutagen.id3 import (
-    APIC,
-    CHAP,
-    COMM,
-    CTOC,
-    ID3,
-    TALB,
-    TIT2,
-    TLAN,
-    TPE1,
-    CTOCFlags,
-    ID3NoHeaderError,
-    PictureType,
-)
 
 from audio_guide.errors import ExportError, UsageError
 from audio_guide.outputs.files import atomic_path as atomic_path  # re-exported: older importers
@@ -39,10 +24,17 @@ from audio_guide.outputs.id3order import order_chapters
 from audio_guide.runtime import ffmpeg_exe
 from audio_guide.timeline import Timeline
 
-if TYPE_CHECKING:  # mixing pulls in scipy: imported when encoding, not at start-up
-    from audio_guide.sound.mix import Block
+if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
+    from mutagen.id3 import ID3
 
-Tagger = Callable[[ID3, Timeline], None]
+    Pcm = npt.NDArray[np.int16]
+
+Tagger = Callable[["ID3", Timeline], None]
+PIPE_BYTES = 1 << 20
+"""Pipe buffer asked for on Linux, so the mixer runs ahead of the encoder instead of waiting on
+each 64 KiB the default pipe holds."""
 
 
 class Exporter(Protocol):
@@ -50,11 +42,11 @@ class Exporter(Protocol):
 
     suffix: str
 
-    def export(self, blocks: Iterable[Block], timeline: Timeline, path: Path) -> None:
+    def export(self, blocks: Iterable[Pcm], timeline: Timeline, path: Path) -> None:
         """Write the whole track; raise ``ExportError`` on failure, leaving nothing behind."""
         ...
 
-    def write(self, blocks: Iterable[Block], timeline: Timeline, tmp: Path) -> None:
+    def write(self, blocks: Iterable[Pcm], timeline: Timeline, tmp: Path) -> None:
         """Write the whole track to ``tmp``, a temporary file its caller moves into place."""
         ...
 
@@ -64,21 +56,19 @@ class WavExporter:
 
     suffix = ".wav"
 
-    def export(self, blocks: Iterable[Block], timeline: Timeline, path: Path) -> None:
+    def export(self, blocks: Iterable[Pcm], timeline: Timeline, path: Path) -> None:
         """Stream blocks into a WAV file that appears at ``path`` when complete."""
         with atomic_path(path) as tmp:
             self.write(blocks, timeline, tmp)
 
-    def write(self, blocks: Iterable[Block], timeline: Timeline, tmp: Path) -> None:
+    def write(self, blocks: Iterable[Pcm], timeline: Timeline, tmp: Path) -> None:
         """Stream blocks into the WAV file ``tmp``."""
-        from audio_guide.sound.mix import to_pcm16
-
         with wave.open(str(tmp), "wb") as wav:
             wav.setnchannels(1)
             wav.setsampwidth(2)
             wav.setframerate(timeline.sample_rate)
             for block in blocks:
-                wav.writeframes(to_pcm16(block))
+                wav.writeframes(_le(block))
 
 
 class Mp3Exporter:
@@ -92,19 +82,17 @@ class Mp3Exporter:
         mastering set, where 64 kbit/s CBR lost 0.4 LU of high frequencies here."""
         self.taggers = list(taggers)
 
-    def export(self, blocks: Iterable[Block], timeline: Timeline, path: Path) -> None:
+    def export(self, blocks: Iterable[Pcm], timeline: Timeline, path: Path) -> None:
         """Encode, tag, then move into place."""
         with atomic_path(path) as tmp:
             self.write(blocks, timeline, tmp)
 
-    def write(self, blocks: Iterable[Block], timeline: Timeline, tmp: Path) -> None:
+    def write(self, blocks: Iterable[Pcm], timeline: Timeline, tmp: Path) -> None:
         """Encode and tag into ``tmp`` (seekable, so ffmpeg writes the encoder-delay header)."""
         self._encode(blocks, timeline, tmp)
         self._tag(tmp, timeline)
 
-    def _encode(self, blocks: Iterable[Block], timeline: Timeline, tmp: Path) -> None:
-        from audio_guide.sound.mix import to_pcm16
-
+    def _encode(self, blocks: Iterable[Pcm], timeline: Timeline, tmp: Path) -> None:
         cmd = [
             ffmpeg_exe(),
             "-nostdin",
@@ -144,9 +132,10 @@ class Mp3Exporter:
                 " or install ffmpeg"
             ) from None
         assert proc.stdin is not None and proc.stderr is not None
+        _widen(proc.stdin)
         try:
             for block in blocks:
-                proc.stdin.write(to_pcm16(block))
+                proc.stdin.write(_le(block))
             proc.stdin.close()
         except BrokenPipeError:
             pass
@@ -163,6 +152,9 @@ class Mp3Exporter:
             )
 
     def _tag(self, tmp: Path, timeline: Timeline) -> None:
+        from mutagen import MutagenError
+        from mutagen.id3 import COMM, ID3, TALB, TIT2, TLAN, TPE1, ID3NoHeaderError
+
         try:
             tags = ID3(str(tmp))
         except ID3NoHeaderError:
@@ -196,6 +188,23 @@ def phrase_table(timeline: Timeline) -> dict[str, str]:
     return dict(load_phrases(str(timeline.settings.get("language", "en"))).texts)
 
 
+def _le(block: Pcm) -> bytes | memoryview:
+    """The block's bytes as little-endian 16-bit PCM, without a copy where already so."""
+    if sys.byteorder == "little" and block.flags.c_contiguous:
+        return memoryview(block).cast("B")  # type: ignore[arg-type]
+    return block.astype("<i2").tobytes()
+
+
+def _widen(pipe: object) -> None:
+    """Ask Linux for a larger pipe buffer; harmless where that is not possible."""
+    try:
+        import fcntl
+
+        fcntl.fcntl(pipe.fileno(), getattr(fcntl, "F_SETPIPE_SZ", 1031), PIPE_BYTES)  # type: ignore[attr-defined]
+    except (ImportError, OSError, ValueError):
+        pass
+
+
 def summary(timeline: Timeline) -> str:
     """A one-paragraph comment, in the routine's language: the description, the steps, the
     holds and the length (phrases ``summary_steps`` and ``summary_holds``)."""
@@ -212,6 +221,8 @@ def summary(timeline: Timeline) -> str:
 
 def add_chapters(tags: ID3, timeline: Timeline) -> None:
     """One ID3v2 CHAP frame per chapter (times in ms) and a top-level ordered CTOC."""
+    from mutagen.id3 import CHAP, CTOC, TIT2, CTOCFlags
+
     ids = [f"ch{i}" for i in range(len(timeline.chapters))]
     for cid, chapter in zip(ids, timeline.chapters, strict=True):
         tags.add(
@@ -247,6 +258,8 @@ def cover_tagger(image: Path) -> Tagger:
         raise UsageError(f"cover image '{image}' is not a PNG or JPEG file")
 
     def tag(tags: ID3, timeline: Timeline) -> None:
+        from mutagen.id3 import APIC, PictureType
+
         tags.add(APIC(encoding=3, mime=mime, type=PictureType.COVER_FRONT, desc="Cover", data=data))
 
     return tag

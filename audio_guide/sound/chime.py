@@ -6,9 +6,12 @@ Each bell is a few inharmonic partials with exponential decays (higher partials 
 
 from __future__ import annotations
 
-import numpy as np
+from typing import TYPE_CHECKING
 
 from audio_guide.sound.engines import Samples
+
+if TYPE_CHECKING:
+    import numpy as np
 
 BELL_START = "bell:start"
 """Sounds at each hold's start, with the 'Press.' cue."""
@@ -30,6 +33,8 @@ _FUNDAMENTAL = {BELL_START: 880.0, BELL_END: 587.33}
 
 
 def _bell(f0: float, sr: int) -> np.ndarray:
+    import numpy as np
+
     t = np.arange(int(BELL_SECONDS * sr)) / sr
     wave = sum(
         amp * np.exp(-t / tau) * np.sin(2 * np.pi * f0 * ratio * t)
@@ -43,6 +48,8 @@ def _bell(f0: float, sr: int) -> np.ndarray:
 
 
 def _tick(sr: int) -> np.ndarray:
+    import numpy as np
+
     t = np.arange(int(TICK_SECONDS * sr)) / sr
     out = np.exp(-t / 0.005) * np.sin(2 * np.pi * 1800.0 * t) * np.minimum(1.0, t / 0.0005)
     return np.asarray(out / np.max(np.abs(out)) * TICK_PEAK, dtype=np.float64)
@@ -50,6 +57,8 @@ def _tick(sr: int) -> np.ndarray:
 
 def render(name: str, sample_rate: int) -> Samples:
     """The chime called ``name`` as int16 samples that start with sound (no leading silence)."""
+    import numpy as np  # here, so naming chimes (the script) does not load numpy
+
     if name == TICK:
         wave = _tick(sample_rate)
     elif name in _FUNDAMENTAL:

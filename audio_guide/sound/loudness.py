@@ -2,7 +2,8 @@
 
 Measuring here, block by block, keeps memory flat and avoids ffmpeg's ``loudnorm`` (about 8x
 slower on a 10-minute encode here, and it falls back to dynamic mode). The master is one gain to
-the target loudness, then the limiter to keep the true peak under its ceiling.
+the target loudness, then the limiter to keep the true peak under its ceiling. The meter is the
+reference the one-pass prediction (``sound/predict.py``) is tested against; only it needs scipy.
 """
 
 from __future__ import annotations
@@ -12,50 +13,58 @@ from collections.abc import Iterable, Iterator
 
 import numpy as np
 import numpy.typing as npt
-from scipy import ndimage, signal
+
+from audio_guide.sound.dsp import Signal, k_weighting, running_mean, running_min, true_peaks
 
 Block = npt.NDArray[np.float32]
 
-OVERSAMPLE = 4
-"""True-peak estimate by 4x polyphase oversampling, as BS.1770-4 Annex 2 suggests below 96 kHz."""
+__all__ = ["Limiter", "LoudnessMeter", "gated_loudness", "k_weighting", "loudness_of"]
+
+HOP = 0.1
+"""Seconds per loudness step; gating blocks are four steps (400 ms, 75 % overlap)."""
 
 
-def k_weighting(sample_rate: int) -> list[tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]]:
-    """The two BS.1770 pre-filters (high shelf, then high pass) for ``sample_rate``.
+def hop_samples(sample_rate: int) -> int:
+    """Samples per 100 ms step."""
+    return round(HOP * sample_rate)
 
-    Coefficients derived for any rate as libebur128 does, matching the standard's 48 kHz values.
+
+def gated_loudness(hops: npt.ArrayLike) -> float:
+    """Gated integrated loudness from the K-weighted mean square of each 100 ms step.
+
+    BS.1770-4: 400 ms blocks with 75 % overlap, an absolute gate at -70 LUFS and a relative
+    gate 10 LU under the mean of the blocks above it; -70 for silence.
     """
-    f0, gain_db, q = 1681.974450955533, 3.999843853973347, 0.7071752369554196
-    k = math.tan(math.pi * f0 / sample_rate)
-    vh = 10 ** (gain_db / 20)
-    vb = vh**0.4996667741545416
-    a0 = 1 + k / q + k * k
-    shelf_b = (
-        np.array([(vh + vb * k / q + k * k), 2 * (k * k - vh), (vh - vb * k / q + k * k)]) / a0
-    )
-    shelf_a = np.array([1.0, 2 * (k * k - 1) / a0, (1 - k / q + k * k) / a0])
-    f0, q = 38.13547087602444, 0.5003270373238773
-    k = math.tan(math.pi * f0 / sample_rate)
-    a0 = 1 + k / q + k * k
-    hp_b = np.array([1.0, -2.0, 1.0])
-    hp_a = np.array([1.0, 2 * (k * k - 1) / a0, (1 - k / q + k * k) / a0])
-    return [(shelf_b, shelf_a), (hp_b, hp_a)]
+    hops = np.asarray(hops, dtype=np.float64)
+    if len(hops) < 4:
+        return -70.0
+    z = np.convolve(hops, np.ones(4) / 4, mode="valid")
+    loud = -0.691 + 10 * np.log10(np.maximum(z, 1e-20))
+    z = z[loud > -70.0]
+    if not len(z):
+        return -70.0
+    relative = -0.691 + 10 * math.log10(float(np.mean(z))) - 10.0
+    z = z[-0.691 + 10 * np.log10(z) > relative]
+    return -0.691 + 10 * math.log10(float(np.mean(z)))
 
 
 class LoudnessMeter:
-    """Integrated loudness (LUFS) of mono audio fed in blocks of any size."""
+    """Integrated loudness (LUFS) of mono audio fed in blocks of any size (IIR K-filter)."""
 
     def __init__(self, sample_rate: int) -> None:
+        from scipy import signal  # only metering needs it; ~0.9 s to import
+
+        self._sosfilt = signal.sosfilt
         self.sos = np.array([np.concatenate([b, a]) for b, a in k_weighting(sample_rate)])
         self.state = np.zeros((len(self.sos), 2))
-        self.hop = round(0.1 * sample_rate)
+        self.hop = hop_samples(sample_rate)
         self.pending = np.zeros(0)
         self.hops: list[float] = []
         """Mean square of the K-weighted signal over each 100 ms step."""
 
     def add(self, block: npt.ArrayLike) -> None:
         """Feed the next samples."""
-        y, self.state = signal.sosfilt(self.sos, np.asarray(block, dtype=np.float64), zi=self.state)
+        y, self.state = self._sosfilt(self.sos, np.asarray(block, dtype=np.float64), zi=self.state)
         y = np.concatenate([self.pending, y])
         whole = len(y) // self.hop * self.hop
         if whole:
@@ -64,17 +73,7 @@ class LoudnessMeter:
 
     def integrated(self) -> float:
         """Gated integrated loudness (400 ms blocks, 75 % overlap); -70 for silence."""
-        hops = np.asarray(self.hops)
-        if len(hops) < 4:
-            return -70.0
-        z = np.convolve(hops, np.ones(4) / 4, mode="valid")
-        loud = -0.691 + 10 * np.log10(np.maximum(z, 1e-20))
-        z = z[loud > -70.0]
-        if not len(z):
-            return -70.0
-        relative = -0.691 + 10 * math.log10(float(np.mean(z))) - 10.0
-        z = z[-0.691 + 10 * np.log10(z) > relative]
-        return -0.691 + 10 * math.log10(float(np.mean(z)))
+        return gated_loudness(self.hops)
 
 
 def loudness_of(blocks: Iterable[npt.ArrayLike], sample_rate: int) -> float:
@@ -83,14 +82,6 @@ def loudness_of(blocks: Iterable[npt.ArrayLike], sample_rate: int) -> float:
     for block in blocks:
         meter.add(block)
     return meter.integrated()
-
-
-def true_peaks(x: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
-    """Per sample, the largest 4x-oversampled magnitude between it and its neighbours."""
-    up = np.abs(signal.resample_poly(x, OVERSAMPLE, 1))
-    per = up.reshape(-1, OVERSAMPLE).max(axis=1)
-    per = np.maximum(per, np.abs(x))
-    return np.asarray(np.maximum(per, np.concatenate([per[1:], per[-1:]])), dtype=np.float64)
 
 
 class Limiter:
@@ -109,7 +100,7 @@ class Limiter:
         self.release = max(3, round(release * sample_rate)) | 1
         self.margin = self.look * 2 + self.release + 64
 
-    def process(self, blocks: Iterable[Block]) -> Iterator[Block]:
+    def process(self, blocks: Iterable[npt.ArrayLike]) -> Iterator[Block]:
         """Limit a stream of blocks; yields blocks of the same sizes."""
         prev = np.zeros(0)
         current: npt.NDArray[np.float64] | None = None
@@ -122,6 +113,23 @@ class Limiter:
         if current is not None:
             yield self._limit(prev, current, np.zeros(0))
 
+    def held(self, peaks: Signal) -> Signal:
+        """Per sample, the highest true peak the gain there must allow for (``release`` back
+        to ``lookahead`` ahead). It scales with a gain applied before the limiter."""
+        return -running_min(-np.asarray(peaks, dtype=np.float64), self.release, self.look)
+
+    def curve(self, held: Signal, scale: float = 1.0) -> Signal | None:
+        """The gain curve for a signal scaled by ``scale`` whose held peaks (at scale 1) are
+        ``held``; None when no sample needs limiting."""
+        need = np.minimum(1.0, (self.ceiling / scale) / np.maximum(held, 1e-12))
+        if need.min() >= 1.0:
+            return None
+        return running_mean(need, self.look - 1)
+
+    def gain(self, peaks: Signal) -> Signal | None:
+        """The gain curve for a signal with these true peaks, or None where none is needed."""
+        return self.curve(self.held(peaks))
+
     def _limit(
         self,
         before: npt.NDArray[np.float64],
@@ -129,14 +137,8 @@ class Limiter:
         after: npt.NDArray[np.float64],
     ) -> Block:
         ext = np.concatenate([before, x, after[: self.margin]])
-        need = np.minimum(1.0, self.ceiling / np.maximum(true_peaks(ext), 1e-12))
-        if need.min() >= 1.0:
+        gain = self.gain(true_peaks(ext))
+        if gain is None:
             return x.astype(np.float32)
-        span = self.release + self.look + 1
-        shift = (self.look - self.release) // 2
-        held = ndimage.minimum_filter1d(need, span, mode="nearest", origin=-shift)
-        gain = ndimage.uniform_filter1d(
-            held, self.look, mode="nearest", origin=(self.look - 1) // 2
-        )
         out = (ext * gain)[len(before) : len(before) + len(x)]
         return np.asarray(out, dtype=np.float32)

@@ -1,74 +1,42 @@
-"""Render a timeline block by block: each clip lands at its exact sample, nothing accumulates.
+"""Master a timeline into 16-bit blocks: each sound lands at its exact sample, nothing accumulates.
 
 Memory is one block plus the distinct clips; time grows linearly with the routine's length.
-Mastering (``master``) renders twice: once to measure loudness, once to write, with one gain,
-the optional bed, and the true-peak limiter applied on the way to the encoder.
+The gain that lands on the loudness target is found from the clips alone (``sound/predict.py``),
+before the first block is mixed; only a bed, a continuous sound under everything, is measured
+in one extra pass. Every distinct sound is limited once, so the programme is a copy into
+silence; with a bed, the true-peak limiter also runs on the stream.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 import itertools
-import math
-from collections.abc import Iterable, Iterator
+import json
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Protocol
 
 import numpy as np
 import numpy.typing as npt
 
-from audio_guide.sound import bed as beds
-from audio_guide.sound.engines import Samples
-from audio_guide.sound.loudness import Limiter, loudness_of
-from audio_guide.timeline import EventKind, Timeline
+from audio_guide.sound.analysis import AnalysisStore
+from audio_guide.sound.loudness import Limiter
+from audio_guide.sound.predict import ClipSource, Pcm, Programme, to_int16
+from audio_guide.timeline import Timeline
 
 Block = npt.NDArray[np.float32]
-ClipKey = tuple[EventKind, str]
 BLOCK = 1 << 16
-REFINE = 4
-TOLERANCE = 0.15
+REFINE = 6
+"""Most gains tried (each a prediction from the clips, not a pass over the programme)."""
+TOLERANCE = 0.1
 """LU from the target at which the gain search stops."""
-"""Extra measuring passes that correct the gain for what the limiter takes off."""
+LEVELS_VERSION = "levels-1"
+"""Changes whenever the prediction or search would choose a different gain."""
+SQUEEZE = 12.0
+"""The most gain (dB) tried beyond what the unlimited speech needs: past it the limiter would
+flatten the speech, and a target out of reach gets the closest loudness within it."""
 
-
-class ClipSource(Protocol):
-    """Where the mixer finds each event's samples."""
-
-    def get(self, kind: EventKind, text: str) -> Samples:
-        """Samples for an event (int16 at the timeline's rate)."""
-        ...
-
-
-def render_blocks(timeline: Timeline, clips: ClipSource, block: int = BLOCK) -> Iterator[Block]:
-    """Yield float32 blocks in [-1, 1] covering the whole timeline, in order."""
-    sr = timeline.sample_rate
-    placed = sorted(
-        ((round(e.start * sr), clips.get(e.kind, e.voiced)) for e in timeline.events),
-        key=lambda item: item[0],
-    )
-    total = timeline.samples
-    active: list[tuple[int, Samples]] = []
-    nxt = 0
-    for b0 in range(0, total, block):
-        b1 = min(total, b0 + block)
-        while nxt < len(placed) and placed[nxt][0] < b1:
-            active.append(placed[nxt])
-            nxt += 1
-        out = np.zeros(b1 - b0, dtype=np.float32)
-        keep = []
-        for start, clip in active:
-            end = start + len(clip)
-            lo, hi = max(start, b0), min(end, b1)
-            if hi > lo:
-                out[lo - b0 : hi - b0] += clip[lo - start : hi - start].astype(np.float32) / 32768.0
-            if end > b1:
-                keep.append((start, clip))
-        active = keep
-        yield out
-
-
-def to_pcm16(block: Block) -> bytes:
-    """Little-endian 16-bit PCM, clipped."""
-    return np.clip(np.round(block * 32768.0), -32768, 32767).astype("<i2").tobytes()
+__all__ = ["BLOCK", "Block", "ClipSource", "Mastering", "MixOptions", "master", "measure"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,8 +47,11 @@ class MixOptions:
     """Integrated loudness target (LUFS); None leaves levels as spoken, with no limiter."""
     true_peak: float = -1.0
     """The highest true peak allowed in the file, dBTP."""
-    codec_margin: float = 0.7
-    """Headroom kept below ``true_peak`` for the MP3 encoder's own overshoot, dB."""
+    codec_margin: float = 2.0
+    """Headroom kept below ``true_peak`` for the MP3 encoder's own overshoot, dB. LAME at
+    ``-q:a 2`` and 22.05 kHz put limited speech 0.5-1.4 dB over the limiter's ceiling as
+    ffmpeg's ebur128 reads the MP3 (more for Piper's voice and deeper limiting); 0.7 let
+    Piper's back_pain reach -0.7 dBTP."""
     bed: str | None = None
     """``noise``, an audio file, or None."""
     bed_level: float = -20.0
@@ -97,95 +68,131 @@ class Mastering:
     """Gain applied to every clip before limiting."""
     bed_gain_db: float | None
     """Gain that puts the bed at its level, or None without a bed."""
-    clips: ClipSource | None = None
-    """The clips at ``gain_db``, limited (None when loudness is off)."""
+    predicted_lufs: float
+    """Integrated loudness of the finished programme, as predicted before mixing."""
+    passes: int
+    """Passes over the programme's length spent measuring (0, or 1 with a bed)."""
 
 
-class LimitedClips:
-    """Every distinct clip scaled by one gain and true-peak limited on its own.
+def measure(
+    timeline: Timeline, clips: ClipSource, options: MixOptions, programme: Programme | None = None
+) -> Mastering:
+    """The speech's loudness, the gain that lands on the target once the clips are limited
+    (secant method on predictions), and the bed's gain and contribution (one measuring pass).
 
-    Limiting the few distinct clips, not the hour-long stream, makes each loudness pass cheap;
-    a safety limiter on the stream then catches only sounds that overlap (a bell under speech).
-    """
-
-    def __init__(
-        self, clips: ClipSource, keys: Iterable[ClipKey], gain_db: float, ceiling: float, sr: int
-    ) -> None:
-        limiter = Limiter(sr, ceiling)
-        gain = np.float32(10 ** (gain_db / 20))
-        self.clips: dict[ClipKey, Samples] = {}
-        for kind, text in keys:
-            x = clips.get(kind, text).astype(np.float32) / 32768.0 * gain
-            (y,) = limiter.process([x])
-            self.clips[(kind, text)] = np.round(y * 32767).astype(np.int16)
-
-    def get(self, kind: EventKind, text: str) -> Samples:
-        """The limited clip for an event."""
-        return self.clips[(kind, text)]
+    Without a bed the result is kept in the analysis store, keyed by everything it depends
+    on, so rebuilding an unchanged routine skips the search."""
+    programme = programme or Programme(timeline, clips, _limiter(timeline, options))
+    name = None if options.bed is not None else _levels_name(timeline, programme, options)
+    kept = programme.store.recall(name) if name else None
+    if kept is not None:
+        try:
+            return Mastering(**kept)  # type: ignore[arg-type]
+        except TypeError:
+            pass
+    levels = _measure(timeline, programme, options)
+    if name:
+        programme.store.keep(name, dataclasses.asdict(levels))
+    return levels
 
 
-def measure(timeline: Timeline, clips: ClipSource, options: MixOptions) -> Mastering:
-    """First passes: the speech's loudness, the gain that lands on the target once the clips
-    are limited (found by the secant method in up to ``REFINE`` passes), and the bed's gain."""
+def _levels_name(timeline: Timeline, programme: Programme, options: MixOptions) -> str | None:
+    """What the levels depend on, hashed: every sound's clips (by their samples) and starts,
+    the options and this module's search rules; None without a store."""
+    if programme.store.folder is None:
+        return None
     sr = timeline.sample_rate
-    speech = loudness_of(render_blocks(timeline, clips), sr)
-    gain_db = 0.0
-    best: LimitedClips | None = None
-    if options.loudness is not None:
-        target = options.loudness
-        keys = {(e.kind, e.voiced) for e in timeline.events}
-        tried: list[tuple[float, float]] = [(0.0, speech)]
-        gain_db, best_gain, best_miss = target - speech, 0.0, math.inf
-        for _ in range(REFINE):
-            limited = LimitedClips(clips, keys, gain_db, _ceiling(options), sr)
-            got = loudness_of(render_blocks(timeline, limited), sr)
-            tried.append((gain_db, got))
-            if abs(target - got) < best_miss:
-                best_gain, best_miss, best = gain_db, abs(target - got), limited
-            if abs(target - got) <= TOLERANCE:
-                break
-            (g0, l0), (g1, l1) = tried[-2:]
-            slope = (l1 - l0) / (g1 - g0) if g1 != g0 and l1 != l0 else 1.0
-            gain_db = g1 + (target - l1) / min(1.0, max(0.1, slope))
-        gain_db = best_gain
-    bed_gain = None
+    rules = [LEVELS_VERSION, REFINE, TOLERANCE, SQUEEZE, dataclasses.asdict(options)]
+    name = hashlib.blake2b(json.dumps([rules, sr, timeline.samples]).encode(), digest_size=20)
+    for sound, starts in programme.sounds.items():
+        members = [(programme.store.digest(programme.raw[k], sr), off) for k, off in sound.members]
+        name.update(json.dumps(members).encode())
+        name.update(np.asarray(starts, dtype="<i8").tobytes())
+    return name.hexdigest()
+
+
+def _measure(timeline: Timeline, programme: Programme, options: MixOptions) -> Mastering:
+    sr = timeline.sample_rate
+    speech = programme.loudness(0.0, limited=False)
+    bed_gain = bed_steps = None
+    passes = 0
     if options.bed is not None:
-        first = itertools.islice(beds.source(options.bed, sr, BLOCK), 30 * sr // BLOCK + 1)
+        from audio_guide.sound.loudness import LoudnessMeter, loudness_of
+
+        first = itertools.islice(_bed(options.bed, sr), 30 * sr // BLOCK + 1)
         reference = speech if options.loudness is None else options.loudness
         bed_gain = reference + options.bed_level - loudness_of(first, sr)
-    return Mastering(speech, gain_db, bed_gain, best)
+        meter = LoudnessMeter(sr)
+        for block in _bed_blocks(timeline, options.bed, 10 ** (bed_gain / 20)):
+            meter.add(block)
+        bed_steps = np.asarray(meter.hops)
+        passes = 1
+    if options.loudness is None:
+        return Mastering(speech, 0.0, bed_gain, programme.loudness(0.0, False, bed_steps), passes)
+    target = options.loudness
+    tried: list[tuple[float, float]] = [(0.0, speech)]
+    gain_db = target - speech
+    best = (float("inf"), 0.0, speech)
+    for _ in range(REFINE):
+        got = programme.loudness(gain_db, extra=bed_steps)
+        tried.append((gain_db, got))
+        best = min(best, (abs(target - got), gain_db, got))
+        if abs(target - got) <= TOLERANCE:
+            break
+        (g0, l0), (g1, l1) = tried[-2:]
+        slope = (l1 - l0) / (g1 - g0) if g1 != g0 and l1 != l0 else 1.0
+        gain_db = g1 + (target - l1) / min(1.0, max(0.1, slope))
+        gain_db = min(gain_db, target - speech + SQUEEZE)
+        if gain_db == g1:
+            break
+    return Mastering(speech, best[1], bed_gain, best[2], passes)
 
 
 def master(
-    timeline: Timeline, clips: ClipSource, options: MixOptions, levels: Mastering | None = None
-) -> Iterator[Block]:
-    """The finished track as blocks (limited clips, bed, safety limiter), ready to encode."""
+    timeline: Timeline,
+    clips: ClipSource,
+    options: MixOptions,
+    levels: Mastering | None = None,
+    store: AnalysisStore | None = None,
+) -> Iterator[Pcm]:
+    """The finished track as 16-bit blocks (limited sounds, bed, limiter), ready to encode.
+
+    ``store`` keeps the clips' analysis between builds (see ``sound/analysis.py``)."""
+    limiter = _limiter(timeline, options)
+    programme = Programme(timeline, clips, limiter, store)
     if options.loudness is None and options.bed is None:
-        yield from render_blocks(timeline, clips)
+        levels = levels or Mastering(0.0, 0.0, None, 0.0, 0)
+    levels = levels or measure(timeline, clips, options, programme)
+    blocks = programme.blocks(levels.gain_db, options.loudness is not None, BLOCK)
+    if options.bed is None or levels.bed_gain_db is None:
+        yield from blocks
         return
-    levels = levels or measure(timeline, clips, options)
-    blocks = render_blocks(timeline, levels.clips or clips)
-    if options.bed is not None and levels.bed_gain_db is not None:
-        blocks = _with_bed(blocks, timeline, options.bed, 10 ** (levels.bed_gain_db / 20))
-    if options.loudness is not None:
-        blocks = Limiter(timeline.sample_rate, _ceiling(options)).process(blocks)
-    yield from blocks
+    bed = _bed_blocks(timeline, options.bed, 10 ** (levels.bed_gain_db / 20))
+    mixed = (pcm / np.float32(32768.0) + b for pcm, b in zip(blocks, bed))
+    for block in limiter.process(mixed) if limiter else mixed:
+        yield to_int16(np.asarray(block, dtype=np.float64))
 
 
-def _ceiling(options: MixOptions) -> float:
-    return options.true_peak - options.codec_margin
+def _limiter(timeline: Timeline, options: MixOptions) -> Limiter | None:
+    if options.loudness is None:
+        return None
+    return Limiter(timeline.sample_rate, options.true_peak - options.codec_margin)
 
 
-def _with_bed(
-    blocks: Iterator[Block], timeline: Timeline, spec: str, gain: float
-) -> Iterator[Block]:
+def _bed(spec: str, sr: int) -> Iterator[Block]:
+    from audio_guide.sound import bed  # scipy.signal, for the noise filters
+
+    return bed.source(spec, sr, BLOCK)
+
+
+def _bed_blocks(timeline: Timeline, spec: str, gain: float) -> Iterator[Block]:
+    """The bed at ``gain``, ducked and faded, in blocks matching the programme's."""
+    from audio_guide.sound import bed
+
     sr = timeline.sample_rate
-    spans = [(e.start, e.end) for e in timeline.events]
-    intervals = beds.duck_intervals(spans)
-    stream = beds.source(spec, sr, BLOCK)
-    b0 = 0
-    for block in blocks:
-        n = len(block)
-        env = beds.envelope(intervals, b0, n, sr, timeline.samples)
-        yield (block + next(stream)[:n] * (env * gain)).astype(np.float32)
-        b0 += n
+    intervals = bed.duck_intervals([(e.start, e.end) for e in timeline.events])
+    stream = _bed(spec, sr)
+    for b0 in range(0, timeline.samples, BLOCK):
+        n = min(BLOCK, timeline.samples - b0)
+        env = bed.envelope(intervals, b0, n, sr, timeline.samples)
+        yield (next(stream)[:n] * (env * gain)).astype(np.float32)

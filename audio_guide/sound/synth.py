@@ -151,6 +151,16 @@ _WAV_HEADER = 44
 """Bytes before the samples in the WAV files ``wave`` writes."""
 
 
+def render_clip(engine: SpeechEngine, text: str, params: VoiceParams) -> Samples:
+    """One utterance, synthesized and trimmed; silence is an error."""
+    clip = trim(engine.synthesize(text, params))
+    if clip.size == 0:
+        raise EngineError(
+            f"the speech engine produced silence for {text!r}; check the voice and volume settings"
+        )
+    return clip
+
+
 def synthesize_all(
     texts: Iterable[str],
     engine: SpeechEngine,
@@ -165,12 +175,7 @@ def synthesize_all(
         key = cache.key(engine, params, text)
         clip = cache.load(key, engine.sample_rate)
         if clip is None:
-            clip = trim(engine.synthesize(text, params))
-            if clip.size == 0:
-                raise EngineError(
-                    f"the speech engine produced silence for {text!r}; "
-                    "check the voice and volume settings"
-                )
+            clip = render_clip(engine, text, params)
             cache.store(key, clip, engine.sample_rate)
             bank.synthesized += 1
         bank.clips[(EventKind.SPEECH, text)] = clip

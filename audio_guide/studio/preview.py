@@ -17,7 +17,8 @@ from audio_guide import build as pipeline
 from audio_guide.errors import UsageError
 from audio_guide.settings import Settings
 from audio_guide.sound.engines import VoiceParams, get_engine
-from audio_guide.sound.mix import Block, master, to_pcm16
+from audio_guide.sound.mix import master
+from audio_guide.sound.predict import Pcm
 from audio_guide.sound.synth import ClipCache, synthesize_all
 from audio_guide.timeline import EventKind
 
@@ -25,15 +26,15 @@ MAX_SENTENCE = 400
 """Longest text the sentence preview speaks (characters)."""
 
 
-def wav_bytes(blocks: Iterable[Block], sample_rate: int) -> bytes:
-    """Mono 16-bit WAV of ``blocks``."""
+def wav_bytes(blocks: Iterable[Pcm], sample_rate: int) -> bytes:
+    """Mono 16-bit WAV of ``blocks`` (16-bit PCM, as ``master`` yields them)."""
     buffer = io.BytesIO()
     with wave.open(buffer, "wb") as wav:
         wav.setnchannels(1)
         wav.setsampwidth(2)
         wav.setframerate(sample_rate)
         for block in blocks:
-            wav.writeframes(to_pcm16(block))
+            wav.writeframes(np.asarray(block, dtype="<i2").tobytes())
     return buffer.getvalue()
 
 
@@ -50,7 +51,7 @@ def sentence(settings: Settings, text: str, cache: ClipCache) -> bytes:
     )
     bank = synthesize_all([text], engine, params, cache)
     clip = bank.get(EventKind.SPEECH, text)
-    return wav_bytes([(clip / 32768.0).astype(np.float32)], bank.sample_rate)
+    return wav_bytes([clip], bank.sample_rate)
 
 
 def step(plan: pipeline.Plan, chapter: int) -> bytes:

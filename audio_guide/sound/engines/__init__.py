@@ -1,17 +1,25 @@
-"""Speech engines: a small protocol behind a name -> class registry."""
+"""Speech engines: a small protocol behind a name -> class registry.
+
+Built-in engines are registered by module path and imported only when created, so listing
+their names (``--help``) costs nothing.
+"""
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Protocol
-
-import numpy as np
-import numpy.typing as npt
+from typing import TYPE_CHECKING, Any, Protocol
 
 from audio_guide.errors import UsageError
 
-Samples = npt.NDArray[np.int16]
+if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
+
+    Samples = npt.NDArray[np.int16]
+else:
+    Samples = Any  # int16 arrays; numpy itself is imported by the engines, not for --help
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,36 +92,36 @@ class SpeechEngine(Protocol):
         ...
 
 
-_REGISTRY: dict[str, Callable[[], SpeechEngine]] = {}
+BUILTIN = {
+    "pyttsx3": "audio_guide.sound.engines.pyttsx3_engine:Pyttsx3Engine",
+    "piper": "audio_guide.sound.engines.piper_engine:PiperEngine",
+    "fake": "audio_guide.sound.engines.fake:FakeEngine",
+}
+"""Built-in engines by name: ``module:class``, imported when first created."""
+
+_REGISTRY: dict[str, Callable[[], SpeechEngine] | str] = dict(BUILTIN)
 
 
-def register(name: str, factory: Callable[[], SpeechEngine]) -> None:
-    """Make an engine available under ``name``."""
+def register(name: str, factory: Callable[[], SpeechEngine] | str) -> None:
+    """Make an engine available under ``name`` (a factory, or ``"module:Class"``)."""
     _REGISTRY[name] = factory
 
 
 def engine_names() -> list[str]:
     """Registered engine names."""
-    _load_builtin()
     return sorted(_REGISTRY)
 
 
 def get_engine(name: str) -> SpeechEngine:
     """Create the engine registered under ``name``."""
-    _load_builtin()
     try:
         factory = _REGISTRY[name]
     except KeyError:
         raise UsageError(
             f"unknown speech engine '{name}'; available: {', '.join(sorted(_REGISTRY))}"
         ) from None
+    if isinstance(factory, str):
+        module, _, attr = factory.partition(":")
+        factory = getattr(importlib.import_module(module), attr)
+        _REGISTRY[name] = factory
     return factory()
-
-
-def _load_builtin() -> None:
-    if not _REGISTRY:
-        from audio_guide.sound.engines import fake, piper_engine, pyttsx3_engine
-
-        register("pyttsx3", pyttsx3_engine.Pyttsx3Engine)
-        register("piper", piper_engine.PiperEngine)
-        register("fake", fake.FakeEngine)

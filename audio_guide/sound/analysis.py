@@ -1,0 +1,146 @@
+"""What the loudness prediction needs from each clip, in groups of ``GROUP`` samples, and a
+small on-disk store of it beside the clip cache so a rebuild does not compute it again.
+
+Per clip: the K-weighted energy of each group (with the filter's ring-out) and the highest
+sample-or-midpoint peak of each group. Both are at unity gain; the store keys them by the clip's
+own samples and the analysis parameters, so a changed clip or rule is simply a new entry.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import os
+import tempfile
+from concurrent.futures import Future, ThreadPoolExecutor
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+
+from audio_guide.sound.dsp import K_TAIL, Signal, k_filter, true_peaks
+
+WORKERS = max(1, min(2, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1))
+"""Threads for analysis and prediction (numpy releases the GIL); they run before the encoder
+has work, or while synthesis waits on the engine."""
+GROUP = 8
+"""Samples per analysis group (0.36 ms at 22050 Hz): the prediction's time resolution."""
+VERSION = f"analysis-1;group={GROUP};tail={K_TAIL};peaks=midpoint"
+
+Pcm = npt.NDArray[np.int16]
+
+
+@lru_cache(maxsize=1)
+def pool() -> ThreadPoolExecutor:
+    """The analysis threads, shared by every build in the process."""
+    return ThreadPoolExecutor(WORKERS, thread_name_prefix="audio-guide-analysis")
+
+
+def grouped(x: Signal, reduce: np.ufunc) -> Signal:
+    """``x`` reduced (summed, maxed) over consecutive groups of ``GROUP`` samples."""
+    return np.asarray(reduce.reduceat(x, np.arange(0, len(x), GROUP)), dtype=np.float64)
+
+
+def sizes(n: int) -> tuple[int, int]:
+    """Group counts of the energy (clip plus ring-out) and of the peaks (clip) for ``n``."""
+    return -(-(n + K_TAIL) // GROUP), -(-n // GROUP)
+
+
+def analyse(pcm: Pcm, sample_rate: int) -> tuple[Signal, Signal]:
+    """(K-weighted energy per group, highest peak per group) of a 16-bit clip."""
+    x = pcm / 32768.0
+    energy = grouped(np.square(k_filter(x, sample_rate), dtype=np.float64), np.add)
+    peaks = grouped(true_peaks(x, midpoints_only=True), np.maximum)
+    return energy, peaks
+
+
+class AnalysisStore:
+    """``analyse`` results as ``.npy`` files in ``folder``; None keeps nothing.
+
+    Reads that fail or do not fit are misses; writes are atomic and skipped on error.
+    """
+
+    def __init__(self, folder: Path | None) -> None:
+        self.folder = folder
+        self._early: dict[int, tuple[Pcm, Future[tuple[Signal, Signal]]]] = {}
+        self._digests: dict[int, tuple[Pcm, str]] = {}
+
+    def prefetch(self, pcm: Pcm, sample_rate: int) -> None:
+        """Start ``get`` for ``pcm`` on a background thread (while clips are still being loaded
+        or synthesized, which mostly waits); ``get`` on the same array then waits for it."""
+        if id(pcm) not in self._early:
+            self._early[id(pcm)] = (pcm, pool().submit(self._get, pcm, sample_rate))
+
+    def get(self, pcm: Pcm, sample_rate: int) -> tuple[Signal, Signal]:
+        """The analysis of ``pcm``, from the store or computed (and then stored)."""
+        early = self._early.pop(id(pcm), None)
+        if early is not None and early[0] is pcm:
+            return early[1].result()
+        return self._get(pcm, sample_rate)
+
+    def _get(self, pcm: Pcm, sample_rate: int) -> tuple[Signal, Signal]:
+        if self.folder is None:
+            energy, peaks = analyse(pcm, sample_rate)
+            return _single(energy), _single(peaks)
+        path = self.folder / f"{self.digest(pcm, sample_rate)}.npy"
+        n_energy, n_peaks = sizes(len(pcm))
+        try:
+            both = np.load(path, allow_pickle=False)
+            if both.shape == (n_energy + n_peaks,):
+                data = both.astype(np.float64)
+                return data[:n_energy], data[n_energy:]
+        except (OSError, ValueError, EOFError):
+            pass
+        data = np.concatenate(analyse(pcm, sample_rate)).astype(np.float32)
+        self._store(path, data)
+        rounded = data.astype(np.float64)  # as a rebuild will read it: the same gain either way
+        return rounded[:n_energy], rounded[n_energy:]
+
+    def digest(self, pcm: Pcm, sample_rate: int) -> str:
+        """A name for ``pcm``'s analysis: its samples, rate and the analysis version."""
+        known = self._digests.get(id(pcm))
+        if known is not None and known[0] is pcm:
+            return known[1]
+        digest = hashlib.blake2b(f"{VERSION};sr={sample_rate}".encode(), digest_size=20)
+        digest.update(np.ascontiguousarray(pcm, dtype="<i2").tobytes())
+        self._digests[id(pcm)] = (pcm, digest.hexdigest())
+        return digest.hexdigest()
+
+    def recall(self, name: str) -> dict[str, object] | None:
+        """Values kept under ``name`` by ``keep`` (a build's mastering levels), or None."""
+        if self.folder is None:
+            return None
+        try:
+            values = json.loads((self.folder / f"levels-{name}.json").read_text())
+        except (OSError, ValueError):
+            return None
+        return values if isinstance(values, dict) else None
+
+    def keep(self, name: str, values: dict[str, object]) -> None:
+        """Keep ``values`` under ``name`` (atomic; skipped on error)."""
+        if self.folder is not None:
+            self._write(self.folder / f"levels-{name}.json", json.dumps(values).encode())
+
+    def _store(self, path: Path, data: npt.NDArray[np.float32]) -> None:
+        buffer = io.BytesIO()
+        np.save(buffer, data, allow_pickle=False)
+        self._write(path, buffer.getvalue())
+
+    def _write(self, path: Path, data: bytes) -> None:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+            try:
+                with os.fdopen(fd, "wb") as fh:
+                    fh.write(data)
+                os.replace(tmp, path)
+            finally:
+                Path(tmp).unlink(missing_ok=True)
+        except OSError:
+            return
+
+
+def _single(x: Signal) -> Signal:
+    return np.asarray(x.astype(np.float32), dtype=np.float64)

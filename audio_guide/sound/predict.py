@@ -1,0 +1,257 @@
+"""The programme's loudness from its clips alone, known before the first block is mixed.
+
+BS.1770's integrated loudness needs only the K-weighted energy of each 100 ms step. The K filter
+is linear and time-invariant, so in a programme of sounds placed in silence each step holds the
+energy of the K-weighted sounds that fall in it: exact where sounds do not overlap. Sounds that
+do overlap (a bell with its cue, a tick under a count) are grouped into one *composite*, mixed,
+limited and filtered as a whole, so their cross terms are exact too. Each distinct clip or
+composite is analysed once, however often it is placed; the programme itself is never rendered.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Protocol
+
+import numpy as np
+import numpy.typing as npt
+
+from audio_guide.sound.analysis import GROUP, WORKERS, AnalysisStore, pool
+from audio_guide.sound.dsp import Signal, k_filter, running_mean, running_min, true_peaks
+from audio_guide.sound.loudness import Limiter, gated_loudness, hop_samples
+from audio_guide.timeline import EventKind, Timeline
+
+ClipKey = tuple[EventKind, str]
+Pcm = npt.NDArray[np.int16]
+
+
+class ClipSource(Protocol):
+    """Where the mixer finds each event's samples."""
+
+    def get(self, kind: EventKind, text: str) -> Pcm:
+        """Samples for an event (int16 at the timeline's rate)."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class Sound:
+    """One distinct thing placed on the timeline: a clip, or clips that overlap, mixed."""
+
+    members: tuple[tuple[ClipKey, int], ...]
+    """Each clip and its offset in samples from the sound's start."""
+
+
+def layout(timeline: Timeline, clips: ClipSource, gap: int) -> dict[Sound, list[int]]:
+    """Every distinct sound and the samples it starts at.
+
+    Events closer than ``gap`` samples (a limiter's reach) join one composite, so composites lie
+    in silence at least ``gap`` apart and can be limited and measured on their own.
+    """
+    sr = timeline.sample_rate
+    events = sorted(
+        (round(e.start * sr), len(clips.get(e.kind, e.voiced)), (e.kind, e.voiced))
+        for e in timeline.events
+    )
+    out: dict[Sound, list[int]] = defaultdict(list)
+    group: list[tuple[int, int, ClipKey]] = []
+    end = 0
+
+    def close() -> None:
+        if group:
+            s0 = group[0][0]
+            out[Sound(tuple((key, s - s0) for s, _, key in group))].append(s0)
+
+    for start, length, key in events:
+        if group and start >= end + gap:
+            close()
+            group = []
+        if not group:
+            end = start
+        group.append((start, length, key))
+        end = max(end, start + length)
+    close()
+    return dict(out)
+
+
+class Programme:
+    """A timeline's sounds, analysed once, mastered at any gain without rendering the programme.
+
+    Per distinct clip it keeps, in groups of ``GROUP`` samples, the K-weighted energy and the
+    highest held true peak (what the limiter's gain depends on; it scales with the gain). A
+    limited clip's energy is taken as its K-weighted energy times the square of the limiter's
+    gain curve, which is smooth (held 20 ms, ramped over 3 ms) next to the filter's memory and
+    the group. Composites are mixed and filtered exactly. The sounds themselves are rendered
+    exactly, each when first placed.
+    """
+
+    def __init__(
+        self,
+        timeline: Timeline,
+        clips: ClipSource,
+        limiter: Limiter | None,
+        store: AnalysisStore | None = None,
+    ) -> None:
+        self.store = store or AnalysisStore(None)
+        """Where each clip's analysis is kept between builds."""
+        self.sample_rate = timeline.sample_rate
+        self.samples = timeline.samples
+        self.hop = hop_samples(self.sample_rate)
+        self.limiter = limiter
+        self.sounds = layout(timeline, clips, limiter.margin if limiter else 1)
+        keys = {key for sound in self.sounds for key, _ in sound.members}
+        self.raw = {key: clips.get(*key) for key in keys}
+        self.energy: dict[ClipKey, Signal] = {}
+        """Each clip's K-weighted energy (with its ring-out) per group, at unity gain."""
+        self.peaks: dict[ClipKey, Signal] = {}
+        """Each clip's highest held true peak per group, at unity gain (with a limiter)."""
+        self.held: dict[ClipKey, Signal] = {}
+        """Held true peaks per sample, for rendering; dropped once a clip's sounds are made."""
+
+    def _analyse(self, key: ClipKey) -> None:
+        if key in self.energy:
+            return
+        self.energy[key], peaks = self.store.get(self.raw[key], self.sample_rate)
+        if self.limiter is not None:
+            # held peaks per group: the groups' peaks held over the limiter's reach, rounded out
+            reach = -(-self.limiter.release // GROUP), -(-(self.limiter.look + GROUP) // GROUP)
+            self.peaks[key] = -running_min(-peaks, *reach)
+
+    def _held(self, key: ClipKey) -> Signal:
+        if key not in self.held:
+            assert self.limiter is not None
+            self.held[key] = self.limiter.held(true_peaks(self.raw[key] / 32768.0))
+        return self.held[key]
+
+    def clip(self, key: ClipKey, gain: float, limited: bool) -> Signal:
+        """One clip at ``gain`` (linear), true-peak limited on its own when ``limited``."""
+        x = self.raw[key] * (gain / 32768.0)
+        if limited and self.limiter is not None:
+            curve = self.limiter.curve(self._held(key), gain)
+            if curve is not None:
+                x *= curve
+        return x
+
+    def render(self, sound: Sound, gain: float, limited: bool = True) -> Signal:
+        """A sound mixed at ``gain``: each clip limited, then (composites) the mix limited."""
+        if len(sound.members) == 1:
+            return self.clip(sound.members[0][0], gain, limited)
+        length = max(off + len(self.raw[key]) for key, off in sound.members)
+        mix = np.zeros(length)
+        for key, off in sound.members:
+            x = self.clip(key, gain, limited)
+            mix[off : off + len(x)] += x
+        if limited and self.limiter is not None:
+            curve = self.limiter.gain(true_peaks(mix))
+            if curve is not None:
+                mix *= curve
+        return mix
+
+    def _cumulative(self, sound: Sound, gain: float, limited: bool) -> tuple[Signal, int]:
+        """Cumulative K-weighted energy of ``sound`` at ``gain`` from 0, and its step (samples)."""
+        if len(sound.members) > 1:
+            y = k_filter(self.render(sound, gain, limited), self.sample_rate)
+            e, step = np.square(y, dtype=np.float64), 1
+        else:
+            key = sound.members[0][0]
+            self._analyse(key)
+            e, step = self.energy[key] * (gain * gain), GROUP
+            if limited and self.limiter is not None:
+                curve = self._group_curve(self.peaks[key], gain)
+                if curve is not None:
+                    e[: len(curve)] *= np.square(curve)
+                    e[len(curve) :] *= curve[-1] ** 2
+        out = np.empty(len(e) + 1)
+        out[0] = 0.0
+        np.cumsum(e, out=out[1:])
+        return out, step
+
+    def _group_curve(self, peaks: Signal, gain: float) -> Signal | None:
+        assert self.limiter is not None
+        need = np.minimum(1.0, (self.limiter.ceiling / gain) / np.maximum(peaks, 1e-12))
+        if need.min() >= 1.0:
+            return None
+        return running_mean(need, max(0, round(self.limiter.look / GROUP) - 1))
+
+    def loudness(self, gain_db: float, limited: bool = True, extra: Signal | None = None) -> float:
+        """Predicted integrated loudness (LUFS) of the programme at ``gain_db``.
+
+        ``extra`` adds the mean square per 100 ms step of anything measured separately (a bed).
+        """
+        gain = 10 ** (gain_db / 20)
+        sounds = sorted(self.sounds.items(), key=lambda item: -len(item[0].members))
+
+        def share(part: list[tuple[Sound, list[int]]]) -> Signal:
+            energy = np.zeros(self.samples // self.hop)
+            for sound, starts in part:
+                _place(energy, *self._cumulative(sound, gain, limited), starts, self.hop)
+            return energy
+
+        parts = [sounds[i::WORKERS] for i in range(WORKERS)]
+        steps = sum(pool().map(share, parts), np.zeros(self.samples // self.hop)) / self.hop
+        if extra is not None:
+            steps = steps + extra[: len(steps)]
+        return gated_loudness(steps)
+
+    def blocks(self, gain_db: float, limited: bool, block: int) -> Iterator[Pcm]:
+        """The programme at ``gain_db`` as 16-bit blocks: sounds copied into silence, each
+        rendered (exactly) when first placed, so the work runs beside the encoder."""
+        self.energy.clear()
+        self.peaks.clear()
+        gain = 10 ** (gain_db / 20)
+        order = sorted((s, sound) for sound, starts in self.sounds.items() for s in starts)
+        uses = defaultdict(int, ((k, 0) for k in self.raw))
+        for sound in self.sounds:
+            for key, _ in sound.members:
+                uses[key] += 1
+        done: dict[Sound, Pcm] = {}
+
+        def pcm(sound: Sound) -> Pcm:
+            if sound not in done:
+                done[sound] = to_int16(self.render(sound, gain, limited))
+                for key, _ in sound.members:
+                    uses[key] -= 1
+                    if not uses[key]:
+                        self.held.pop(key, None)
+            return done[sound]
+
+        nxt = 0
+        active: list[tuple[int, Pcm]] = []
+        for b0 in range(0, self.samples, block):
+            b1 = min(self.samples, b0 + block)
+            while nxt < len(order) and order[nxt][0] < b1:
+                active.append((order[nxt][0], pcm(order[nxt][1])))
+                nxt += 1
+            out = np.zeros(b1 - b0, dtype=np.int16)
+            keep = []
+            for start, data in active:
+                end = start + len(data)
+                lo, hi = max(start, b0), min(end, b1)
+                if hi > lo:
+                    out[lo - b0 : hi - b0] = data[lo - start : hi - start]
+                if end > b1:
+                    keep.append((start, data))
+            active = keep
+            yield out
+
+
+def _place(energy: Signal, cumulative: Signal, step: int, starts: Iterable[int], hop: int) -> None:
+    """Add a sound's energy at each start, given its cumulative energy every ``step`` samples
+    (interpolated within a step)."""
+    starts_a = np.asarray(list(starts), dtype=np.int64)
+    m = (len(cumulative) - 1) * step
+    span = m // hop + 2
+    first = starts_a // hop
+    steps = first[:, None] + np.arange(span)[None, :]
+    lo = np.clip(steps * hop - starts_a[:, None], 0, m)
+    hi = np.clip((steps + 1) * hop - starts_a[:, None], 0, m)
+    inside = steps < len(energy)
+    at = np.arange(len(cumulative)) * step
+    part = np.interp(hi, at, cumulative) - np.interp(lo, at, cumulative)
+    np.add.at(energy, steps[inside], part[inside])
+
+
+def to_int16(x: Signal) -> Pcm:
+    """Float samples in [-1, 1) as 16-bit PCM, rounded and clipped."""
+    return np.clip(np.round(x * 32768.0), -32768, 32767).astype(np.int16)
