@@ -138,4 +138,6 @@ def prefetch(ffmpeg: bool = True, espeak: bool = True) -> None:
                 with contextlib.suppress(Exception):  # the caller's own call reports it
                     find()
 
-    threading.Thread(target=run, name="audio-guide-prefetch", daemon=True).start()
+    # Not a daemon: a process that ends (an interrupt, an early error) while this thread is
+    # inside dlopen or a subprocess would hang in exit(); Python joins it first instead.
+    threading.Thread(target=run, name="audio-guide-prefetch", daemon=False).start()

@@ -71,7 +71,9 @@ def _build_and_signal(tmp_path: Path, sig: int, delay: float) -> tuple[int, str]
     err = err_bytes.decode()
     assert "Traceback" not in err and "internal error" not in err, err
     assert not _stray(tmp_path), _stray(tmp_path)
-    if proc.returncode == 0:  # it finished first: then the new files are whole
+    # it finished first, or the signal came while the finished files were being moved into
+    # place (held back until all were moved, then reported): either way the new files are whole
+    if proc.returncode == 0 or err.endswith("the output was complete and is in place\n"):
         assert out.read_bytes()[:3] == b"ID3" and out.stat().st_size > 10_000
     else:
         assert out.read_bytes() == PREVIOUS
@@ -91,7 +93,10 @@ def test_signal_at_any_moment_leaves_no_trace(tmp_path: Path, sig: int, code: in
         codes.append(rc)
         if rc == code:
             name = signal.Signals(sig).name
-            assert err == f"audio-guide: interrupted by {name}; nothing was written\n", err
+            assert err in (
+                f"audio-guide: interrupted by {name}; nothing was written\n",
+                f"audio-guide: interrupted by {name}; the output was complete and is in place\n",
+            ), err
     assert set(codes) <= {code, 0}, codes
     assert codes.count(code) >= 3, codes
 

@@ -8,6 +8,7 @@ the file is renamed into place; a failure or interruption leaves no partial file
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
 import sys
@@ -17,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 from audio_guide.errors import ExportError, UsageError
+from audio_guide.interrupts import deferred
 from audio_guide.outputs.files import atomic_path as atomic_path  # re-exported: older importers
 from audio_guide.outputs.files import cannot_write
 from audio_guide.outputs.files import write_text_atomic as write_text_atomic
@@ -120,32 +122,27 @@ class Mp3Exporter:
             "mp3",
             str(tmp),
         ]
+        proc: subprocess.Popen[bytes] | None = None
         try:
-            # its own session: a Ctrl-C at the terminal reaches this process only, which stops
-            # ffmpeg itself and removes the temporary file
-            proc = subprocess.Popen(
-                cmd, stdin=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True
-            )
-        except OSError as exc:
-            raise ExportError(
-                f"could not start ffmpeg ({exc}); run 'pip install imageio-ffmpeg'"
-                " or install ffmpeg"
-            ) from None
-        assert proc.stdin is not None and proc.stderr is not None
-        _widen(proc.stdin)
-        try:
-            for block in blocks:
-                proc.stdin.write(_le(block))
-            proc.stdin.close()
-        except BrokenPipeError:
-            pass
+            # An interrupt is held back until ``proc`` is set, so whenever one arrives ffmpeg is
+            # stopped here and never left running (and creating its output) behind us.
+            with deferred():
+                proc = _start_encoder(cmd)
+            assert proc.stdin is not None and proc.stderr is not None
+            _widen(proc.stdin)
+            with contextlib.suppress(BrokenPipeError):
+                for block in blocks:
+                    proc.stdin.write(_le(block))
+                proc.stdin.close()
+            err = proc.stderr.read().decode(errors="replace").strip()
+            code = proc.wait()
         except BaseException:
-            proc.kill()
-            proc.wait()
+            if proc is not None:
+                proc.kill()
+                proc.wait()
             raise
-        err = proc.stderr.read().decode(errors="replace").strip()
-        if proc.wait() != 0:
-            last = err.splitlines()[-1] if err else f"exit code {proc.returncode}"
+        if code != 0:
+            last = err.splitlines()[-1] if err else f"exit code {code}"
             raise ExportError(
                 f"ffmpeg could not encode the MP3 ({last}); check free disk space "
                 "and that the output folder is writable"
@@ -176,6 +173,19 @@ class Mp3Exporter:
                 cannot_write(tmp, cause if isinstance(cause, OSError) else OSError(str(exc)))
             ) from None
         order_chapters(tmp)
+
+
+def _start_encoder(cmd: list[str]) -> subprocess.Popen[bytes]:
+    """ffmpeg reading PCM on stdin, in its own session: a Ctrl-C at the terminal reaches this
+    process only, which stops ffmpeg itself and removes the temporary file."""
+    try:
+        return subprocess.Popen(
+            cmd, stdin=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True
+        )
+    except OSError as exc:
+        raise ExportError(
+            f"could not start ffmpeg ({exc}); run 'pip install imageio-ffmpeg' or install ffmpeg"
+        ) from None
 
 
 def phrase_table(timeline: Timeline) -> dict[str, str]:

@@ -13,6 +13,7 @@ import io
 import json
 import os
 import tempfile
+import threading
 from concurrent.futures import Future, ThreadPoolExecutor
 from functools import lru_cache
 from pathlib import Path
@@ -20,6 +21,7 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
+from audio_guide.interrupts import deferred
 from audio_guide.sound.dsp import K_TAIL, Signal, k_filter, true_peaks
 
 WORKERS = max(1, min(2, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1))
@@ -34,8 +36,18 @@ Pcm = npt.NDArray[np.int16]
 
 @lru_cache(maxsize=1)
 def pool() -> ThreadPoolExecutor:
-    """The analysis threads, shared by every build in the process."""
-    return ThreadPoolExecutor(WORKERS, thread_name_prefix="audio-guide-analysis")
+    """The analysis threads, shared by every build in the process, all started at once.
+
+    An executor starts a thread on ``submit`` and only then registers it for shutdown; an
+    interrupt between the two left a thread the interpreter waited on forever at exit. So every
+    thread is started here, with interrupts held back, and later submits start none.
+    """
+    with deferred():
+        executor = ThreadPoolExecutor(WORKERS, thread_name_prefix="audio-guide-analysis")
+        started = threading.Barrier(WORKERS)
+        for future in [executor.submit(started.wait, 10) for _ in range(WORKERS)]:
+            future.result()
+    return executor
 
 
 def grouped(x: Signal, reduce: np.ufunc) -> Signal:
