@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import io
+import json
 import os
 import sys
 from collections.abc import Iterator
@@ -89,3 +91,20 @@ def client(workspace: Any) -> Iterator[Any]:
 
     with TestClient(create_app(workspace), base_url="http://127.0.0.1") as c:
         yield c
+
+
+def run(*argv: str) -> tuple[int, str, str]:
+    """Run the CLI in-process: (exit code, stdout, stderr)."""
+    from audio_guide.cli import main
+
+    out, err = io.StringIO(), io.StringIO()
+    code = main(list(argv), out=out, err=err)
+    return code, out.getvalue(), err.getvalue()
+
+
+def plan(routine: str, *argv: str) -> dict[str, Any]:
+    """``plan ROUTINE --engine fake --json`` as data; the command must succeed."""
+    code, out, err = run("plan", routine, "--engine", "fake", "--json", *argv)
+    assert code == 0, err
+    data: dict[str, Any] = json.loads(out)
+    return data

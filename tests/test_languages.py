@@ -6,16 +6,13 @@ espeak-ng is in ``test_languages_real.py``.
 
 from __future__ import annotations
 
-import io
-import json
 import re
 from pathlib import Path
 from typing import Any
 
-from conftest import FIXTURES, write
+from conftest import FIXTURES, plan, run, write
 
 from audio_guide.authoring.phrases import key_specs, languages, load_phrases
-from audio_guide.cli import main
 
 GERMAN = str(FIXTURES / "routines" / "de_short.yaml")
 ENGLISH_WORDS = {
@@ -24,19 +21,6 @@ ENGLISH_WORDS = {
     "again", "last", "rest", "we", "of", "for", "is", "that", "was", "then", "times", "ready",
     "get", "your", "you", "with", "slowly", "introduction", "closing", "end", "minutes",
 }  # fmt: skip
-
-
-def run(*argv: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    code = main(list(argv), out=out, err=err)
-    return code, out.getvalue(), err.getvalue()
-
-
-def plan(routine: str, *argv: str) -> dict[str, Any]:
-    code, out, err = run("plan", routine, "--engine", "fake", "--json", *argv)
-    assert code == 0, err
-    data: dict[str, Any] = json.loads(out)
-    return data
 
 
 def english_left(texts: list[str], language: str) -> list[tuple[str, str]]:

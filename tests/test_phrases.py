@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import json
 import wave
 from pathlib import Path
@@ -10,7 +9,7 @@ from typing import Any
 
 import numpy as np
 import pytest
-from conftest import FIXTURES, write
+from conftest import FIXTURES, plan, run, write
 
 from audio_guide.authoring.items import ChapterMark, Clock, Say
 from audio_guide.authoring.phrases import (
@@ -22,7 +21,6 @@ from audio_guide.authoring.phrases import (
 )
 from audio_guide.authoring.script import compile_script
 from audio_guide.build import effective_settings, load
-from audio_guide.cli import main
 from audio_guide.errors import UsageError
 from audio_guide.model import Phased, SayStep, Step
 from audio_guide.settings import Layer
@@ -38,19 +36,6 @@ ROUTINE = (
     "    sides: right\n"
     "    find: 1\n"
 )
-
-
-def run(*argv: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    code = main(list(argv), out=out, err=err)
-    return code, out.getvalue(), err.getvalue()
-
-
-def plan(routine: str, *argv: str) -> dict[str, Any]:
-    code, out, err = run("plan", routine, "--engine", "fake", "--json", *argv)
-    assert code == 0, err
-    data: dict[str, Any] = json.loads(out)
-    return data
 
 
 def texts(tl: dict[str, Any], role: str) -> list[str]:

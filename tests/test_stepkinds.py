@@ -2,31 +2,14 @@
 
 from __future__ import annotations
 
-import io
 import itertools
-import json
 from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import FIXTURES, write
-
-from audio_guide.cli import main
+from conftest import FIXTURES, plan, run, write
 
 GOLDEN = FIXTURES / "golden"
-
-
-def run(*argv: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    code = main(list(argv), out=out, err=err)
-    return code, out.getvalue(), err.getvalue()
-
-
-def plan(routine: str, *argv: str) -> dict[str, Any]:
-    code, out, err = run("plan", routine, "--engine", "fake", "--json", *argv)
-    assert code == 0, err
-    data: dict[str, Any] = json.loads(out)
-    return data
 
 
 def speech(tl: dict[str, Any], role: str | None = None) -> list[dict[str, Any]]:

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import TextIO
 
 from audio_guide.authoring.schema import KINDS
+from audio_guide.cli.options import add_points_flag
 
 
 def add(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -18,14 +19,7 @@ def add(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p: argparse.ArgumentParser = sub.add_parser("check", help=help_text, description=help_text)
     p.add_argument("files", nargs="+", type=Path, metavar="FILE")
     p.add_argument("--kind", choices=KINDS, help="the kind of every FILE (default: detect)")
-    p.add_argument(
-        "--points",
-        type=Path,
-        action="append",
-        default=[],
-        metavar="FILE",
-        help="a point file the routines may use (repeatable)",
-    )
+    add_points_flag(p, "a point file the routines may use (repeatable)")
     p.add_argument("--profile", type=Path, help="a profile to check the routines with")
     p.add_argument("-q", "--quiet", action="store_true", help="print problems only")
     p.set_defaults(run=run)

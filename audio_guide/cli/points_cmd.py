@@ -10,6 +10,7 @@ from typing import TextIO
 from audio_guide.authoring.config import read_profiles
 from audio_guide.authoring.points import Library, assemble, describe, lookup, spellings
 from audio_guide.authoring.yamlread import suggest
+from audio_guide.cli.options import add_points_flag
 from audio_guide.errors import UsageError
 from audio_guide.model import Point
 
@@ -20,14 +21,7 @@ def add(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p: argparse.ArgumentParser = sub.add_parser("points", help=help_text, description=help_text)
     p.add_argument("id", nargs="?", metavar="ID", help="show one point (id, WHO code or name)")
     p.add_argument("--json", action="store_true", help="print the library as JSON")
-    p.add_argument(
-        "--points",
-        type=Path,
-        action="append",
-        default=[],
-        metavar="FILE",
-        help="a point file over the shipped and user points (repeatable)",
-    )
+    add_points_flag(p, "a point file over the shipped and user points (repeatable)")
     p.add_argument("--profile", type=Path, help="a profile whose points: and lexicon: apply")
     p.add_argument("--routine", metavar="ROUTINE", help="a routine whose own points: apply")
     p.set_defaults(run=run)

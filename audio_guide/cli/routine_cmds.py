@@ -15,6 +15,7 @@ from typing import TextIO
 from audio_guide.authoring import limits
 from audio_guide.authoring.config import read_profiles
 from audio_guide.authoring.points import assemble
+from audio_guide.cli.options import add_points_flag
 from audio_guide.errors import UsageError
 from audio_guide.flags import layer_from_strings
 from audio_guide.outputs.captions import FORMATS as CAPTION_FORMATS
@@ -102,14 +103,7 @@ def add(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
             help="a profile file with voice:, pacing:, sound: and phrases: sections "
             "(over the default profile)",
         )
-        p.add_argument(
-            "--points",
-            type=Path,
-            action="append",
-            default=[],
-            metavar="FILE",
-            help="a point file over the shipped and user points (repeatable)",
-        )
+        add_points_flag(p, "a point file over the shipped and user points (repeatable)")
         p.add_argument(
             "--max-hours",
             metavar="H",
