@@ -209,3 +209,39 @@ def test_clips_analysed_while_loading_give_the_same_mastering(tmp_path: Path) ->
     assert none == 0
     assert prefetched.gain_db == plain.gain_db and prefetched.predicted_lufs == plain.predicted_lufs
     assert levels(True, tmp_path)[1].gain_db == plain.gain_db  # now from the store
+
+
+def test_kept_sounds_give_the_same_track_and_spare_the_limiting(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A rebuild reads each limited sound from the store instead of limiting it again, with
+    the very same samples; a kept file of the wrong length is re-made."""
+    from audio_guide.sound import predict
+    from audio_guide.sound.analysis import AnalysisStore
+
+    plan = fake_plan(("tick", 5))
+    options = mix_options(plan.settings)
+
+    def track() -> np.ndarray:
+        store = AnalysisStore(tmp_path / "analysis")
+        return np.concatenate(list(master(plan.timeline, plan.clips, options, store=store)))
+
+    first = track()
+    kept = sorted((tmp_path / "analysis").glob("*.npy"))
+    assert kept, "nothing was kept"
+    calls: list[int] = []
+    original = predict.Programme.render
+
+    def counted(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        calls.append(1)
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(predict.Programme, "render", counted)
+    assert np.array_equal(track(), first)
+    assert calls == [], "a rebuild limited sounds again"
+    for path in (tmp_path / "analysis").glob("*.npy"):
+        data = np.load(path)
+        if data.dtype == np.int16:
+            np.save(path, data[:-1])  # a truncated kept sound must not be used
+    assert np.array_equal(track(), first)
+    assert calls, "truncated kept sounds were used"

@@ -135,6 +135,30 @@ class AnalysisStore:
         if self.folder is not None:
             self._write(self.folder / f"levels-{name}.json", json.dumps(values).encode())
 
+    def name_of(self, parts: object) -> str | None:
+        """A file name for a value depending on ``parts`` (JSON-able), or None keeping nothing."""
+        if self.folder is None:
+            return None
+        return hashlib.blake2b(json.dumps(parts).encode(), digest_size=20).hexdigest()
+
+    def recall_pcm(self, name: str | None, length: int) -> Pcm | None:
+        """16-bit samples kept under ``name`` by ``keep_pcm``, if there are ``length`` of them."""
+        if self.folder is None or name is None:
+            return None
+        try:
+            data = np.load(self.folder / f"{name}.npy", allow_pickle=False)
+        except (OSError, ValueError, EOFError):
+            return None
+        ok = data.dtype == np.int16 and data.shape == (length,)
+        return data if ok else None
+
+    def keep_pcm(self, name: str | None, pcm: Pcm) -> None:
+        """Keep 16-bit samples under ``name`` (atomic; skipped on error or without a folder)."""
+        if self.folder is not None and name is not None:
+            buffer = io.BytesIO()
+            np.save(buffer, np.ascontiguousarray(pcm, dtype=np.int16), allow_pickle=False)
+            self._write(self.folder / f"{name}.npy", buffer.getvalue())
+
     def _store(self, path: Path, data: npt.NDArray[np.float32]) -> None:
         buffer = io.BytesIO()
         np.save(buffer, data, allow_pickle=False)

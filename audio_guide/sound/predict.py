@@ -23,6 +23,9 @@ from audio_guide.sound.dsp import Signal, k_filter, running_mean, running_min, t
 from audio_guide.sound.loudness import Limiter, gated_loudness, hop_samples
 from audio_guide.timeline import EventKind, Timeline
 
+RENDER_VERSION = "render-1"
+"""Change when ``render`` would make other samples from the same clips, gain and limiter."""
+
 ClipKey = tuple[EventKind, str]
 Pcm = npt.NDArray[np.int16]
 
@@ -148,6 +151,23 @@ class Programme:
                 mix *= curve
         return mix
 
+    def _rendered(self, sound: Sound, gain_db: float, limited: bool) -> Pcm:
+        """``render`` as 16-bit samples, kept in the store between builds: an unchanged sound at
+        an unchanged gain (the kept levels make a rebuild's gain the same) is read, not limited
+        again. The name covers the sound's clips (by their samples) and offsets, the gain, the
+        limiter and ``RENDER_VERSION``; a kept file of the wrong length is a miss."""
+        lim = self.limiter if limited else None
+        rules = [RENDER_VERSION, repr(gain_db), lim and (lim.ceiling, lim.look, lim.release)]
+        members = [(self.store.digest(self.raw[k], self.sample_rate), o) for k, o in sound.members]
+        name = self.store.name_of(["sound", rules, members])
+        length = max(off + len(self.raw[key]) for key, off in sound.members)
+        kept = self.store.recall_pcm(name, length)
+        if kept is not None:
+            return kept
+        made = to_int16(self.render(sound, 10 ** (gain_db / 20), limited))
+        self.store.keep_pcm(name, made)
+        return made
+
     def _cumulative(self, sound: Sound, gain: float, limited: bool) -> tuple[Signal, int]:
         """Cumulative K-weighted energy of ``sound`` at ``gain`` from 0, and its step (samples)."""
         if len(sound.members) > 1:
@@ -199,7 +219,6 @@ class Programme:
         rendered (exactly) when first placed, so the work runs beside the encoder."""
         self.energy.clear()
         self.peaks.clear()
-        gain = 10 ** (gain_db / 20)
         order = sorted((s, sound) for sound, starts in self.sounds.items() for s in starts)
         uses = defaultdict(int, ((k, 0) for k in self.raw))
         for sound in self.sounds:
@@ -209,7 +228,7 @@ class Programme:
 
         def pcm(sound: Sound) -> Pcm:
             if sound not in done:
-                done[sound] = to_int16(self.render(sound, gain, limited))
+                done[sound] = self._rendered(sound, gain_db, limited)
                 for key, _ in sound.members:
                     uses[key] -= 1
                     if not uses[key]:
