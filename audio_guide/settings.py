@@ -67,7 +67,7 @@ class Settings:
     rate: int = 160
     """Words per minute, 80..400."""
     volume: float = 1.0
-    """Speech volume, 0..1."""
+    """Speech volume, 0.05..1 (a quieter voice falls under the silence trim)."""
     pitch: int = 50
     """Voice pitch, 0..100."""
     pace: float = 1.0
@@ -161,7 +161,7 @@ SOUND_KEYS = {
 RANGES: dict[str, tuple[float, float, bool, bool, str]] = {
     # name: (low, high, low inclusive, integer, unit)
     "rate": (80, 400, True, True, "words per minute"),
-    "volume": (0, 1, False, False, "(0..1)"),
+    "volume": (0.05, 1, True, False, "(0.05..1)"),
     "pitch": (0, 100, True, True, "(0..100)"),
     "pace": (0.25, 4, True, False, "(factor)"),
     "find": (0, 120, True, False, "seconds"),

@@ -176,8 +176,8 @@ def test_timeline_records_the_effective_settings() -> None:
     [
         ("--rate", "79", "--rate: must be >= 80 and <= 400 words per minute, got 79"),
         ("--rate", "401", "--rate: must be >= 80"),
-        ("--volume", "0", "--volume: must be > 0 and <= 1"),
-        ("--volume", "1.5", "--volume: must be > 0 and <= 1"),
+        ("--volume", "0", "--volume: must be >= 0.05 and <= 1"),
+        ("--volume", "1.5", "--volume: must be >= 0.05 and <= 1"),
         ("--pitch", "101", "--pitch: must be >= 0 and <= 100"),
         ("--pitch", "high", "--pitch: 'high' is not a number"),
         ("--pace", "0.1", "--pace: must be >= 0.25"),
@@ -317,7 +317,7 @@ def test_profile_files_get_file_line_col_validation(layered: dict[str, Path]) ->
     assert code == 2 and out == ""
     assert err.splitlines() == [
         f"{p}:2:3: voice: unknown key 'rat' (did you mean 'rate'?)",
-        f"{p}:3:11: voice.volume must be > 0 and <= 1 (0..1), got 2",
+        f"{p}:3:11: voice.volume must be >= 0.05 and <= 1 (0.05..1), got 2",
         f"{p}:5:10: pacing.count: countdown needs a number of seconds, e.g. countdown:5",
         f"{p}:7:10: pacing.holds.B54: '1:30' is read by YAML as a base-60 number; "
         "write plain seconds (for example 90, not 1:30)",

@@ -164,7 +164,7 @@ def test_bad_flag_value_exits_2() -> None:
     code, _, err = run("plan", "back_pain", "--engine", "fake", "--rate", "fast")
     assert code == 2 and "rate: 'fast' is not a number" in err
     code, _, err = run("plan", "back_pain", "--engine", "fake", "--volume", "1.5")
-    assert code == 2 and "volume: must be > 0 and <= 1" in err
+    assert code == 2 and "volume: must be >= 0.05 and <= 1" in err
 
 
 def test_unknown_voice_is_an_error_not_a_fallback() -> None:

@@ -195,3 +195,22 @@ def test_floor_is_a_lower_bound_of_the_real_length() -> None:
         floor, _ = limits.programme_floor(routine, settings)
         plan = pipeline.make_plan(routine, settings, origins, ClipCache(None))
         assert 0.6 * plan.timeline.duration < floor <= plan.timeline.duration, values
+
+
+@pytest.mark.parametrize(
+    ("flag", "value", "message"),
+    [
+        ("--find", "nan", "--find: must be a finite number, got nan"),
+        ("--rate", "inf", "--rate: must be a finite number, got inf"),
+        ("--volume", "1e-09", "--volume: must be >= 0.05 and <= 1 (0.05..1), got 1e-09"),
+    ],
+)
+def test_non_finite_and_inaudible_flag_values_are_usage_errors(
+    flag: str, value: str, message: str
+) -> None:
+    """Found by the long fuzz run: NaN passed every range comparison (internal error), and a
+    volume too low to hear was refused only after synthesis, as a runtime fault (exit 1)."""
+    out, err = io.StringIO(), io.StringIO()
+    code = main(["plan", "back_pain", "--engine", "fake", flag, value, "--json"], out, err)
+    assert code == 2, err.getvalue()
+    assert message in err.getvalue()

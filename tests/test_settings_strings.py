@@ -71,7 +71,7 @@ def test_the_cli_reports_all_bad_flags_and_still_takes_no_chime() -> None:
 @pytest.mark.parametrize(
     "strings",
     [
-        {"rate": "130", "volume": "0.00001", "pitch": "0", "voice": "en-us+f3", "engine": "fake"},
+        {"rate": "130", "volume": "0.05", "pitch": "0", "voice": "en-us+f3", "engine": "fake"},
         {"pace": "0.3", "count": "every:5", "find": "0", "gap": "0.1", "sides": "left"},
         {"repeat": "3", "chime": "on", "tick": "5", "bed": "noise", "bed_level": "-6.5"},
         {"loudness": "off", "holds": ["B54=0.5", "B53=600"], "cycles": ["LI4=0.25/1/50"]},

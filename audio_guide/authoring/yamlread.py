@@ -8,6 +8,7 @@ plain form the field expects, and every problem keeps the line and column it cam
 from __future__ import annotations
 
 import difflib
+import math
 import os
 import re
 from collections.abc import Iterable
@@ -272,6 +273,8 @@ def out_of_range(
     value: float, raw: str, low: float, high: float, low_inclusive: bool, integer: bool, unit: str
 ) -> str | None:
     """What is wrong with ``value`` for the range (low, high] (or [low, high]), if anything."""
+    if not math.isfinite(value):  # float() reads 'nan' and 'inf'; no comparison refuses NaN
+        return f"must be a finite number, got {raw}"
     if integer and not value.is_integer():
         return f"must be a whole number, got {raw}"
     if (value < low if low_inclusive else value <= low) or value > high:

@@ -54,7 +54,7 @@ def add(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         g = p.add_argument_group("voice and pacing")
         g.add_argument("--voice", help="voice id (gmw/en-us), variant (en-us+f3), name or language")
         g.add_argument("--rate", help="speaking rate in words per minute (80..400)")
-        g.add_argument("--volume", help="speech volume (0..1]")
+        g.add_argument("--volume", help="speech volume (0.05..1)")
         g.add_argument("--pitch", help="voice pitch (0..100)")
         g.add_argument(
             "--pace", help="scale finding time and pauses: a factor, slow, normal, brisk"
