@@ -19,8 +19,9 @@ from audio_guide.authoring.validate import check, check_overrides, find_routine,
 from audio_guide.errors import UsageError
 from audio_guide.model import Routine
 from audio_guide.outputs.captions import WRITERS
-from audio_guide.outputs.export import Mp3Exporter, check_free_space, cover_tagger, exporter_for
+from audio_guide.outputs.export import Mp3Exporter, check_free_space, exporter_for
 from audio_guide.outputs.files import staged, write_text_atomic
+from audio_guide.outputs.tags import cover_tagger
 from audio_guide.schedule import schedule
 from audio_guide.settings import DEFAULTS, Layer, Settings, combine
 from audio_guide.sound import chime

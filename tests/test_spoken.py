@@ -22,7 +22,7 @@ from audio_guide.authoring.script import utterances
 from audio_guide.build import Plan, effective_settings, load, make_plan
 from audio_guide.cli import main
 from audio_guide.outputs.captions import lrc, vtt
-from audio_guide.outputs.export import summary
+from audio_guide.outputs.tags import summary
 from audio_guide.settings import Layer
 from audio_guide.sound.engines.fake import FakeEngine
 from audio_guide.sound.synth import ClipCache

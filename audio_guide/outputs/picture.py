@@ -13,9 +13,9 @@ import threading
 from pathlib import Path
 
 from audio_guide.errors import UsageError
-from audio_guide.outputs.export import phrase_table
 from audio_guide.outputs.files import atomic_path
 from audio_guide.outputs.report import fmt_time
+from audio_guide.outputs.tags import phrase_table
 from audio_guide.timeline import EventKind, Role, Side, Timeline
 
 FORMATS = (".svg", ".png")

@@ -1,0 +1,120 @@
+"""ID3v2 tags for the finished MP3: title, summary, language, chapters in time order, cover.
+
+Everything a listener sees is read from the timeline in the routine's language (phrases
+``summary_steps``, ``summary_holds``, ``id3_language``). mutagen is imported when tagging.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from audio_guide.errors import ExportError, UsageError
+from audio_guide.outputs.files import cannot_write
+from audio_guide.outputs.id3order import order_chapters
+from audio_guide.timeline import Timeline
+
+if TYPE_CHECKING:
+    from mutagen.id3 import ID3
+
+Tagger = Callable[["ID3", Timeline], None]
+
+
+def tag_file(tmp: Path, timeline: Timeline, taggers: Iterable[Tagger] = ()) -> None:
+    """Title, artist, album, a summary comment, the language and chapters (then ``taggers``),
+    saved as ID3v2.4 with the chapter frames put in time order."""
+    from mutagen import MutagenError
+    from mutagen.id3 import COMM, ID3, TALB, TIT2, TLAN, TPE1, ID3NoHeaderError
+
+    try:
+        tags = ID3(str(tmp))
+    except ID3NoHeaderError:
+        tags = ID3()
+    tags.add(TIT2(encoding=3, text=timeline.title))
+    tags.add(TPE1(encoding=3, text=timeline.artist or "audio-guide"))
+    tags.add(TALB(encoding=3, text=timeline.album or "audio-guide"))
+    words = phrase_table(timeline)
+    tags.add(COMM(encoding=3, lang=words["id3_language"], desc="", text=summary(timeline)))
+    tags.add(TLAN(encoding=3, text=words["id3_language"]))
+    add_chapters(tags, timeline)
+    for tagger in taggers:
+        tagger(tags, timeline)
+    try:
+        tags.save(str(tmp), v2_version=4)
+    except MutagenError as exc:
+        cause = exc.__cause__ or exc.__context__
+        raise ExportError(
+            cannot_write(tmp, cause if isinstance(cause, OSError) else OSError(str(exc)))
+        ) from None
+    order_chapters(tmp)
+
+
+def phrase_table(timeline: Timeline) -> dict[str, str]:
+    """The phrase table the timeline was compiled with (else the one of its language)."""
+    recorded = timeline.settings.get("phrases")
+    if isinstance(recorded, dict) and "summary_holds" in recorded:
+        return {str(k): str(v) for k, v in recorded.items()}
+    from audio_guide.authoring.phrases import load_phrases
+
+    return dict(load_phrases(str(timeline.settings.get("language", "en"))).texts)
+
+
+def summary(timeline: Timeline) -> str:
+    """A one-paragraph comment, in the routine's language: the description, the steps, the
+    holds and the length (phrases ``summary_steps`` and ``summary_holds``)."""
+    words = phrase_table(timeline)
+    minutes, seconds = divmod(round(timeline.duration), 60)
+    steps = [c.title for c in timeline.chapters if c.point]
+    parts = [timeline.description] if timeline.description else []
+    if steps:
+        parts.append(words["summary_steps"].format(count=len(steps), steps="; ".join(steps)))
+    holds = words["summary_holds"]
+    parts.append(holds.format(count=len(timeline.holds), minutes=minutes, seconds=f"{seconds:02d}"))
+    return " ".join(parts)
+
+
+def add_chapters(tags: ID3, timeline: Timeline) -> None:
+    """One ID3v2 CHAP frame per chapter (times in ms) and a top-level ordered CTOC."""
+    from mutagen.id3 import CHAP, CTOC, TIT2, CTOCFlags
+
+    ids = [f"ch{i}" for i in range(len(timeline.chapters))]
+    for cid, chapter in zip(ids, timeline.chapters, strict=True):
+        tags.add(
+            CHAP(
+                element_id=cid,
+                start_time=round(chapter.start * 1000),
+                end_time=round(chapter.end * 1000),
+                sub_frames=[TIT2(encoding=3, text=chapter.title)],
+            )
+        )
+    if ids:
+        tags.add(
+            CTOC(
+                element_id="toc",
+                flags=CTOCFlags.TOP_LEVEL | CTOCFlags.ORDERED,
+                child_element_ids=ids,
+                sub_frames=[TIT2(encoding=3, text=timeline.title)],
+            )
+        )
+
+
+def cover_tagger(image: Path) -> Tagger:
+    """A tagger embedding ``image`` (PNG or JPEG) as the front cover; checks it now."""
+    try:
+        data = image.read_bytes()
+    except OSError as exc:
+        raise UsageError(f"cannot read cover image '{image}': {exc.strerror or exc}") from None
+    if data.startswith(b"\x89PNG\r\n\x1a\n"):
+        mime = "image/png"
+    elif data.startswith(b"\xff\xd8\xff"):
+        mime = "image/jpeg"
+    else:
+        raise UsageError(f"cover image '{image}' is not a PNG or JPEG file")
+
+    def tag(tags: ID3, timeline: Timeline) -> None:
+        from mutagen.id3 import APIC, PictureType
+
+        tags.add(APIC(encoding=3, mime=mime, type=PictureType.COVER_FRONT, desc="Cover", data=data))
+
+    return tag
