@@ -20,7 +20,7 @@ from audio_guide.errors import UsageError
 from audio_guide.model import Routine
 from audio_guide.outputs.captions import WRITERS
 from audio_guide.outputs.export import Mp3Exporter, check_free_space, exporter_for
-from audio_guide.outputs.files import staged, write_text_atomic
+from audio_guide.outputs.files import staged
 from audio_guide.outputs.tags import cover_tagger
 from audio_guide.schedule import schedule
 from audio_guide.settings import DEFAULTS, Layer, Settings, combine
@@ -195,11 +195,6 @@ def make_plan(
 def timeline_path(output: Path) -> Path:
     """``NAME.timeline.json`` beside ``NAME.mp3``."""
     return output.with_name(output.stem + ".timeline.json")
-
-
-def write_timeline(timeline: Timeline, path: Path) -> None:
-    """The timeline contract as indented JSON."""
-    write_text_atomic(path, _timeline_json(timeline))
 
 
 def _timeline_json(timeline: Timeline) -> str:

@@ -193,11 +193,6 @@ def read_profiles(profile: Path | None) -> list[tuple[Layer, ProfileLibrary]]:
     return found
 
 
-def profile_layers(profile: Path | None) -> list[Layer]:
-    """The settings layers of ``read_profiles``."""
-    return [layer for layer, _ in read_profiles(profile)]
-
-
 def profile_text(values: Mapping[str, object], notes: str | None = None) -> str:
     """A profile YAML holding ``values`` (setting name -> value); ``load_profile`` reads it back.
 

@@ -1,4 +1,5 @@
-"""Exporters: stream blocks into a file that appears at its path only when complete.
+"""Exporters: stream blocks into a temporary file that ``build.render`` stages and moves into
+place with the timeline and captions (``outputs/files.py``), so it appears complete or not at all.
 
 MP3 goes through ffmpeg (libmp3lame) reading PCM on stdin and writing to a temporary file beside
 the target: ffmpeg writes the Xing/LAME encoder-delay header only to a seekable output, and with
@@ -19,8 +20,6 @@ from typing import TYPE_CHECKING, Protocol
 
 from audio_guide.errors import ExportError
 from audio_guide.interrupts import deferred
-from audio_guide.outputs.files import atomic_path as atomic_path  # re-exported: older importers
-from audio_guide.outputs.files import write_text_atomic as write_text_atomic
 from audio_guide.outputs.tags import Tagger, tag_file
 from audio_guide.runtime import ffmpeg_exe
 from audio_guide.timeline import Timeline
@@ -41,10 +40,6 @@ class Exporter(Protocol):
 
     suffix: str
 
-    def export(self, blocks: Iterable[Pcm], timeline: Timeline, path: Path) -> None:
-        """Write the whole track; raise ``ExportError`` on failure, leaving nothing behind."""
-        ...
-
     def write(self, blocks: Iterable[Pcm], timeline: Timeline, tmp: Path) -> None:
         """Write the whole track to ``tmp``, a temporary file its caller moves into place."""
         ...
@@ -54,11 +49,6 @@ class WavExporter:
     """16-bit mono WAV, for inspection and tests."""
 
     suffix = ".wav"
-
-    def export(self, blocks: Iterable[Pcm], timeline: Timeline, path: Path) -> None:
-        """Stream blocks into a WAV file that appears at ``path`` when complete."""
-        with atomic_path(path) as tmp:
-            self.write(blocks, timeline, tmp)
 
     def write(self, blocks: Iterable[Pcm], timeline: Timeline, tmp: Path) -> None:
         """Stream blocks into the WAV file ``tmp``."""
@@ -80,11 +70,6 @@ class Mp3Exporter:
         """LAME VBR quality (0 best .. 9 smallest); 2 keeps the loudness and true peak the
         mastering set, where 64 kbit/s CBR lost 0.4 LU of high frequencies here."""
         self.taggers = list(taggers)
-
-    def export(self, blocks: Iterable[Pcm], timeline: Timeline, path: Path) -> None:
-        """Encode, tag, then move into place."""
-        with atomic_path(path) as tmp:
-            self.write(blocks, timeline, tmp)
 
     def write(self, blocks: Iterable[Pcm], timeline: Timeline, tmp: Path) -> None:
         """Encode and tag into ``tmp`` (seekable, so ffmpeg writes the encoder-delay header)."""

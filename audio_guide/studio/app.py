@@ -25,7 +25,7 @@ from audio_guide.authoring.phrases import load_phrases
 from audio_guide.authoring.yamlread import fmt
 from audio_guide.errors import RoutineError
 from audio_guide.model import Cycles, Hold, Routine, Step
-from audio_guide.outputs.export import write_text_atomic
+from audio_guide.outputs.files import write_text_atomic
 from audio_guide.outputs.picture import picture_bytes
 from audio_guide.outputs.report import fmt_time
 from audio_guide.settings import cycles_text

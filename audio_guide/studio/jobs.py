@@ -2,7 +2,7 @@
 
 A cancelled build stops at its next progress report (the next clip while synthesizing, the next
 block while encoding, so the encoder is killed and its temporary file removed by
-``outputs.export.atomic_path``) or at the next loudness pass of mastering; nothing is written at
+``outputs.files.staged``) or at the next loudness pass of mastering; nothing is written at
 an output path unless it is complete.
 """
 
