@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import fields
 
-from audio_guide.authoring.yamlread import suggest
 from audio_guide.errors import UsageError
 from audio_guide.settings import (
     PER_POINT_FLAGS,
@@ -19,6 +18,7 @@ from audio_guide.settings import (
     parse_override,
     parse_value,
 )
+from audio_guide.words import suggest
 
 
 def setting_names() -> tuple[str, ...]:

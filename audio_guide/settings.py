@@ -7,9 +7,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from enum import Enum
 
-from audio_guide.authoring.yamlread import fmt, out_of_range
 from audio_guide.errors import UsageError
 from audio_guide.model import Cycles, Origin
+from audio_guide.words import fmt, out_of_range
 
 MAX_HOLD_S = 600.0
 """Longest hold or press a routine, profile or flag may ask for."""

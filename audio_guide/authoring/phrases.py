@@ -17,9 +17,10 @@ from pathlib import Path
 
 import yaml
 
-from audio_guide.authoring.yamlread import Reader, compose_file, fmt, suggest
+from audio_guide.authoring.yamlread import Reader, compose_file
 from audio_guide.errors import Problem, UsageError
 from audio_guide.model import Origin
+from audio_guide.words import fmt, suggest
 
 DEFAULT_LANGUAGE = "en"
 KEYS_FILE = "keys"

@@ -9,10 +9,10 @@ from typing import TextIO
 
 from audio_guide.authoring.config import read_profiles
 from audio_guide.authoring.points import Library, assemble, describe, lookup, spellings
-from audio_guide.authoring.yamlread import suggest
 from audio_guide.cli.options import add_points_flag
 from audio_guide.errors import UsageError
 from audio_guide.model import Point
+from audio_guide.words import suggest
 
 
 def add(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]

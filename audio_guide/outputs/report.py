@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from audio_guide.authoring.yamlread import fmt
 from audio_guide.settings import Settings
 from audio_guide.timeline import Timeline
+from audio_guide.words import fmt
 
 
 def fmt_time(seconds: float) -> str:

@@ -22,7 +22,6 @@ from starlette.staticfiles import StaticFiles
 from audio_guide import build as pipeline
 from audio_guide.authoring.config import profile_text
 from audio_guide.authoring.phrases import load_phrases
-from audio_guide.authoring.yamlread import fmt
 from audio_guide.errors import RoutineError
 from audio_guide.model import Cycles, Hold, Routine, Step
 from audio_guide.outputs.files import write_text_atomic
@@ -46,6 +45,7 @@ from audio_guide.studio.api import (
 )
 from audio_guide.studio.jobs import Jobs
 from audio_guide.studio.workspace import Refused, Workspace, safe_name
+from audio_guide.words import fmt
 
 HOSTS = ("127.0.0.1", "localhost")
 MEDIA = {".mp3": "audio/mpeg", ".vtt": "text/vtt", ".json": "application/json"}

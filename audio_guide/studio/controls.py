@@ -15,7 +15,6 @@ from dataclasses import fields
 
 from audio_guide.authoring.config import SECTIONS
 from audio_guide.authoring.phrases import DEFAULT_LANGUAGE, key_specs, load_phrases
-from audio_guide.authoring.yamlread import fmt
 from audio_guide.settings import (
     CHOICES,
     DEFAULTS,
@@ -27,6 +26,7 @@ from audio_guide.settings import (
     flag_name,
 )
 from audio_guide.sound.engines import engine_names
+from audio_guide.words import fmt
 
 COUNT_EXAMPLES = ("every", "every:5", "countdown:5", "countdown:10", "none")
 TEXT_EXAMPLES: dict[str, tuple[str, ...]] = {"count": COUNT_EXAMPLES, "bed": ("noise",)}
