@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import Enum
 
 
@@ -29,6 +29,23 @@ class Origin:
         return f"{self.file}:{self.line}:{self.col}"
 
 
+TEXT_FIELDS = ("title", "location", "method", "purpose", "alternative", "cautions")
+"""A point's texts that are said or shown, and so exist once per language."""
+
+
+@dataclass(frozen=True, slots=True)
+class PointText:
+    """A point's texts in one more language (a ``translations:`` entry of a point file)."""
+
+    location: str
+    title: str | None = None
+    method: str | None = None
+    purpose: str | None = None
+    alternative: str | None = None
+    cautions: tuple[str, ...] = ()
+    origin: Origin | None = None
+
+
 @dataclass(frozen=True, slots=True)
 class Point:
     """One acupressure point from a point library (shipped, user, ``--points`` or a routine)."""
@@ -52,9 +69,51 @@ class Point:
     bilateral: bool = True
     sides: Sides = Sides.TOGETHER
     source: str | None = None
-    """The reference the entry follows (free text)."""
+    """The reference the whole entry follows, when given as one text."""
+    sources: tuple[tuple[str, str], ...] = ()
+    """Per-text references (``location``, ``method``, ``purpose``, ``alternative``,
+    ``cautions``), when ``source:`` is a mapping."""
+    caution_sources: tuple[str | None, ...] = ()
+    """The reference of each caution given as ``{text, source}`` (None where not given)."""
+    notes: str | None = None
+    """Not spoken: where the entry departs from a source, and why."""
+    language: str = "en"
+    """The language of the texts above."""
+    translations: tuple[tuple[str, PointText], ...] = ()
+    """The texts in other languages, by language code."""
     origin: Origin | None = None
     """Where the entry was read (file, line, column)."""
+
+    def source_of(self, text: str) -> str | None:
+        """The reference for one of its texts (``location``, ``purpose`` ...), if any."""
+        return dict(self.sources).get(text) or self.source
+
+    def caution_source(self, index: int) -> str | None:
+        """The reference for caution ``index``: its own, else the cautions' or the entry's."""
+        own = self.caution_sources[index] if index < len(self.caution_sources) else None
+        return own or self.source_of("cautions")
+
+    def languages(self) -> tuple[str, ...]:
+        """The languages it has texts in, its own first."""
+        return (self.language, *(lang for lang, _ in self.translations))
+
+    def in_language(self, language: str) -> Point | None:
+        """This point with its texts in ``language``; None when it has none there."""
+        if language == self.language:
+            return self
+        text = dict(self.translations).get(language)
+        if text is None:
+            return None
+        return replace(
+            self,
+            language=language,
+            title=text.title,
+            location=text.location,
+            method=text.method,
+            purpose=text.purpose,
+            alternative=text.alternative,
+            cautions=text.cautions,
+        )
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,7 +19,17 @@ import yaml
 
 from audio_guide.authoring.config import ProfileLibrary
 from audio_guide.authoring.lexicon import Lexicon, read_lexicon
+from audio_guide.authoring.phrases import DEFAULT_LANGUAGE
+from audio_guide.authoring.pointtexts import (
+    Translations,
+    attach,
+    read_cautions,
+    read_language,
+    read_source,
+    read_translations,
+)
 from audio_guide.authoring.yamlread import Reader, compose_file
+from audio_guide.errors import RoutineError
 from audio_guide.model import Origin, Point, Sides
 from audio_guide.runtime import config_dir
 
@@ -36,15 +46,23 @@ POINT_KEYS = (
     "bilateral",
     "sides",
     "source",
+    "notes",
 )
 POINT_REQUIRED = ("name", "location")
-_TEXT_KEYS = ("name", "location", "who", "title", "region", "method", "purpose", "alternative")
-FILE_KEYS = ("lexicon", "points")
+_TEXT_KEYS = (
+    *("name", "location", "who", "title", "region", "method", "purpose", "alternative", "notes"),
+)
+FILE_KEYS = ("language", "lexicon", "points", "translations")
 
 
 def shipped_points_path() -> Path:
-    """The point library shipped with the package."""
+    """The point library shipped with the package (English)."""
     return Path(str(resources.files("audio_guide.scripts_data"))) / "points.yaml"
+
+
+def shipped_translation_paths() -> list[Path]:
+    """The shipped point texts in other languages (``scripts_data/points/LANG.yaml``)."""
+    return sorted((shipped_points_path().parent / "points").glob("*.yaml"))
 
 
 def user_point_files() -> list[Path]:
@@ -61,6 +79,8 @@ class LibraryLayer:
     """``shipped``, ``user folder``, ``--points``, ``profile FILE`` or ``routine``."""
     points: Mapping[str, Point] = field(default_factory=dict)
     lexicon: Mapping[str, tuple[str, Origin]] = field(default_factory=dict)
+    translations: Translations = field(default_factory=dict)
+    """Language -> point id -> texts, for points of this layer or lower ones."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,13 +97,20 @@ class Library:
     """Written form -> ``LABEL FILE:LINE:COL`` of the entry in effect."""
 
     def overlay(self, layer: LibraryLayer) -> Library:
-        """This library with ``layer`` on top, merged point by point and entry by entry."""
+        """This library with ``layer`` on top, merged point by point and entry by entry.
+
+        A point the layer replaces loses the translations it had; the layer's translations are
+        then given to their points. A translation of no point raises ``RoutineError``.
+        """
         points, layer_of = dict(self.points), dict(self.layer_of)
         replaced = dict(self.replaced)
         for pid, point in layer.points.items():
             if pid in points:
                 replaced[pid] = (*replaced.get(pid, ()), describe(points[pid], layer_of[pid]))
             points[pid], layer_of[pid] = point, layer.label
+        problems = attach(points, layer.translations)
+        if problems:
+            raise RoutineError(problems)
         lexicon, lexicon_from = dict(self.lexicon), dict(self.lexicon_from)
         for written, (spoken, where) in layer.lexicon.items():
             lexicon[written], lexicon_from[written] = spoken, f"{layer.label} {where}"
@@ -125,8 +152,11 @@ def spellings(points: Mapping[str, Point]) -> list[str]:
     return list(out)
 
 
-def read_point_table(reader: Reader, node: yaml.Node, what: str = "points") -> dict[str, Point]:
-    """Read a ``points:`` mapping of id -> fields; problems are collected on ``reader``."""
+def read_point_table(
+    reader: Reader, node: yaml.Node, what: str = "points", language: str = DEFAULT_LANGUAGE
+) -> dict[str, Point]:
+    """Read a ``points:`` mapping of id -> fields, written in ``language``; problems are
+    collected on ``reader``."""
     keys = {k.value: k for k, _ in node.value} if isinstance(node, yaml.MappingNode) else {}
     ids = list(keys)
     points: dict[str, Point] = {}
@@ -139,12 +169,8 @@ def read_point_table(reader: Reader, node: yaml.Node, what: str = "points") -> d
         if fields is None:
             continue
         text = {k: reader.text(fields[k], f"{pid}.{k}") for k in _TEXT_KEYS if k in fields}
-        source = (
-            " ".join(reader.texts(fields["source"], f"{pid}.source"))
-            if "source" in fields
-            else None
-        )
-        cautions = _cautions(reader, fields.get("cautions"), pid)
+        source, sources = read_source(reader, fields["source"], pid) if "source" in fields else (None, ())
+        cautions, caution_sources = read_cautions(reader, fields.get("cautions"), pid)
         sides = Sides.TOGETHER
         if "sides" in fields:
             chosen = reader.choice(fields["sides"], f"{pid}.sides", ("together", "each"))
@@ -160,23 +186,27 @@ def read_point_table(reader: Reader, node: yaml.Node, what: str = "points") -> d
             bilateral=bilateral is not False,
             sides=sides,
             source=source or None,
+            sources=sources,
+            caution_sources=caution_sources,
+            language=language,
             origin=reader.origin(keys[pid]),
             **text,  # type: ignore[arg-type]
         )
     return points
 
 
-def _cautions(reader: Reader, node: yaml.Node | None, pid: str) -> tuple[str, ...]:
-    if node is None or (isinstance(node, yaml.SequenceNode) and not node.value):
-        return ()
-    return tuple(reader.texts(node, f"{pid}.cautions"))
-
-
-def read_library_sections(reader: Reader, top: Mapping[str, yaml.Node], label: str) -> LibraryLayer:
-    """The ``points:`` and ``lexicon:`` sections of a point file or routine, as a layer."""
-    points = read_point_table(reader, top["points"]) if "points" in top else {}
+def read_library_sections(
+    reader: Reader, top: Mapping[str, yaml.Node], label: str, language: str | None = None
+) -> LibraryLayer:
+    """The ``points:``, ``lexicon:`` and ``translations:`` sections of a point file or routine,
+    as a layer. Its points are written in ``language``, else in the file's ``language:``."""
+    if language is None and "language" in top:
+        language = read_language(reader, top["language"])
+    language = language or DEFAULT_LANGUAGE
+    points = read_point_table(reader, top["points"], language=language) if "points" in top else {}
     lexicon = read_lexicon(reader, top["lexicon"]) if "lexicon" in top else {}
-    return LibraryLayer(label, points, lexicon)
+    translations = read_translations(reader, top["translations"]) if "translations" in top else {}
+    return LibraryLayer(label, points, lexicon, translations)
 
 
 def load_point_file(path: Path, label: str) -> LibraryLayer:
@@ -187,8 +217,8 @@ def load_point_file(path: Path, label: str) -> LibraryLayer:
         reader.error(None, "the point file is empty; give a 'points:' section")
         reader.raise_if_any()
     top = reader.mapping(root, "point file", FILE_KEYS) or {}
-    if root is not None and not top and not reader.problems:
-        reader.error(root, "the point file has neither 'points:' nor 'lexicon:'")
+    if root is not None and not set(top) - {"language"} and not reader.problems:
+        reader.error(root, "the point file has no 'points:', 'translations:' or 'lexicon:'")
     layer = read_library_sections(reader, top, label)
     reader.raise_if_any()
     return layer
@@ -197,6 +227,8 @@ def load_point_file(path: Path, label: str) -> LibraryLayer:
 def assemble(profiles: Sequence[ProfileLibrary] = (), files: Iterable[Path] = ()) -> Library:
     """Shipped < user folder < each profile's files and lexicon < ``files`` (``--points``)."""
     library = Library().overlay(load_point_file(shipped_points_path(), "shipped"))
+    for path in shipped_translation_paths():
+        library = library.overlay(load_point_file(path, "shipped"))
     for path in user_point_files():
         library = library.overlay(load_point_file(path, "user folder"))
     for profile in profiles:

@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from importlib import resources
 from pathlib import Path
 
 import yaml
 
 from audio_guide.authoring.config import read_settings
-from audio_guide.authoring.phrases import DEFAULT_LANGUAGE, languages
-from audio_guide.authoring.points import Library, assemble, lookup, read_library_sections, spellings
+from audio_guide.authoring.phrases import DEFAULT_LANGUAGE
+from audio_guide.authoring.points import (
+    Library,
+    assemble,
+    describe,
+    lookup,
+    read_library_sections,
+    spellings,
+)
+from audio_guide.authoring.pointtexts import read_language
 from audio_guide.authoring.stepkinds import (
     INLINE_KEYS,
     WORK_KEYS,
@@ -87,8 +94,9 @@ def load_routine_library(
     reader = Reader(str(path))
     root = compose_file(path, content)
     top = reader.mapping(root, "routine", ROUTINE_KEYS, ("title", "steps")) or {}
-    library = library.overlay(read_library_sections(reader, top, "routine"))
-    points = library.points
+    language = read_language(reader, top["language"]) if "language" in top else DEFAULT_LANGUAGE
+    language = language or DEFAULT_LANGUAGE
+    library = library.overlay(read_library_sections(reader, top, "routine", language))
     text = {
         k: reader.text(top[k], k) for k in ("title", "artist", "album", "description") if k in top
     }
@@ -99,11 +107,10 @@ def load_routine_library(
         if isinstance(top["steps"], yaml.SequenceNode) and not items:
             reader.error(top["steps"], "steps: the routine has no steps")
         for index, node in enumerate(items, 1):
-            step = _step(reader, node, index, points)
+            step = _step(reader, node, index, library, language)
             if step is not None:
                 steps.append(step)
     settings, origins = read_settings(reader, top)
-    language = _language(reader, top["language"]) if "language" in top else DEFAULT_LANGUAGE
     reader.raise_if_any()
     return Routine(
         name=path.stem,
@@ -119,27 +126,14 @@ def load_routine_library(
         settings=settings,
         settings_origins=origins,
         lexicon=tuple(library.lexicon.items()),
-        language=language or DEFAULT_LANGUAGE,
+        language=language,
     ), library
 
 
-def _language(reader: Reader, node: yaml.Node) -> str | None:
-    """A language with a shipped phrase table (``en``, ``es`` ...); else a problem at the node."""
-    code = reader.text(node, "language")
-    known = languages()
-    if code is not None and code not in known:
-        reader.error(
-            node,
-            f"language: unknown language '{code}'{suggest(code, known)}; "
-            f"languages: {', '.join(known)}",
-        )
-        return None
-    return code
-
-
 def _step(
-    reader: Reader, node: yaml.Node, index: int, points: Mapping[str, Point]
+    reader: Reader, node: yaml.Node, index: int, library: Library, language: str
 ) -> AnyStep | None:
+    points = library.points
     where = f"step {index}"
     fields = reader.mapping(node, where, STEP_KEYS)
     if fields is None:
@@ -152,7 +146,7 @@ def _step(
         name = reader.text(fields["point"], f"{where}.point")
         found = lookup(points, name) if name is not None else []
         if len(found) == 1:
-            point = found[0]
+            point = _in_language(reader, fields["point"], where, found[0], library, language)
         elif found:
             reader.error(
                 fields["point"],
@@ -177,6 +171,23 @@ def _step(
     if point is None or work is None:
         return None
     return Step(point=point, work=work, sides=sides, find=find, say=say, origin=reader.origin(node))
+
+
+def _in_language(
+    reader: Reader, node: yaml.Node, where: str, point: Point, library: Library, language: str
+) -> Point | None:
+    """``point`` with its texts in the routine's ``language``; else a problem at ``node``."""
+    found = point.in_language(language)
+    if found is None:
+        has = ", ".join(f"'{code}'" for code in point.languages())
+        reader.error(
+            node,
+            f"{where}: {point.name} has no text in the routine's language '{language}' "
+            f"(only {has}; {describe(point, library.layer_of[point.id])}); give its texts under "
+            f"'translations: {{{language}: {{{point.id}: ...}}}}' in a point file, or define "
+            "it in the routine's 'points:'",
+        )
+    return found
 
 
 def check_overrides(routine: Routine, settings: Settings, origins: dict[str, str]) -> None:

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TextIO
 
 from audio_guide.authoring.config import read_profiles
+from audio_guide.authoring.phrases import languages
 from audio_guide.authoring.points import Library, assemble, describe, lookup, spellings
 from audio_guide.cli.options import add_points_flag
 from audio_guide.errors import UsageError
@@ -24,6 +25,11 @@ def add(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     add_points_flag(p, "a point file over the shipped and user points (repeatable)")
     p.add_argument("--profile", type=Path, help="a profile whose points: and lexicon: apply")
     p.add_argument("--routine", metavar="ROUTINE", help="a routine whose own points: apply")
+    p.add_argument(
+        "--lang",
+        metavar="LANG",
+        help="show the texts in this language (en, es, de, fr); points without them say so",
+    )
     p.set_defaults(run=run)
 
 
@@ -38,28 +44,58 @@ def library_for(args: argparse.Namespace) -> Library:
     return library
 
 
-def point_dict(point: Point, library: Library) -> dict[str, object]:
-    """A point as JSON, with ``from`` (its layer and file position) and what it replaced."""
-    out: dict[str, object] = {"id": point.id}
-    for name in ("name", "who", "title", "region", "location", "method", "purpose"):
-        value = getattr(point, name)
-        if value is not None:
-            out[name] = value
-    if point.alternative:
-        out["alternative"] = point.alternative
-    out["cautions"] = list(point.cautions)
+def point_dict(point: Point, library: Library, language: str | None = None) -> dict[str, object]:
+    """A point as JSON (its texts in ``language``, else its own), with ``from`` (its layer and
+    file position), what it replaced, and the reference of each text and caution."""
+    shown = point.in_language(language) if language else point
+    out: dict[str, object] = {"id": point.id, "name": point.name}
+    if point.who:
+        out["who"] = point.who
+    out["language"] = shown.language if shown else language
+    if shown is None:
+        out["missing"] = f"no text in '{language}' (it has {', '.join(point.languages())})"
+    else:
+        for name in ("title", "region", "location", "method", "purpose", "alternative"):
+            value = getattr(shown, name)
+            if value:
+                out[name] = value
+        out["cautions"] = list(shown.cautions)
+    out["languages"] = list(point.languages())
     out["bilateral"] = point.bilateral
     out["sides"] = point.sides.value
-    if point.source:
+    if point.notes:
+        out["notes"] = point.notes
+    sources = {
+        k: v
+        for k in ("location", "method", "purpose", "alternative")
+        if (v := point.source_of(k)) and getattr(point, k)
+    }
+    sources |= {f"caution {i + 1}": point.caution_source(i) or "" for i in range(len(point.cautions))}
+    if point.source and not point.sources:
         out["source"] = point.source
+    elif sources:
+        out["source"] = sources
     out["from"] = describe(point, library.layer_of[point.id])
     if point.id in library.replaced:
         out["replaces"] = list(library.replaced[point.id])
     return out
 
 
+def _language(args: argparse.Namespace) -> str | None:
+    if args.lang is None:
+        return None
+    known = languages()
+    if args.lang not in known:
+        raise UsageError(
+            f"--lang: unknown language '{args.lang}'{suggest(args.lang, known)}; "
+            f"languages: {', '.join(known)}"
+        )
+    return str(args.lang)
+
+
 def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """Print the library (or one point) as a table, details or JSON."""
+    language = _language(args)
     library = library_for(args)
     points = library.points
     if args.id:
@@ -70,21 +106,27 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                 if not found
                 else f"'{args.id}' names {len(found)} points: {', '.join(p.id for p in found)}"
             )
-        data = point_dict(found[0], library)
+        data = point_dict(found[0], library, language)
         if args.json:
             out.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
         else:
-            width = max(len(k) for k in data)
+            rows: list[tuple[str, object]] = []
             for k, v in data.items():
-                shown = "; ".join(map(str, v)) if isinstance(v, list) else str(v)
-                out.write(f"{k:<{width}}  {shown}\n")
+                if k == "cautions" and isinstance(v, list):
+                    rows += [(f"caution {i}", c) for i, c in enumerate(v, 1)]
+                elif not isinstance(v, dict):
+                    rows.append((k, ", ".join(map(str, v)) if isinstance(v, list) else v))
+            rows += [(f"source {k}", v) for k, v in _mapping(data.get("source"))]
+            width = max(len(k) for k, _ in rows)
+            for k, v in rows:
+                out.write(f"{k:<{width}}  {v}\n")
             spoken = library.voice().spoken(found[0].name)
             if spoken != found[0].name:
                 out.write(f"{'spoken':<{width}}  {spoken}\n")
         return 0
     if args.json:
         data_all = {
-            "points": [point_dict(p, library) for p in points.values()],
+            "points": [point_dict(p, library, language) for p in points.values()],
             "lexicon": {
                 w: {"spoken": s, "from": library.lexicon_from[w]}
                 for w, s in library.lexicon.items()
@@ -93,7 +135,7 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         out.write(json.dumps(data_all, indent=2, ensure_ascii=False) + "\n")
         return 0
     rows = [
-        (p.id, p.name, p.who or "", p.title or "", describe(p, library.layer_of[p.id]))
+        (p.id, p.name, p.who or "", _title(p, language), describe(p, library.layer_of[p.id]))
         for p in points.values()
     ]
     head = ("id", "name", "who", "title", "from")
@@ -102,3 +144,14 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         out.write("  ".join(c.ljust(w) for c, w in zip(row, widths)) + f"  {row[4]}\n")
     out.write(f"\n{len(rows)} points; {len(library.lexicon)} lexicon entries (--json lists them)\n")
     return 0
+
+
+def _title(point: Point, language: str | None) -> str:
+    shown = point.in_language(language) if language else point
+    if shown is None:
+        return f"(no '{language}' text)"
+    return shown.title or ""
+
+
+def _mapping(value: object) -> list[tuple[str, object]]:
+    return list(value.items()) if isinstance(value, dict) else []
