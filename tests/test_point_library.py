@@ -44,8 +44,9 @@ def test_ids_and_who_codes_are_unique() -> None:
 
 @pytest.mark.parametrize("pid", COMMON)
 def test_new_points_cite_the_who_standard(pid: str) -> None:
-    source = load_points()[pid].source or ""
-    assert "WHO" in source and "Uses" in source
+    point = load_points()[pid]
+    assert "WHO" in (point.source_of("location") or "")
+    assert "Deadman" in (point.source_of("purpose") or "")
 
 
 @pytest.mark.parametrize("pid", PREGNANCY)

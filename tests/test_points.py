@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -261,7 +262,7 @@ def test_points_command_lists_the_library_and_sources(config: Path, tmp_path: Pa
     code, out, _ = run("points", "bl40", "--json")
     assert json.loads(out)["id"] == "B54"
     code, out, _ = run("points", "li 4")
-    assert code == 0 and "spoken     L I 4" in out
+    assert code == 0 and re.search(r"^spoken +L I 4$", out, re.M), out
     code, _, err = run("points", "BL41")
     assert code == 2 and "did you mean 'BL40'" in err
 

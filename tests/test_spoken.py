@@ -62,7 +62,7 @@ def test_back_pain_shows_written_forms_everywhere(tmp_path: Path) -> None:
     tl = plan.timeline
     titles = [c.title for c in tl.chapters]
     assert "LI 4 — web of the hand" in titles
-    assert "GB 30 — hip, below B 48" in titles
+    assert "GB 30 — side of the buttock" in titles
     assert "TE 3 — back of the hand, between ring and little finger" in titles
     shown = [vtt(tl), lrc(tl), summary(tl), "\n".join(titles), json.dumps(tl.as_dict())]
     for text in shown[:4]:
@@ -72,7 +72,8 @@ def test_back_pain_shows_written_forms_everywhere(tmp_path: Path) -> None:
     assert (step.text, step.spoken) == ("Point 5 of 8: LI 4.", "Point 5 of 8: L I 4.")
     assert step.as_dict()["spoken"] == "Point 5 of 8: L I 4."
     safety = [e for e in tl.events if e.role.value == "safety"][-1]
-    assert safety.text.endswith("called LI 4.") and safety.spoken.endswith("called L I 4.")
+    assert "skip LI 4 on the hand" in safety.text and "skip L I 4 on the hand" in safety.spoken
+    assert safety.text.endswith("GB 30.") and safety.spoken.endswith("G B 30.")
     # spoken appears only where it differs; every event's clip is in the bank
     plain = next(e for e in tl.events if e.role.value == "intro")
     assert plain.spoken is None and "spoken" not in plain.as_dict()
