@@ -46,7 +46,7 @@ def detect_kind(path: Path) -> str | None:
         keys = {k.value: v for k, v in root.value if isinstance(k, yaml.ScalarNode)}
     if "steps" in keys:
         return "routine"
-    if isinstance(keys.get("points"), yaml.MappingNode):
+    if isinstance(keys.get("points"), yaml.MappingNode) or "translations" in keys:
         return "points"
     if isinstance(keys.get("points"), yaml.SequenceNode) or any(k in keys for k in _PROFILE_ONLY):
         return "profile"

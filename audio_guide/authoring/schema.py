@@ -21,6 +21,7 @@ from typing import Any
 
 from audio_guide.authoring.phrases import KeySpec, key_specs, languages
 from audio_guide.authoring.points import FILE_KEYS, POINT_KEYS, POINT_REQUIRED
+from audio_guide.authoring.pointtexts import SOURCE_KEYS, TRANSLATION_KEYS
 from audio_guide.authoring.stepkinds import INLINE_KEYS, MAX_PHASES, WORK_KEYS
 from audio_guide.settings import (
     CHOICES,
@@ -121,12 +122,29 @@ def _defs() -> Schema:
     inline = {k: TEXT for k in INLINE_KEYS}
     one_work = {"oneOf": [{"required": ["hold"]}, {"required": ["cycles"]}]}
     point_props: Schema = {k: TEXT for k in POINT_KEYS}
+    caution = {"anyOf": [TEXT, _only("text", text=TEXT, source=TEXTS)]}
     point_props.update(
-        cautions=TEXTS,
+        cautions={"anyOf": [TEXT, {"type": "array", "items": caution}]},
         bilateral={"type": "boolean"},
         sides={"enum": ["together", "each"]},
-        source=TEXTS,
+        source={
+            "anyOf": [
+                TEXTS,
+                {
+                    "type": "object",
+                    "additionalProperties": False,
+                    "properties": {k: TEXTS for k in SOURCE_KEYS},
+                    "description": "the reference of each text",
+                },
+            ]
+        },
+        notes=TEXTS,
     )
+    translation: Schema = {
+        **_only("location", **{k: TEXT for k in TRANSLATION_KEYS}),
+        "description": "the point's texts in this language (cautions one for one, in order)",
+    }
+    translation["properties"]["cautions"] = TEXTS
     return {
         "text": TEXT,
         "texts": TEXTS,
@@ -202,6 +220,16 @@ def _defs() -> Schema:
             "propertyNames": {"pattern": r"^\S+$"},
             "additionalProperties": {"$ref": "#/$defs/point"},
         },
+        "translations": {
+            "type": "object",
+            "description": "language -> point id -> the point's texts in that language",
+            "propertyNames": {"enum": languages()},
+            "additionalProperties": {
+                "type": "object",
+                "propertyNames": {"pattern": r"^\S+$"},
+                "additionalProperties": translation,
+            },
+        },
     }
 
 
@@ -213,7 +241,12 @@ def build(kind: str) -> Schema:
     """The schema for ``kind`` (``routine``, ``profile`` or ``points``)."""
     head: Schema = {"$schema": DIALECT, "$id": f"https://audio-guide.local/{kind}.schema.json"}
     settings = {"voice": _ref("voice"), "pacing": _ref("pacing"), "sound": _ref("sound")}
-    library = {"points": _ref("points"), "lexicon": _ref("lexicon")}
+    library = {
+        "points": _ref("points"),
+        "lexicon": _ref("lexicon"),
+        "translations": _ref("translations"),
+        "language": {"enum": languages(), "description": "the language of the points' texts"},
+    }
     if kind == "routine":
         body: Schema = {
             "title": "audio-guide routine",
@@ -224,7 +257,8 @@ def build(kind: str) -> Schema:
                 "language": {"enum": languages(), "description": "picks the phrase table"},
                 "steps": {"type": "array", "minItems": 1, "items": _ref("step")},
                 **settings,
-                **library,
+                "points": library["points"],
+                "lexicon": library["lexicon"],
                 "phrases": _ref("phrases"),
             },
         }

@@ -76,6 +76,9 @@ def point_dict(point: Point, library: Library, language: str | None = None) -> d
     elif sources:
         out["source"] = sources
     out["from"] = describe(point, library.layer_of[point.id])
+    text = dict(point.translations).get(language or "")
+    if text is not None and text.origin is not None:
+        out["texts_from"] = str(text.origin)
     if point.id in library.replaced:
         out["replaces"] = list(library.replaced[point.id])
     return out
