@@ -143,10 +143,26 @@ point_entry = _maybe(
             "region": st.sampled_from(["hand", "knee", "back", 3]),
             "method": scalars,
             "purpose": scalars,
-            "cautions": st.one_of(scalars, st.lists(scalars, max_size=2)),
+            "cautions": st.one_of(
+                scalars,
+                st.lists(scalars | st.fixed_dictionaries({"text": scalars, "source": scalars})),
+            ),
             "sides": st.sampled_from(["each", "together", "both"]),
             "bilateral": st.one_of(st.booleans(), scalars),
+            "source": st.one_of(
+                scalars,
+                st.dictionaries(
+                    st.sampled_from(["location", "cautions", "where"]), scalars, max_size=2
+                ),
+            ),
+            "notes": scalars,
         },
+    )
+)
+translation_entry = _maybe(
+    st.fixed_dictionaries(
+        {"location": scalars},
+        optional={"title": scalars, "method": scalars, "cautions": st.lists(scalars, max_size=2)},
     )
 )
 points_doc = st.fixed_dictionaries(
@@ -156,6 +172,18 @@ points_doc = st.fixed_dictionaries(
             st.dictionaries(st.sampled_from([*POINTS, "NEW1"]), point_entry, max_size=3)
         ),
         "lexicon": _maybe(st.dictionaries(keys, scalars, max_size=2)),
+        "language": st.sampled_from(["en", "es", "xx", 3]),
+        "translations": _maybe(
+            st.dictionaries(
+                st.sampled_from(["es", "de", "en", "zz"]),
+                _maybe(
+                    st.dictionaries(
+                        st.sampled_from([*POINTS, "NEW1"]), translation_entry, max_size=2
+                    )
+                ),
+                max_size=2,
+            )
+        ),
     },
 )
 routine_doc = st.fixed_dictionaries(
@@ -170,7 +198,7 @@ routine_doc = st.fixed_dictionaries(
         "voice": voice,
         "pacing": pacing,
         "sound": sound,
-        "language": st.sampled_from(["en", "xx", 3]),
+        "language": st.sampled_from(["en", "es", "de", "fr", "xx", 3]),
         "points": points_doc.map(lambda d: d.get("points", {})),
         "lexicon": _maybe(st.dictionaries(keys, scalars, max_size=2)),
         "phrases": _maybe(st.dictionaries(st.sampled_from(["press", "release", "bogus"]), scalars)),

@@ -158,7 +158,8 @@ def test_a_point_without_the_routine_language_is_refused_at_its_step(
     mine = config / "points" / "mine.yaml"
     mine.write_text("points:\n  LI4:\n    name: LI 4\n    location: Between thumb and finger.\n")
     routine = write(
-        tmp_path, "title: t\nlanguage: de\nsteps:\n  - point: GB20\n    hold: 5\n"
+        tmp_path,
+        "title: t\nlanguage: de\nsteps:\n  - point: GB20\n    hold: 5\n"
         "  - point: LI4\n    hold: 5\n",
     )
     code, _, err = run("plan", str(routine), "--engine", "fake")

@@ -29,7 +29,9 @@ from audio_guide.check import detect_kind
 from audio_guide.cli import main
 
 BAD = FIXTURES / "bad"
-SHIPPED = sorted([*(ROOT / "scripts_data").glob("*.yaml"), *(ROOT / "scripts_data").glob("points/*.yaml")])
+SHIPPED = sorted(
+    [*(ROOT / "scripts_data").glob("*.yaml"), *(ROOT / "scripts_data").glob("points/*.yaml")]
+)
 EXAMPLES = sorted((ROOT / "examples").glob("*.yaml"))
 BAD_FILES = sorted(BAD.glob("*/*.yaml"))
 FOLDER_KIND = {"routines": "routine", "profiles": "profile", "points": "points"}

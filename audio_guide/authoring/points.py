@@ -169,7 +169,9 @@ def read_point_table(
         if fields is None:
             continue
         text = {k: reader.text(fields[k], f"{pid}.{k}") for k in _TEXT_KEYS if k in fields}
-        source, sources = read_source(reader, fields["source"], pid) if "source" in fields else (None, ())
+        source, sources = (
+            read_source(reader, fields["source"], pid) if "source" in fields else (None, ())
+        )
         cautions, caution_sources = read_cautions(reader, fields.get("cautions"), pid)
         sides = Sides.TOGETHER
         if "sides" in fields:

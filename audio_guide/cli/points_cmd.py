@@ -70,7 +70,9 @@ def point_dict(point: Point, library: Library, language: str | None = None) -> d
         for k in ("location", "method", "purpose", "alternative")
         if (v := point.source_of(k)) and getattr(point, k)
     }
-    sources |= {f"caution {i + 1}": point.caution_source(i) or "" for i in range(len(point.cautions))}
+    sources |= {
+        f"caution {i + 1}": point.caution_source(i) or "" for i in range(len(point.cautions))
+    }
     if point.source and not point.sources:
         out["source"] = point.source
     elif sources:
@@ -113,15 +115,15 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         if args.json:
             out.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
         else:
-            rows: list[tuple[str, object]] = []
+            lines: list[tuple[str, object]] = []
             for k, v in data.items():
                 if k == "cautions" and isinstance(v, list):
-                    rows += [(f"caution {i}", c) for i, c in enumerate(v, 1)]
+                    lines += [(f"caution {i}", c) for i, c in enumerate(v, 1)]
                 elif not isinstance(v, dict):
-                    rows.append((k, ", ".join(map(str, v)) if isinstance(v, list) else v))
-            rows += [(f"source {k}", v) for k, v in _mapping(data.get("source"))]
-            width = max(len(k) for k, _ in rows)
-            for k, v in rows:
+                    lines.append((k, ", ".join(map(str, v)) if isinstance(v, list) else v))
+            lines += [(f"source {k}", v) for k, v in _mapping(data.get("source"))]
+            width = max(len(k) for k, _ in lines)
+            for k, v in lines:
                 out.write(f"{k:<{width}}  {v}\n")
             spoken = library.voice().spoken(found[0].name)
             if spoken != found[0].name:
