@@ -166,12 +166,12 @@ def test_max_hours_is_checked_before_synthesis_and_can_be_raised(tmp_path: Path)
 
 
 def test_scheduled_length_is_checked_too(tmp_path: Path) -> None:
-    """The lower bound passes (back_pain: >= 9 min) but the speech makes it 12 min."""
-    code, _, err = run("plan", "back_pain", "--engine", "fake", "--max-hours", "0.17")
+    """The lower bound passes (back_pain: >= 10 min) but the speech makes it 14 min."""
+    code, _, err = run("plan", "back_pain", "--engine", "fake", "--max-hours", "0.2")
     assert code == 2, err
-    assert "back_pain.yaml:1:1: the programme lasts 0 h 12 min" in err
+    assert "back_pain.yaml:1:1: the programme lasts 0 h 14 min" in err
     code, _, err = run("plan", "back_pain", "--engine", "fake", "--max-hours", "0.13")
-    assert code == 2 and "would last at least 0 h 09 min" in err
+    assert code == 2 and "would last at least 0 h 10 min" in err
 
 
 @pytest.mark.parametrize("value", ["0", "-1", "101", "lots", "nan"])
