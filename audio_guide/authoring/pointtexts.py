@@ -19,9 +19,10 @@ from dataclasses import replace
 import yaml
 
 from audio_guide.authoring.phrases import languages
-from audio_guide.authoring.yamlread import Reader, suggest
+from audio_guide.authoring.yamlread import Reader
 from audio_guide.errors import Problem
 from audio_guide.model import TEXT_FIELDS, Point, PointText
+from audio_guide.words import suggest
 
 SOURCE_KEYS = ("location", "method", "purpose", "alternative", "cautions", "notes")
 CAUTION_KEYS = ("text", "source")
