@@ -12,7 +12,13 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from audio_guide.authoring import limits
-from audio_guide.authoring.phrases import DEFAULT_LANGUAGE, effective_phrases, load_phrases
+from audio_guide.authoring.phrases import (
+    DEFAULT_LANGUAGE,
+    effective_phrases,
+    form_problem,
+    load_phrases,
+)
+from audio_guide.authoring.plurals import split
 from audio_guide.authoring.points import Library
 from audio_guide.authoring.script import Script, compile_script, utterances
 from audio_guide.authoring.validate import check, check_overrides, find_routine, resolve_overrides
@@ -37,6 +43,8 @@ from audio_guide.timeline import EventKind, Timeline
 Progress = Callable[[str, int, int], None]
 DEFAULT_ORIGIN = "built-in default"
 LANGUAGE_ORIGIN = "the routine's language"
+ROUTINE_SOURCE = "routine "
+"""How the routine file's own settings layer is named in origins (``routine FILE:L:C``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,17 +85,44 @@ def effective_settings(routine: Routine, layers: list[Layer]) -> tuple[Settings,
     Phrase overrides equal to the phrase table are dropped, so ``settings.phrases`` (and
     ``plan --settings``) lists only the phrases that differ from the defaults.
     """
-    own = Layer(f"routine {routine.source}", routine.settings, routine.settings_origins)
+    own = Layer(f"{ROUTINE_SOURCE}{routine.source}", routine.settings, routine.settings_origins)
     settings, origins = combine(resolve_overrides(routine, [own, *layers]))
     check_overrides(routine, settings, origins)
     if routine.language != DEFAULT_LANGUAGE and origins.get("voice") == DEFAULT_ORIGIN:
         settings = replace(settings, voice=routine.language)
         origins["voice"] = f"{LANGUAGE_ORIGIN} {routine.language} (routine {routine.source})"
+    _check_forms(settings, origins, routine.language)
     table = load_phrases(routine.language).texts
-    differ = tuple((key, text) for key, text in settings.phrases if text != table[key])
+    differ = tuple((key, text) for key, text in settings.phrases if text != table.get(key))
     for key, _ in set(settings.phrases) - set(differ):
         origins.pop(f"phrases.{key}", None)
     return replace(settings, phrases=differ), origins
+
+
+def _check_forms(settings: Settings, origins: dict[str, str], language: str) -> None:
+    """Refuse plural forms the routine's language does not use (``few`` in English), each at
+    the file position it was given (profiles are read before the language is known)."""
+    problems = []
+    for name, _ in settings.phrases:
+        key, forms = split(name)
+        problem = form_problem(key, forms, language) if forms else None
+        if problem is not None:
+            where = origins.get(f"phrases.{name}", "")
+            in_file = re.search(r":[0-9]+:[0-9]+$", where)
+            label = f"phrases.{name}" if in_file else f"--phrase {name}"
+            problems.append(str(_located(UsageError(f"{label}: {problem}"), where)))
+    if problems:
+        raise UsageError("\n".join(problems))
+
+
+def pinned_phrases(settings: Settings, origins: dict[str, str]) -> frozenset[str]:
+    """The phrase overrides set above the routine file (profiles, flags, the studio's fields):
+    they stay global, over a step's own ``phrases:``."""
+    return frozenset(
+        key
+        for key, _ in settings.phrases
+        if not origins.get(f"phrases.{key}", "").startswith(ROUTINE_SOURCE)
+    )
 
 
 def check_engine_settings(
@@ -166,7 +201,7 @@ def make_plan(
     check_engine_settings(engine, settings, origins)
     voice_id = resolve_voice(engine, settings, origins)
     params = VoiceParams(voice_id, settings.rate, settings.volume, settings.pitch)
-    script = compile_script(routine, settings)
+    script = compile_script(routine, settings, pinned=pinned_phrases(settings, origins))
     sounds = utterances(script)
     texts = [text for kind, text in sounds if kind is EventKind.SPEECH]
     step = (lambda i, n: progress("synthesizing", i, n)) if progress else None

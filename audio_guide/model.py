@@ -170,6 +170,10 @@ class Step:
     origin: Origin
     inline: bool = False
     """Written in the routine (``name:``), not a library point: not numbered, no "find"."""
+    phrases: tuple[tuple[str, str], ...] = ()
+    """The step's own phrase overrides (key or ``key.form``, text), over the routine's."""
+    repetitions: bool | None = None
+    """Announce the repetition of cycles ("3 of 10"); None follows the pacing setting."""
 
 
 @dataclass(frozen=True, slots=True)

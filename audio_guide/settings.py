@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, fields, replace
 from enum import Enum
 
@@ -88,8 +88,11 @@ class Settings:
     """Steady-hold overrides: (point id, seconds), sorted by point id."""
     cycles: tuple[tuple[str, Cycles], ...] = ()
     """Press/release overrides: (point id, cycles), sorted by point id."""
+    repetitions: bool = False
+    """Say which repetition of cycles this is ("3 of 10") with its first cue; a step's own
+    ``repetitions:`` wins."""
     phrases: tuple[tuple[str, str], ...] = ()
-    """Phrase overrides that differ from the phrase table: (key, text), sorted by key."""
+    """Phrase overrides that differ from the phrase table: (key or ``key.form``, text), sorted."""
     chime: bool = True
     """A bell at each hold's start and a lower one at its end."""
     tick: int = 0
@@ -149,6 +152,7 @@ PACING_KEYS = {
     "repeat": "repeat",
     "holds": "holds",
     "cycles": "cycles",
+    "repetitions": "repetitions",
 }
 SOUND_KEYS = {
     "chime": "chime",
@@ -268,7 +272,8 @@ def combine(layers: list[Layer]) -> tuple[Settings, dict[str, str]]:
     """Apply layers from lowest to highest precedence; return settings and each one's source.
 
     ``holds`` and ``cycles`` merge point by point, ``phrases`` key by key: a higher layer replaces
-    only the points (or phrase keys) it names.
+    only the points (or phrase keys) it names; a phrase key given as one text replaces every
+    plural form of it below (``hold_plan`` over ``hold_plan.one``).
     """
     settings = DEFAULTS
     origins = {f.name: "built-in default" for f in fields(Settings) if f.name not in _PER_POINT}
@@ -279,7 +284,11 @@ def combine(layers: list[Layer]) -> tuple[Settings, dict[str, str]]:
         for name in _PER_POINT:
             overrides = dict(layer.values.get(name) or {})  # type: ignore[call-overload]
             if overrides:
-                merged = {**dict(getattr(settings, name)), **overrides}
+                merged = (
+                    merge_keyed(dict(settings.phrases), overrides.items())
+                    if name == "phrases"
+                    else {**dict(getattr(settings, name)), **overrides}
+                )
                 settings = replace(settings, **{name: tuple(sorted(merged.items()))})  # type: ignore[arg-type]
                 keys += [f"{name}.{pid}" for pid in overrides]
         for key in keys:
@@ -289,3 +298,15 @@ def combine(layers: list[Layer]) -> tuple[Settings, dict[str, str]]:
 
 
 _PER_POINT = tuple(PER_POINT_FLAGS)
+
+
+def merge_keyed(base: Mapping[str, str], overrides: Iterable[tuple[str, str]]) -> dict[str, str]:
+    """``base`` with ``overrides`` applied, for dotted keys (a phrase's plural forms,
+    ``hold_plan.one``): each override replaces every key under it (``hold_plan`` given as one
+    text replaces ``hold_plan.one``), so a layer's whole text is never mixed with forms below."""
+    out = dict(base)
+    for key, text in overrides:
+        for old in [k for k in out if k.startswith(key + ".")]:
+            del out[old]
+        out[key] = text
+    return out

@@ -126,10 +126,13 @@ def test_an_engine_without_a_voice_of_the_language_exits_2_naming_its_voices(
 def test_every_shipped_table_has_every_key_with_its_placeholders() -> None:
     for language in languages():
         table = load_phrases(language)
-        assert set(table.texts) == set(key_specs()), language
-        for key, text in table.texts.items():
+        assert {name.split(".")[0] for name in table.texts} == set(key_specs()), language
+        for name, text in table.texts.items():
+            key = name.split(".")[0]
             used = set(re.findall(r"\{([a-z_]+)\}", text))
             assert used <= set(key_specs()[key].placeholders), (language, key)
+            # forms only where a number chooses them, as deep as keys.yaml says
+            assert name.count(".") == len(key_specs()[key].plural), (language, name)
 
 
 def test_the_picture_is_in_the_routine_language(tmp_path: Path) -> None:

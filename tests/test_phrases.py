@@ -44,9 +44,9 @@ def texts(tl: dict[str, Any], role: str) -> list[str]:
 
 def test_shipped_english_has_every_key_with_allowed_placeholders() -> None:
     table = load_phrases("en")
-    assert set(table.texts) == set(key_specs())
-    for key, text in table.texts.items():
-        assert placeholder_problem(key, text) is None, key
+    assert {name.split(".")[0] for name in table.texts} == set(key_specs())
+    for name, text in table.texts.items():
+        assert placeholder_problem(name.split(".")[0], text) is None, name
     assert "en" in languages()
 
 

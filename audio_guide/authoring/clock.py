@@ -1,6 +1,9 @@
 """The cues of a clock block: a steady hold, press/release cycles, or phased cycles.
 
-Every cue sits at an offset from the block's start; speech length never moves one. Counts and
+Every cue sits at an offset from the block's start; speech length never moves one. With
+repetitions announced, the first cue of each repetition of cycles (times > 1) is said with its
+number ("Press again. 3 of 10.", phrases ``repetition``/``repetition_last``) in the same slot:
+the clock does not move, and the longer cue must still fit before the next one. Counts and
 ticks sit on whole seconds inside each press or phase. Bells (``chime``) share their onset with
 a cue: holds and presses get one with each press and release cue; phased cycles (breathing) get
 one with their first phase cue and one with their closing cue, none in between.
@@ -63,13 +66,24 @@ def _press_cues(
     ]
 
 
-def _phased_cues(work: Phased, s: Settings, phrases: Phrases) -> tuple[list[Cue], list[HoldMark]]:
+def announced(cue: str, n: int, times: int, announce: bool, phrases: Phrases) -> str:
+    """``cue`` as the first cue of repetition ``n`` of ``times``: with its number if announced."""
+    if not announce or times < 2:
+        return cue
+    key = "repetition_last" if n == times else "repetition"
+    return phrases.say(key, cue=cue, n=n, times=times)
+
+
+def _phased_cues(
+    work: Phased, s: Settings, phrases: Phrases, announce: bool
+) -> tuple[list[Cue], list[HoldMark]]:
     cues: list[Cue] = _bell(0.0, chime.BELL_START, Role.PHASE, s)
     holds: list[HoldMark] = []
     t = 0.0
-    for _ in range(work.times):
-        for phase in work.phases:
-            cues.append(Cue(t, phase.say, Role.PHASE, True))
+    for n in range(1, work.times + 1):
+        for i, phase in enumerate(work.phases):
+            say = announced(phase.say, n, work.times, announce and i == 0, phrases)
+            cues.append(Cue(t, say, Role.PHASE, True))
             cues += _inside(t, phase.seconds, s, phrases)
             holds.append(HoldMark(t, t + phase.seconds, phase.say))
             t += phase.seconds
@@ -78,20 +92,23 @@ def _phased_cues(work: Phased, s: Settings, phrases: Phrases) -> tuple[list[Cue]
     return cues, holds
 
 
-def clock_cues(work: Work, s: Settings, phrases: Phrases) -> tuple[list[Cue], list[HoldMark]]:
-    """The cues and holds of one clock block for ``work``."""
+def clock_cues(
+    work: Work, s: Settings, phrases: Phrases, announce: bool = False
+) -> tuple[list[Cue], list[HoldMark]]:
+    """The cues and holds of one clock block for ``work``; ``announce`` says the repetition."""
     if isinstance(work, Hold):
         cues = _press_cues(
             0.0, work.seconds, phrases.say("press"), phrases.say("release"), s, phrases
         )
         return cues, [HoldMark(0.0, work.seconds)]
     if isinstance(work, Phased):
-        return _phased_cues(work, s, phrases)
+        return _phased_cues(work, s, phrases, announce)
     cues, holds = [], []
     period = work.press + work.release
     for i in range(work.times):
         base = i * period
         press = phrases.say("press" if i == 0 else "press_again")
+        press = announced(press, i + 1, work.times, announce, phrases)
         release = phrases.say("release" if i < work.times - 1 else "release_last")
         cues += _press_cues(base, work.press, press, release, s, phrases)
         holds.append(HoldMark(base, base + work.press))

@@ -14,6 +14,7 @@ import yaml
 
 from audio_guide.authoring.lexicon import read_lexicon
 from audio_guide.authoring.phrases import read_phrases
+from audio_guide.authoring.plurals import nest
 from audio_guide.authoring.yamlread import Reader, compose_file
 from audio_guide.model import Cycles, Origin
 from audio_guide.runtime import config_dir
@@ -34,17 +35,19 @@ PROFILE_KEYS = ("voice", "pacing", "sound", "phrases", "notes", "points", "lexic
 
 
 def read_settings(
-    reader: Reader, top: Mapping[str, yaml.Node]
+    reader: Reader, top: Mapping[str, yaml.Node], language: str | None = None
 ) -> tuple[dict[str, object], dict[str, Origin]]:
     """Read the ``voice:``, ``pacing:``, ``sound:`` and ``phrases:`` sections of a file.
 
     Returns values keyed by setting name and the file position of each (``holds.B54`` for
     per-point overrides, ``phrases.press`` for phrases). Problems are collected on ``reader``.
+    With ``language`` (a routine's), plural forms that language does not use are refused here;
+    a profile's are checked once the routine's language is known.
     """
     values: dict[str, object] = {}
     where: dict[str, Origin] = {}
     if "phrases" in top:
-        phrases = read_phrases(reader, top["phrases"])
+        phrases = read_phrases(reader, top["phrases"], language=language)
         values["phrases"] = {key: text for key, (text, _) in phrases.items()}
         where.update({f"phrases.{key}": o for key, (_, o) in phrases.items()})
     for section, keys in SECTIONS.items():
@@ -75,7 +78,7 @@ def read_value(reader: Reader, node: yaml.Node, what: str, name: str) -> object 
         return PACE_WORDS[str(word)]
     if name == "loudness" and word in ("off", "false"):
         return OFF
-    if name == "chime":
+    if name in ("chime", "repetitions"):
         return reader.flag(node, what)
     if name == "bed":
         bed = reader.text(node, what)
@@ -204,7 +207,7 @@ def profile_text(values: Mapping[str, object], notes: str | None = None) -> str:
     data: dict[str, object] = {"notes": notes} if notes else {}
     for name, value in values.items():
         if name == "phrases" and value:
-            data["phrases"] = dict(value)  # type: ignore[call-overload]
+            data["phrases"] = nest(dict(value))  # type: ignore[call-overload]
             continue
         if name not in where or (value is None and name != "loudness"):
             continue

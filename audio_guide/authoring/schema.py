@@ -65,7 +65,7 @@ def _setting(name: str) -> Schema:
         }
     if name == "loudness":
         return {"anyOf": [_range("loudness"), {"enum": ["off", False]}]}
-    if name == "chime":
+    if name in ("chime", "repetitions"):
         return {"type": "boolean"}
     if name in ("holds", "cycles"):
         value = {"$ref": "#/$defs/hold"} if name == "holds" else {"$ref": "#/$defs/pressRelease"}
@@ -90,6 +90,31 @@ def _section(keys: dict[str, str]) -> Schema:
 
 
 def _phrase(spec: KeySpec) -> Schema:
+    """A phrase text, or for a key with a number its plural forms (nested once per choosing
+    placeholder), each text with only the key's placeholders."""
+    text = _phrase_text(spec)
+    for name in reversed(spec.plural):
+        text = {
+            "anyOf": [
+                text,
+                {
+                    "type": "object",
+                    "minProperties": 1,
+                    "description": f"plural forms chosen by {{{name}}}",
+                    "propertyNames": {"pattern": _FORM},
+                    "additionalProperties": text,
+                },
+            ]
+        }
+    if spec.plural:
+        text["description"] = _phrase_text(spec)["description"]
+    return text
+
+
+_FORM = r"^(zero|one|two|few|many|other|0|[1-9][0-9]*)$"
+
+
+def _phrase_text(spec: KeySpec) -> Schema:
     """A phrase text: non-blank, ``{{``/``}}`` for braces, and only the key's placeholders."""
     names = "|".join(re.escape(p) for p in spec.placeholders)
     token = r"[^{}]|\{\{|\}\}" + (rf"|\{{(?:{names})\}}" if names else "")
@@ -117,6 +142,11 @@ def _defs() -> Schema:
         "sides": {"enum": ["together", "each", "left", "right"]},
         "find": _range("find"),
         "say": TEXTS,
+        "repetitions": {
+            "type": "boolean",
+            "description": "say which repetition of cycles this is ('3 of 10'); over pacing",
+        },
+        "phrases": _ref("phrases"),
     }
     work = {k: work_schemas[k] for k in WORK_KEYS}
     inline = {k: TEXT for k in INLINE_KEYS}

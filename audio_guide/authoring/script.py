@@ -6,6 +6,7 @@ step parts live in ``steps.py`` (what is said around a step) and ``clock.py`` (i
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import replace
 
 from audio_guide.authoring.clock import count_cues
@@ -44,12 +45,20 @@ __all__ = [
 ]
 
 
-def compile_script(routine: Routine, settings: Settings, phrases: Phrases | None = None) -> Script:
+def compile_script(
+    routine: Routine,
+    settings: Settings,
+    phrases: Phrases | None = None,
+    pinned: Collection[str] = (),
+) -> Script:
     """Turn ``routine`` into a ``Script`` for ``settings`` (pure; no audio).
 
     ``phrases`` defaults to the routine language's table with the settings' phrase overrides.
+    A step's own ``phrases:`` win over those, except the keys in ``pinned``: the overrides set
+    above the routine file (profiles, flags), which stay global.
     """
     ph = phrases or effective_phrases(settings.phrases, routine.language)
+    upper = [(key, text) for key, text in settings.phrases if key in pinned]
     gap = settings.gap * settings.pace
     items: list[Item] = [ChapterMark(ph.text("chapter_intro"))]
     items += [Say(t, Role.INTRO, gap) for t in routine.intro]
@@ -69,7 +78,8 @@ def compile_script(routine: Routine, settings: Settings, phrases: Phrases | None
                 items += other_items(step, settings)
                 continue
             index += 0 if step.inline else 1
-            items += step_items(step, index, total, settings, ph)
+            own = ph.with_overrides(step.phrases).with_overrides(upper) if step.phrases else ph
+            items += step_items(step, index, total, settings, own)
     items.append(ChapterMark(ph.text("chapter_closing")))
     items += [Say(t, Role.OUTRO, gap) for t in routine.outro or (ph.say("outro_default"),)]
     return Script(

@@ -15,6 +15,7 @@ from __future__ import annotations
 import yaml
 
 from audio_guide.authoring.config import read_cycles, read_value
+from audio_guide.authoring.phrases import read_phrases
 from audio_guide.authoring.yamlread import Reader
 from audio_guide.model import (
     AnyStep,
@@ -30,7 +31,7 @@ from audio_guide.model import (
 )
 from audio_guide.settings import MAX_HOLD_S, RANGES
 
-WORK_KEYS = ("hold", "cycles", "sides", "find", "say")
+WORK_KEYS = ("hold", "cycles", "sides", "find", "say", "repetitions", "phrases")
 INLINE_KEYS = ("name", "location", "method")
 MAX_PHASES = 12
 
@@ -103,6 +104,27 @@ def read_tail(
     return sides, find, say
 
 
+def read_words(
+    reader: Reader, fields: dict[str, yaml.Node], where: str, work: Work | None, language: str
+) -> tuple[tuple[tuple[str, str], ...], bool | None]:
+    """Read a working step's own ``phrases:`` (checked like a routine's, in its language) and
+    its ``repetitions:`` switch (cycles only)."""
+    phrases: tuple[tuple[str, str], ...] = ()
+    if "phrases" in fields:
+        found = read_phrases(reader, fields["phrases"], f"{where}.phrases", language)
+        phrases = tuple((key, text) for key, (text, _) in found.items())
+    repetitions = None
+    if "repetitions" in fields:
+        repetitions = reader.flag(fields["repetitions"], f"{where}.repetitions")
+        if isinstance(work, Hold):
+            reader.error(
+                fields["repetitions"],
+                f"{where}.repetitions: a steady hold has no repetitions; "
+                "it applies to cycles (press/release or phases)",
+            )
+    return phrases, repetitions
+
+
 def _only(reader: Reader, fields: dict[str, yaml.Node], key: str, where: str, why: str) -> bool:
     extra = [k for k in fields if k != key]
     for k in extra:
@@ -111,7 +133,7 @@ def _only(reader: Reader, fields: dict[str, yaml.Node], key: str, where: str, wh
 
 
 def other_step(
-    reader: Reader, node: yaml.Node, fields: dict[str, yaml.Node], where: str
+    reader: Reader, node: yaml.Node, fields: dict[str, yaml.Node], where: str, language: str
 ) -> AnyStep | None:
     """Read a step without ``point:``: a ``name:`` step, a ``say:`` step or a ``pause:`` step."""
     if "pause" in fields:
@@ -135,6 +157,7 @@ def other_step(
     own = {k: reader.text(fields[k], f"{where}.{k}") for k in ("location", "method") if k in fields}
     work = read_work(reader, node, fields, where)
     sides, find, say = read_tail(reader, fields, where, Sides.TOGETHER)
+    phrases, repetitions = read_words(reader, fields, where, work, language)
     if name is None or work is None or None in own.values():
         return None
     point = Point(
@@ -144,7 +167,17 @@ def other_step(
         method=own.get("method"),
         origin=reader.origin(fields["name"]),
     )
-    return Step(point, work, sides, find, say, reader.origin(node), inline=True)
+    return Step(
+        point,
+        work,
+        sides,
+        find,
+        say,
+        reader.origin(node),
+        inline=True,
+        phrases=phrases,
+        repetitions=repetitions,
+    )
 
 
 def point_step_extras(reader: Reader, fields: dict[str, yaml.Node], where: str) -> None:

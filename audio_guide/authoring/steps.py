@@ -84,7 +84,8 @@ def step_items(step: Step, index: int, total: int, s: Settings, ph: Phrases) -> 
     items += [Say(text, role, gap, p.id) for text, role in lines]
     find = (s.find if step.find is None else step.find) * s.pace
     work = _work(step, s)
-    cues, holds = clock_cues(work, s, ph)
+    announce = s.repetitions if step.repetitions is None else step.repetitions
+    cues, holds = clock_cues(work, s, ph, announce)
     word = "side" if step.inline else SIDE_WORDS.get(p.region or "", "side")
     for n, side in enumerate(sides):
         if side is not Side.BOTH:

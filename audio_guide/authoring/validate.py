@@ -24,6 +24,7 @@ from audio_guide.authoring.stepkinds import (
     other_step,
     point_step_extras,
     read_tail,
+    read_words,
     read_work,
 )
 from audio_guide.authoring.yamlread import Reader, compose_file
@@ -110,7 +111,7 @@ def load_routine_library(
             step = _step(reader, node, index, library, language)
             if step is not None:
                 steps.append(step)
-    settings, origins = read_settings(reader, top)
+    settings, origins = read_settings(reader, top, language)
     reader.raise_if_any()
     return Routine(
         name=path.stem,
@@ -139,7 +140,7 @@ def _step(
     if fields is None:
         return None
     if "point" not in fields:
-        return other_step(reader, node, fields, where)
+        return other_step(reader, node, fields, where, language)
     point_step_extras(reader, fields, where)
     point = None
     if "point" in fields:
@@ -162,6 +163,7 @@ def _step(
             )
     work = read_work(reader, node, fields, where)
     sides, find, say = read_tail(reader, fields, where, point.sides if point else Sides.TOGETHER)
+    phrases, repetitions = read_words(reader, fields, where, work, language)
     if point is not None and not point.bilateral and sides is not Sides.TOGETHER:
         reader.error(
             fields.get("sides", node),
@@ -170,7 +172,16 @@ def _step(
         )
     if point is None or work is None:
         return None
-    return Step(point=point, work=work, sides=sides, find=find, say=say, origin=reader.origin(node))
+    return Step(
+        point=point,
+        work=work,
+        sides=sides,
+        find=find,
+        say=say,
+        origin=reader.origin(node),
+        phrases=phrases,
+        repetitions=repetitions,
+    )
 
 
 def _in_language(

@@ -37,6 +37,7 @@ SETTING_FLAGS = (
     "find",
     "sides",
     "repeat",
+    "repetitions",
     "engine",
 )
 
@@ -64,6 +65,11 @@ def add(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         g.add_argument("--sides", help="which sides to work: both, left, right")
         g.add_argument("--repeat", help="rounds of the whole routine (1..20)")
         g.add_argument(
+            "--repetitions",
+            metavar="on|off",
+            help="say which repetition of cycles this is ('3 of 10') with its first cue",
+        )
+        g.add_argument(
             "--hold",
             action="append",
             default=[],
@@ -82,7 +88,8 @@ def add(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
             action="append",
             default=[],
             metavar="KEY=TEXT",
-            help="say TEXT for the phrase KEY, e.g. press='Now press.' (repeatable)",
+            help="say TEXT for the phrase KEY, e.g. press='Now press.', or for one plural form "
+            "of it, e.g. hold_plan.one='Hold for one second.' (repeatable)",
         )
         g.add_argument("--engine", help=f"speech engine ({', '.join(engine_names())})")
         snd = p.add_argument_group("sound")

@@ -51,26 +51,36 @@ def tag_file(tmp: Path, timeline: Timeline, taggers: Iterable[Tagger] = ()) -> N
 
 
 def phrase_table(timeline: Timeline) -> dict[str, str]:
-    """The phrase table the timeline was compiled with (else the one of its language)."""
+    """The phrase table the timeline was compiled with (else the one of its language); plural
+    forms as dotted keys (``summary_holds.one``)."""
     recorded = timeline.settings.get("phrases")
-    if isinstance(recorded, dict) and "summary_holds" in recorded:
+    if isinstance(recorded, dict) and any(str(k).startswith("summary_holds") for k in recorded):
         return {str(k): str(v) for k, v in recorded.items()}
     from audio_guide.authoring.phrases import load_phrases
 
-    return dict(load_phrases(str(timeline.settings.get("language", "en"))).texts)
+    return dict(load_phrases(_language(timeline)).texts)
+
+
+def _language(timeline: Timeline) -> str:
+    return str(timeline.settings.get("language", "en"))
 
 
 def summary(timeline: Timeline) -> str:
     """A one-paragraph comment, in the routine's language: the description, the steps, the
     holds and the length (phrases ``summary_steps`` and ``summary_holds``)."""
-    words = phrase_table(timeline)
+    from audio_guide.authoring.phrases import Phrases
+
+    words = Phrases(_language(timeline), phrase_table(timeline))
     minutes, seconds = divmod(round(timeline.duration), 60)
     steps = [c.title for c in timeline.chapters if c.point]
     parts = [timeline.description] if timeline.description else []
     if steps:
-        parts.append(words["summary_steps"].format(count=len(steps), steps="; ".join(steps)))
-    holds = words["summary_holds"]
-    parts.append(holds.format(count=len(timeline.holds), minutes=minutes, seconds=f"{seconds:02d}"))
+        parts.append(words.text("summary_steps", count=len(steps), steps="; ".join(steps)))
+    parts.append(
+        words.text(
+            "summary_holds", count=len(timeline.holds), minutes=minutes, seconds=f"{seconds:02d}"
+        )
+    )
     return " ".join(parts)
 
 

@@ -14,7 +14,8 @@ from collections.abc import Mapping
 from dataclasses import fields
 
 from audio_guide.authoring.config import SECTIONS
-from audio_guide.authoring.phrases import DEFAULT_LANGUAGE, key_specs, load_phrases
+from audio_guide.authoring.phrases import DEFAULT_LANGUAGE, key_specs, languages, load_phrases
+from audio_guide.authoring.plurals import CATEGORIES
 from audio_guide.settings import (
     CHOICES,
     DEFAULTS,
@@ -83,12 +84,30 @@ def _control(name: str, place: tuple[str, str] | None, help_text: str) -> dict[s
 
 
 def phrase_items() -> list[dict[str, object]]:
-    """Every phrase key with what it says, its placeholders and the shipped text."""
+    """Every phrase key with what it says, its placeholders and the shipped text; a key with
+    plural forms has one item per form any shipped table gives (``hold_plan.one``), so the page
+    offers each form (the English text as default, empty where English has no such form)."""
     texts = load_phrases(DEFAULT_LANGUAGE).texts
-    return [
-        {"key": k, "help": spec.says, "placeholders": list(spec.placeholders), "default": texts[k]}
-        for k, spec in key_specs().items()
-    ]
+    every = [k for language in languages() for k in load_phrases(language).texts]
+    items: list[dict[str, object]] = []
+    for k, spec in key_specs().items():
+        names = list(dict.fromkeys(n for n in every if n == k or n.startswith(k + ".")))
+        for name in sorted(names, key=_form_order) if spec.plural else [k]:
+            items.append(
+                {
+                    "key": name,
+                    "help": spec.says,
+                    "placeholders": list(spec.placeholders),
+                    "default": texts.get(name, ""),
+                }
+            )
+    return items
+
+
+def _form_order(name: str) -> list[tuple[int, str]]:
+    """Forms in CLDR order, exact numbers first (``1``, ``one``, ``other``)."""
+    order = {c: i for i, c in enumerate(CATEGORIES)}
+    return [(order.get(f, -1), f) for f in name.split(".")[1:]]
 
 
 def value_text(name: str, value: object) -> str:
