@@ -16,7 +16,6 @@ _VOICES = [
     VoiceInfo("fake/en-gb", "Fake (Britain)", ("en-gb",), "Female"),
     VoiceInfo("fake/es", "Fake (Spain)", ("es",), "Male"),
     VoiceInfo("fake/de", "Fake (Germany)", ("de",), "Female"),
-    VoiceInfo("fake/fr", "Fake (France)", ("fr",), "Male"),
 ]
 
 
