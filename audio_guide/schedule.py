@@ -144,10 +144,12 @@ def _place_clock(st: _State, clock: Clock, lengths: Mapping[ClipKey, int]) -> No
                 st.skipped += 1
                 continue
             free = (next_required - start) / st.sr if next_required is not None else 0.0
+            fix = "lengthen the hold or raise the speaking rate"
+            if cue.announces:
+                fix = "turn repetitions off for this step (repetitions: off), " + fix
             raise TimingError(
                 f"{clock.origin}: the cue '{cue.text}' lasts {n / st.sr:.2f} s but only "
-                f"{free - MIN_GAP:.2f} s is free before the next cue at this voice and rate; "
-                "lengthen the hold or raise the speaking rate"
+                f"{free - MIN_GAP:.2f} s is free before the next cue at this voice and rate; {fix}"
             )
         st.add(start, n, cue.kind, cue.text, cue.role, clock.point, clock.side, cue.spoken)
         prev_end = start + n

@@ -155,6 +155,7 @@ def test_an_announcement_that_cannot_fit_is_refused_at_the_step(tmp_path: Path) 
     code, out, err = run("plan", str(routine), "--engine", "fake")
     assert code == 2 and out == ""
     assert f"{routine}:4:5: the cue 'Press again. 2 of 4.' lasts" in err
+    assert "turn repetitions off for this step (repetitions: off)" in err
 
 
 def test_repetitions_on_a_steady_hold_is_refused(tmp_path: Path) -> None:

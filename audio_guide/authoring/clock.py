@@ -54,12 +54,18 @@ def _bell(at: float, name: str, role: Role, s: Settings) -> list[Cue]:
 
 
 def _press_cues(
-    at: float, seconds: float, press: str, release: str, s: Settings, phrases: Phrases
+    at: float,
+    seconds: float,
+    press: str,
+    release: str,
+    s: Settings,
+    phrases: Phrases,
+    announces: bool = False,
 ) -> list[Cue]:
     """One press: its cue, counts and ticks on their seconds, and its release cue."""
     return [
         *_bell(at, chime.BELL_START, Role.PRESS, s),
-        Cue(at, press, Role.PRESS, True),
+        Cue(at, press, Role.PRESS, True, announces=announces),
         *_inside(at, seconds, s, phrases),
         *_bell(at + seconds, chime.BELL_END, Role.RELEASE, s),
         Cue(at + seconds, release, Role.RELEASE, True),
@@ -83,7 +89,7 @@ def _phased_cues(
     for n in range(1, work.times + 1):
         for i, phase in enumerate(work.phases):
             say = announced(phase.say, n, work.times, announce and i == 0, phrases)
-            cues.append(Cue(t, say, Role.PHASE, True))
+            cues.append(Cue(t, say, Role.PHASE, True, announces=say != phase.say))
             cues += _inside(t, phase.seconds, s, phrases)
             holds.append(HoldMark(t, t + phase.seconds, phase.say))
             t += phase.seconds
@@ -107,10 +113,10 @@ def clock_cues(
     period = work.press + work.release
     for i in range(work.times):
         base = i * period
-        press = phrases.say("press" if i == 0 else "press_again")
-        press = announced(press, i + 1, work.times, announce, phrases)
+        plain = phrases.say("press" if i == 0 else "press_again")
+        press = announced(plain, i + 1, work.times, announce, phrases)
         release = phrases.say("release" if i < work.times - 1 else "release_last")
-        cues += _press_cues(base, work.press, press, release, s, phrases)
+        cues += _press_cues(base, work.press, press, release, s, phrases, press != plain)
         holds.append(HoldMark(base, base + work.press))
     return cues, holds
 

@@ -53,6 +53,8 @@ class Cue:
     kind: EventKind = EventKind.SPEECH
     spoken: str | None = None
     """What the voice says, when the lexicon changes ``text`` (the written form)."""
+    announces: bool = False
+    """The cue also says which repetition this is ("Lift. 3 of 10.")."""
 
 
 @dataclass(frozen=True, slots=True)
