@@ -1,0 +1,36 @@
+// "The plan" panel: the total length and the timeline picture, redrawn after every change.
+"use strict";
+import { $, api, debounce, emit, registerPanel, requestBody, say, state } from "./core.js";
+import { showFieldErrors } from "./settings.js";
+
+async function plan() {
+  const seq = ++state.planSeq;
+  say("planning…");
+  try {
+    const res = await api("/api/plan", { json: requestBody() });
+    if (seq !== state.planSeq) return;
+    state.plan = res;
+    showFieldErrors({});
+    $("plan-error").textContent = "";
+    $("total").textContent = res.length;
+    $("plan-note").textContent = res.skipped_counts ? `(${res.skipped_counts} counts left out: they would not fit)` : "";
+    if (state.pictureUrl) URL.revokeObjectURL(state.pictureUrl);
+    state.pictureUrl = URL.createObjectURL(new Blob([res.svg], { type: "image/svg+xml" }));
+    $("picture-img").src = state.pictureUrl;
+    $("picture-img").dataset.duration = res.duration;
+    emit("onPlan", res);
+    say("");
+  } catch (e) {
+    if (seq !== state.planSeq) return;
+    if (e.data && e.data.fields) showFieldErrors(e.data.fields);
+    else if (e.data && e.data.problems) {
+      $("plan-error").textContent = e.data.problems.map((p) => `${p.file}:${p.line}:${p.col}: ${p.message}`).join("\n");
+    } else $("plan-error").textContent = e.message;
+    say("");
+  }
+}
+
+/** Re-plan shortly after the last change (settings, routine text). */
+export const schedulePlan = debounce(plan, 300);
+
+registerPanel({ name: "plan" });

@@ -1,0 +1,27 @@
+// The "Save as profile" panel: the chosen settings as a profile YAML, downloaded or saved.
+"use strict";
+import { $, api, registerPanel, requestBody, state } from "./core.js";
+
+async function saveProfile(target) {
+  const name = $("profile-name").value.trim() || undefined;
+  try {
+    const res = await api("/api/profile", { json: requestBody({ target, name }) });
+    if (target === "download") {
+      const a = document.createElement("a");
+      a.href = URL.createObjectURL(res);
+      a.download = `${name || (state.plan && state.plan.name) || "profile"}.yaml`;
+      a.click();
+      $("profile-status").textContent = "downloaded; use it with: audio-guide build ROUTINE --profile FILE";
+    } else {
+      $("profile-status").textContent = `saved ${res.path}`;
+    }
+  } catch (e) { $("profile-status").textContent = e.message; }
+}
+
+registerPanel({
+  name: "profile",
+  init() {
+    $("profile-download").addEventListener("click", () => saveProfile("download"));
+    $("profile-config").addEventListener("click", () => saveProfile("config"));
+  },
+});

@@ -1,0 +1,190 @@
+// The "Voice and pacing" panel: controls generated from /api/controls, per-point overrides.
+"use strict";
+import { $, api, registerPanel, say, state } from "./core.js";
+import { schedulePlan } from "./plan.js";
+
+export function buildControls(list) {
+  const root = $("controls");
+  root.textContent = "";
+  const sections = {};
+  for (const c of list) {
+    if (c.kind === "per_point") continue;
+    if (c.kind === "per_key") { root.appendChild(keyedElement(c)); continue; }
+    if (!sections[c.section]) {
+      const fs = document.createElement("fieldset");
+      fs.innerHTML = `<legend></legend>`;
+      fs.querySelector("legend").textContent = c.section;
+      root.appendChild(fs);
+      sections[c.section] = fs;
+    }
+    sections[c.section].appendChild(controlElement(c));
+  }
+}
+
+function controlElement(c) {
+  const wrap = document.createElement("div");
+  wrap.className = "control";
+  wrap.id = `control-${c.name}`;
+  const label = document.createElement("label");
+  label.textContent = c.label;
+  label.htmlFor = `ctl-${c.name}`;
+  label.title = `${c.flag}: ${c.help}`;
+  let input;
+  if (c.kind === "choice" || c.kind === "switch") {
+    input = document.createElement("select");
+    for (const v of c.choices) input.add(new Option(v, v));
+  } else {
+    input = document.createElement("input");
+    const words = c.words || [];
+    if (c.kind === "number" && !words.length) {
+      input.type = "number";
+      input.min = c.min; input.max = c.max;
+      input.step = c.integer ? 1 : "any";
+    }
+    if (words.length || c.kind === "voice") {
+      const list = document.createElement("datalist");
+      list.id = `list-${c.name}`;
+      for (const w of words) list.appendChild(new Option(w, w));
+      wrap.appendChild(list);
+      input.setAttribute("list", list.id);
+    }
+  }
+  input.id = `ctl-${c.name}`;
+  input.name = c.name;
+  input.className = "inherited";
+  input.addEventListener("change", () => {
+    state.overrides[c.name] = input.value.trim();
+    if (state.overrides[c.name] === "") delete state.overrides[c.name];
+    if (c.name === "engine") state.voicesFor = null;
+    input.classList.toggle("inherited", !(c.name in state.overrides));
+    schedulePlan();
+  });
+  const reset = document.createElement("button");
+  reset.className = "reset"; reset.type = "button"; reset.textContent = "↺";
+  reset.title = "Back to the inherited value";
+  reset.addEventListener("click", () => { delete state.overrides[c.name]; input.classList.add("inherited"); schedulePlan(); });
+  const help = document.createElement("small");
+  const span = `${c.min}..${c.max}`;
+  const range = c.kind === "number" && !c.help.includes(span) ? ` — ${span} ${c.unit}` : "";
+  help.textContent = c.help + range;
+  const msg = document.createElement("div");
+  msg.className = "msg";
+  wrap.append(label, input, reset, help, msg);
+  return wrap;
+}
+
+// A setting overridden key by key (phrases): one input per key, the shipped text greyed.
+function keyedElement(c) {
+  const box = document.createElement("details");
+  box.id = `control-${c.name}`;
+  box.className = "keyed";
+  box.innerHTML = `<summary></summary><div class="msg error"></div>`;
+  box.querySelector("summary").textContent = `${c.label} (${c.items.length}) — ${c.help}`;
+  state.keyed[c.name] = {};
+  for (const item of c.items) {
+    const row = document.createElement("div");
+    row.className = "control";
+    const label = document.createElement("label");
+    label.textContent = item.key.replace(/_/g, " ");
+    label.htmlFor = `ctl-${c.name}-${item.key}`;
+    const input = document.createElement("input");
+    input.id = label.htmlFor;
+    input.className = "inherited";
+    input.value = item.default;
+    input.addEventListener("change", () => {
+      const v = input.value.trim();
+      const shipped = (state.keyDefaults[c.name] || {})[item.key] || item.default;
+      if (v === "" || v === shipped) { delete state.keyed[c.name][item.key]; input.value = shipped; }
+      else state.keyed[c.name][item.key] = v;
+      input.classList.toggle("inherited", !(item.key in state.keyed[c.name]));
+      schedulePlan();
+    });
+    const help = document.createElement("small");
+    const marks = item.placeholders.map((p) => `{${p}}`).join(" ");
+    help.textContent = `${item.help}${marks ? " Placeholders: " + marks : ""}`;
+    row.append(label, input, document.createElement("span"), help);
+    box.appendChild(row);
+  }
+  return box;
+}
+
+function showSettings(effective, origins) {
+  for (const c of state.controls) {
+    if (c.kind === "per_point") continue;
+    if (c.kind === "per_key") {
+      for (const item of c.items) {
+        const input = $(`ctl-${c.name}-${item.key}`);
+        if (item.key in state.keyed[c.name] || document.activeElement === input) continue;
+        const shipped = (state.keyDefaults[c.name] || {})[item.key] || item.default;
+        input.value = (effective[c.name] || {})[item.key] || shipped;
+        input.title = `from ${origins[`${c.name}.${item.key}`] || "the phrase table"}`;
+      }
+      continue;
+    }
+    const input = $(`ctl-${c.name}`);
+    if (!(c.name in state.overrides) && document.activeElement !== input) input.value = effective[c.name];
+    input.title = `from ${origins[c.name] || "?"}`;
+  }
+}
+
+export function showFieldErrors(fields) {
+  for (const c of state.controls) {
+    const box = $(`control-${c.name}`);
+    const msg = fields[c.name] || "";
+    if (box && box.querySelector(".msg")) { box.classList.toggle("bad", !!msg); box.querySelector(".msg").textContent = msg; }
+    if (box && msg && box.tagName === "DETAILS") box.open = true;
+  }
+  const pointMsg = [fields.holds, fields.cycles].filter(Boolean).join("\n");
+  $("points").dataset.error = pointMsg;
+  if (pointMsg) $("plan-error").textContent = pointMsg;
+}
+
+async function loadVoices(engine) {
+  if (state.voicesFor === engine) return;
+  state.voicesFor = engine;
+  try {
+    const data = await api(`/api/voices?engine=${encodeURIComponent(engine)}`);
+    const list = $("list-voice");
+    list.textContent = "";
+    for (const v of data.voices) list.appendChild(new Option(`${v.name} (${v.languages.join(", ")})`, v.id));
+  } catch (e) { say(`voices: ${e.message}`); }
+}
+
+// ---- per-point overrides, one row per step of the routine ----
+function showPoints(steps, effective) {
+  const root = $("points");
+  root.textContent = "";
+  for (const s of steps) {
+    const row = document.createElement("div");
+    row.className = "control";
+    const label = document.createElement("label");
+    label.textContent = s.point;
+    label.title = s.title;
+    const input = document.createElement("input");
+    input.id = `point-${s.point}`;
+    const table = s.work === "hold" ? state.holds : state.cycles;
+    const current = (effective[s.work === "hold" ? "holds" : "cycles"] || {})[s.point];
+    input.value = table[s.point] || current || s.value;
+    input.className = s.point in table ? "" : "inherited";
+    input.placeholder = s.work === "hold" ? "seconds" : "press/release/times";
+    input.addEventListener("change", () => {
+      const v = input.value.trim();
+      if (v === "" || v === s.value) delete table[s.point]; else table[s.point] = v;
+      schedulePlan();
+    });
+    const help = document.createElement("small");
+    help.textContent = `${s.title} — ${s.work === "hold" ? "hold, seconds" : "cycles: press/release/times"}`;
+    row.append(label, input, document.createElement("span"), help);
+    root.appendChild(row);
+  }
+}
+
+registerPanel({
+  name: "settings",
+  onPlan(res) {
+    state.keyDefaults.phrases = res.phrase_defaults;
+    showSettings(res.settings, res.origins);
+    showPoints(res.steps, res.settings);
+    loadVoices(res.settings.engine);
+  },
+});
