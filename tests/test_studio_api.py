@@ -16,6 +16,7 @@ from audio_guide.flags import setting_names
 from audio_guide.settings import RANGES
 from audio_guide.sound.engines import get_engine
 from audio_guide.studio.app import create_app
+from audio_guide.studio.controls import describe
 from audio_guide.studio.workspace import Workspace
 
 
@@ -53,7 +54,10 @@ def test_controls_describe_every_setting_with_the_cli_ranges(client: TestClient)
             )
             assert c["min_inclusive"] is inclusive
     assert controls["sides"]["choices"] == ["both", "left", "right"]
-    assert "fake" in controls["engine"]["choices"]
+    assert "fake" not in controls["engine"]["choices"], "the test engine is hidden from users"
+    assert "pyttsx3" in controls["engine"]["choices"]
+    debug = {c["name"]: c for c in describe(debug=True)}
+    assert "fake" in debug["engine"]["choices"], "listed when the studio runs with --debug"
     assert controls["pace"]["words"] == ["slow", "normal", "brisk"]
     assert controls["chime"]["kind"] == "switch"
     assert controls["holds"]["kind"] == controls["cycles"]["kind"] == "per_point"

@@ -73,7 +73,9 @@ def studio_url(workspace: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
     monkeypatch.setenv("AUDIO_GUIDE_CONFIG_DIR", str(config))
     port = free_port()
     server = uvicorn.Server(
-        uvicorn.Config(create_app(workspace), host="127.0.0.1", port=port, log_level="warning")
+        uvicorn.Config(
+            create_app(workspace, debug=True), host="127.0.0.1", port=port, log_level="warning"
+        )
     )
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()

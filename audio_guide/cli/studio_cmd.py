@@ -26,6 +26,9 @@ def add(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     s.add_argument(
         "--output", type=Path, default=Path("output"), help="where builds go (default ./output)"
     )
+    s.add_argument(
+        "--debug", action="store_true", help="list the test-only 'fake' engine among the engines"
+    )
     s.set_defaults(run=run)
 
 
@@ -46,7 +49,10 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     workspace = Workspace(args.routines.resolve(), args.output.resolve())
     url = f"http://127.0.0.1:{args.port}/"
     config = uvicorn.Config(
-        create_app(workspace), host="127.0.0.1", port=args.port, log_level="warning"
+        create_app(workspace, debug=args.debug),
+        host="127.0.0.1",
+        port=args.port,
+        log_level="warning",
     )
     server = uvicorn.Server(config)
     out.write(

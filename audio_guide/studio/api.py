@@ -11,6 +11,7 @@ import json
 import logging
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -23,6 +24,7 @@ from audio_guide.errors import AudioGuideError, RoutineError, UsageError
 from audio_guide.flags import layer_from_strings
 from audio_guide.model import Routine
 from audio_guide.settings import Layer, Settings
+from audio_guide.studio import messages
 from audio_guide.studio.workspace import MAX_UPLOAD, Refused, Workspace
 
 LOG = logging.getLogger("audio_guide.studio")
@@ -49,23 +51,32 @@ def guarded(endpoint: Endpoint) -> Endpoint:
 
     @functools.wraps(endpoint)
     async def wrapper(request: Request) -> Response:
+        lang = request.headers.get(messages.HEADER)
+
+        def fail(message: str, status: int, **extra: object) -> JSONResponse:
+            body = messages.translated({"error": message, **extra}, lang)
+            fields = body.get("fields")
+            if isinstance(fields, dict):
+                body["error"] = "\n".join(map(str, fields.values()))
+            return JSONResponse(body, status_code=status)
+
         try:
             return await endpoint(request)
         except FieldErrors as exc:
-            return error(str(exc), 400, fields=exc.fields)
+            return fail(str(exc), 400, fields=exc.fields)
         except Refused as exc:
-            return error(str(exc), exc.status)
+            return fail(str(exc), exc.status)
         except RoutineError as exc:
-            return error("the routine has problems", 422, problems=problems_of(exc))
+            return fail("the routine has problems", 422, problems=problems_of(exc))
         except UsageError as exc:
-            return error(str(exc), 400)
+            return fail(str(exc), 400)
         except HTTPException as exc:
-            return error(str(exc.detail), exc.status_code)
+            return fail(str(exc.detail), exc.status_code)
         except AudioGuideError as exc:  # engine or encoder missing: the machine, not the request
-            return error(str(exc), 503)
+            return fail(str(exc), 503)
         except Exception as exc:
             LOG.exception("%s %s failed", request.method, request.url.path)
-            return error(f"internal error ({type(exc).__name__}); see the studio's terminal", 500)
+            return fail(f"internal error ({type(exc).__name__}); see the studio's terminal", 500)
 
     return wrapper
 
@@ -132,7 +143,19 @@ def routine_from(
     if text is None:
         text = workspace.read_routine(spec.get("ref"))
     profiles = read_profiles(None) if profiles is None else profiles
-    return pipeline.load_text(path, text, assemble([lib for _, lib in profiles]))
+    files = point_files(data.get("points", []), workspace)
+    return pipeline.load_text(path, text, assemble([lib for _, lib in profiles], files))
+
+
+def point_files(names: object, workspace: Workspace) -> list[Path]:
+    """``"points": [FILE.yaml, ...]``: point files of the routines folder, as ``--points``."""
+    if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
+        raise Refused("'points' should be a list of file names in the routines folder")
+    paths = [workspace.routine_file(n) for n in names]
+    for path in paths:
+        if not path.is_file():
+            raise Refused(f"no point file {path.name!r} in the routines folder", 404)
+    return paths
 
 
 def studio_layer(data: Mapping[str, object]) -> Layer:

@@ -15,44 +15,42 @@ from starlette.concurrency import run_in_threadpool
 from starlette.middleware import Middleware
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.requests import Request
-from starlette.responses import FileResponse, HTMLResponse, JSONResponse, Response
+from starlette.responses import (
+    FileResponse,
+    HTMLResponse,
+    JSONResponse,
+    Response,
+    StreamingResponse,
+)
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from audio_guide import build as pipeline
 from audio_guide.authoring.config import profile_text
-from audio_guide.authoring.phrases import load_phrases
-from audio_guide.errors import RoutineError
-from audio_guide.model import Cycles, Hold, Routine, Step
 from audio_guide.outputs.files import write_text_atomic
-from audio_guide.outputs.picture import picture_bytes
-from audio_guide.outputs.report import fmt_time
-from audio_guide.settings import cycles_text
 from audio_guide.sound.engines import get_engine
 from audio_guide.sound.synth import ClipCache, default_cache_dir
-from audio_guide.studio import controls, preview
+from audio_guide.studio import controls, forms, messages, preview, views
 from audio_guide.studio.api import (
-    STUDIO,
     Chosen,
     body_bytes,
     choose,
     error,
     guarded,
     json_body,
-    problems_of,
-    routine_from,
     text_field,
 )
 from audio_guide.studio.jobs import Jobs
 from audio_guide.studio.workspace import Refused, Workspace, safe_name
-from audio_guide.words import fmt
 
 HOSTS = ("127.0.0.1", "localhost")
 MEDIA = {".mp3": "audio/mpeg", ".vtt": "text/vtt", ".json": "application/json"}
 
 
-def create_app(workspace: Workspace, hosts: tuple[str, ...] = HOSTS) -> Starlette:
-    """The studio for ``workspace``; only requests addressed to ``hosts`` are served."""
+def create_app(
+    workspace: Workspace, hosts: tuple[str, ...] = HOSTS, debug: bool = False
+) -> Starlette:
+    """The studio for ``workspace``; only requests addressed to ``hosts`` are served. ``debug``
+    lists the test-only ``fake`` engine among the engines."""
     jobs = Jobs(workspace.output, lambda: ClipCache(default_cache_dir()))
 
     def chosen(data: dict[str, object]) -> Chosen:
@@ -64,7 +62,7 @@ def create_app(workspace: Workspace, hosts: tuple[str, ...] = HOSTS) -> Starlett
 
     @guarded
     async def get_controls(request: Request) -> Response:
-        return JSONResponse({"controls": controls.describe()})
+        return JSONResponse({"controls": controls.describe(debug)})
 
     @guarded
     async def list_routines(request: Request) -> Response:
@@ -88,7 +86,7 @@ def create_app(workspace: Workspace, hosts: tuple[str, ...] = HOSTS) -> Starlett
             raise Refused("the routine is not UTF-8 text") from None
         await run_in_threadpool(write_text_atomic, path, text)
         ref = f"folder:{path.name}"
-        return JSONResponse({"ref": ref, **_validation(workspace, ref, text)}, status_code=201)
+        return JSONResponse({"ref": ref, **views.validation(workspace, ref, text)}, status_code=201)
 
     @guarded
     async def validate(request: Request) -> Response:
@@ -97,9 +95,11 @@ def create_app(workspace: Workspace, hosts: tuple[str, ...] = HOSTS) -> Starlett
         if not isinstance(spec, dict):
             raise Refused("'routine' should be an object with 'ref' and 'text'")
         text = text_field(spec, "text")
-        return JSONResponse(
-            await run_in_threadpool(_validation, workspace, spec.get("ref"), text or "")
+        points = data.get("points", [])
+        found = await run_in_threadpool(
+            views.validation, workspace, spec.get("ref"), text or "", points
         )
+        return JSONResponse(messages.translated(found, request.headers.get(messages.HEADER)))
 
     @guarded
     async def voices(request: Request) -> Response:
@@ -110,7 +110,7 @@ def create_app(workspace: Workspace, hosts: tuple[str, ...] = HOSTS) -> Starlett
     @guarded
     async def plan(request: Request) -> Response:
         data = await json_body(request)
-        return JSONResponse(await run_in_threadpool(_plan, chosen(data)))
+        return JSONResponse(await run_in_threadpool(views.plan, chosen(data)))
 
     @guarded
     async def hear(request: Request) -> Response:
@@ -120,7 +120,7 @@ def create_app(workspace: Workspace, hosts: tuple[str, ...] = HOSTS) -> Starlett
         if chapter is not None:
             if not isinstance(chapter, int) or isinstance(chapter, bool):
                 raise Refused("'chapter' should be a whole number")
-            made = await run_in_threadpool(_make_plan, pick)
+            made = await run_in_threadpool(views.make_plan, pick)
             wav = await run_in_threadpool(preview.step, made, chapter)
         else:
             text = text_field(data, "text")
@@ -130,9 +130,18 @@ def create_app(workspace: Workspace, hosts: tuple[str, ...] = HOSTS) -> Starlett
 
     @guarded
     async def start_build(request: Request) -> Response:
-        pick = chosen(await json_body(request))
-        job = jobs.start(pick.routine, pick.settings, pick.origins)
+        data = await json_body(request)
+        pick = chosen(data)
+        cover = workspace.cover_file(data.get("cover"))
+        job = jobs.start(pick.routine, pick.settings, pick.origins, cover)
         return JSONResponse(job.snapshot(), status_code=202)
+
+    @guarded
+    async def build_events(request: Request) -> Response:
+        job = jobs.get(request.path_params["id"])
+        if job is None:
+            return error("no such build", 404)
+        return StreamingResponse(views.events(job), media_type="text/event-stream")
 
     @guarded
     async def build_status(request: Request) -> Response:
@@ -153,7 +162,7 @@ def create_app(workspace: Workspace, hosts: tuple[str, ...] = HOSTS) -> Starlett
         data = await json_body(request)
         pick = chosen(data)
         name = safe_name(text_field(data, "name", required=False) or pick.routine.name, "name")
-        text = profile_text(_profile_values(pick), f"Saved by audio-guide studio for {name}.")
+        text = profile_text(views.profile_values(pick), f"Saved by audio-guide studio for {name}.")
         target = data.get("target", "download")
         if target == "download":
             return Response(
@@ -198,6 +207,8 @@ def create_app(workspace: Workspace, hosts: tuple[str, ...] = HOSTS) -> Starlett
         Route("/api/builds", start_build, methods=["POST"]),
         Route("/api/builds/{id}", build_status),
         Route("/api/builds/{id}", cancel_build, methods=["DELETE"]),
+        Route("/api/builds/{id}/events", build_events),
+        *forms.routes(workspace),
         Route("/api/profile", profile, methods=["POST"]),
         Route("/files/{name}", output_file),
         Mount("/static", StaticFiles(packages=[("audio_guide.studio", "static")]), name="static"),
@@ -218,76 +229,3 @@ async def _not_found(request: Request, exc: Exception) -> Response:
 
 async def _not_allowed(request: Request, exc: Exception) -> Response:
     return error(f"{request.method} is not allowed here", 405)
-
-
-def _steps(routine: Routine) -> list[dict[str, object]]:
-    """The steps whose hold or cycles a ``--hold``/``--cycles`` override can change."""
-    rows: list[dict[str, object]] = []
-    for s in routine.steps:
-        if not isinstance(s, Step) or not isinstance(s.work, (Hold, Cycles)):
-            continue
-        hold = isinstance(s.work, Hold)
-        rows.append(
-            {
-                "point": s.point.id,
-                "title": s.point.title,
-                "work": "hold" if hold else "cycles",
-                "value": fmt(s.work.seconds) if isinstance(s.work, Hold) else cycles_text(s.work),
-            }
-        )
-    return rows
-
-
-def _validation(workspace: Workspace, ref: object, text: str) -> dict[str, object]:
-    try:
-        routine = routine_from({"routine": {"ref": ref, "text": text}}, workspace)
-    except RoutineError as exc:
-        return {"ok": False, "problems": problems_of(exc)}
-    return {"ok": True, "problems": [], "name": routine.name, "steps": _steps(routine)}
-
-
-def _make_plan(pick: Chosen) -> pipeline.Plan:
-    return pipeline.make_plan(
-        pick.routine, pick.settings, pick.origins, ClipCache(default_cache_dir())
-    )
-
-
-def _plan(pick: Chosen) -> dict[str, object]:
-    made = _make_plan(pick)
-    timeline = made.timeline
-    return {
-        "name": pick.routine.name,
-        "title": timeline.title,
-        "duration": timeline.duration,
-        "length": fmt_time(timeline.duration),
-        "skipped_counts": timeline.skipped_counts,
-        "chapters": [c.as_dict() for c in timeline.chapters],
-        "holds": len(timeline.holds),
-        "settings": controls.settings_texts(pick.settings),
-        "origins": pick.origins,
-        "steps": _steps(pick.routine),
-        "language": pick.routine.language,
-        "phrase_defaults": dict(load_phrases(pick.routine.language).texts),
-        "svg": picture_bytes(timeline, "svg").decode("utf-8"),
-    }
-
-
-def _profile_values(pick: Chosen) -> dict[str, object]:
-    """Every setting the page or the default profile chose (not the routine's own, not defaults):
-    with the routine and the default profile beneath it, ``build --profile`` gives the same."""
-
-    def chosen_here(key: str) -> bool:
-        origin = pick.origins.get(key, "")
-        return origin == STUDIO or origin.startswith("default profile")
-
-    values: dict[str, object] = {}
-    for key in pick.origins:
-        name, _, pid = key.partition(".")
-        if not chosen_here(key):
-            continue
-        if pid:
-            per_point = dict(getattr(pick.settings, name))
-            values.setdefault(name, {})[pid] = per_point[pid]  # type: ignore[index]
-        else:
-            values[name] = getattr(pick.settings, name)
-    return values

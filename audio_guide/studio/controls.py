@@ -34,13 +34,18 @@ TEXT_EXAMPLES: dict[str, tuple[str, ...]] = {"count": COUNT_EXAMPLES, "bed": ("n
 """Suggestions for free-text settings (the page offers them in a list)."""
 
 
-def describe() -> list[dict[str, object]]:
-    """The controls, section by section, each a plain dict the page renders."""
+def describe(debug: bool = False) -> list[dict[str, object]]:
+    """The controls, section by section, each a plain dict the page renders; the test-only
+    ``fake`` engine is listed only with ``debug``."""
     help_texts = field_docs()
     placed = {name: (sec, key) for sec, keys in SECTIONS.items() for key, name in keys.items()}
     order = {name: i for i, name in enumerate(placed)}
     names = sorted((f.name for f in fields(Settings)), key=lambda n: order.get(n, len(order)))
-    return [_control(name, placed.get(name), help_texts.get(name, "")) for name in names]
+    found = [_control(name, placed.get(name), help_texts.get(name, "")) for name in names]
+    for c in found:
+        if c["name"] == "engine" and not debug:
+            c["choices"] = [e for e in engine_names() if e != "fake"]
+    return found
 
 
 def _control(name: str, place: tuple[str, str] | None, help_text: str) -> dict[str, object]:

@@ -25,6 +25,9 @@ from audio_guide.timeline import EventKind
 
 CAPTIONS = ("vtt",)
 """Side files every studio build writes (the player shows the VTT along)."""
+KEEP_S = 3600.0
+"""A finished build is forgotten this long after it ended (or once its MP3 is deleted)."""
+ENDED = ("done", "failed", "cancelled")
 
 
 class Cancelled(Exception):
@@ -40,6 +43,7 @@ class Job:
     settings: Settings
     origins: dict[str, str]
     output: Path
+    cover: Path | None = None
     state: str = "queued"
     """queued, running, done, failed or cancelled."""
     stage: str = ""
@@ -50,6 +54,7 @@ class Job:
     files: dict[str, str] = field(default_factory=dict)
     started: float = field(default_factory=time.monotonic)
     seconds: float | None = None
+    ended: float | None = None
     cancel_event: threading.Event = field(default_factory=threading.Event)
     thread: threading.Thread | None = None
 
@@ -91,16 +96,27 @@ class _CancellableBank(ClipBank):
 class Jobs:
     """The builds of one studio."""
 
-    def __init__(self, output: Path, cache: Callable[[], ClipCache]) -> None:
+    def __init__(
+        self, output: Path, cache: Callable[[], ClipCache], keep: float = KEEP_S
+    ) -> None:
         self.output = output
         self.cache = cache
+        self.keep = keep
         self._jobs: dict[str, Job] = {}
         self._lock = threading.Lock()
 
-    def start(self, routine: Routine, settings: Settings, origins: dict[str, str]) -> Job:
+    def start(
+        self,
+        routine: Routine,
+        settings: Settings,
+        origins: dict[str, str],
+        cover: Path | None = None,
+    ) -> Job:
         """Start building in a thread; the output gets a name of its own (``NAME-ID.mp3``)."""
+        self.forget_old()
         job_id = secrets.token_hex(4)
-        job = Job(job_id, routine, settings, origins, self.output / f"{routine.name}-{job_id}.mp3")
+        output = self.output / f"{routine.name}-{job_id}.mp3"
+        job = Job(job_id, routine, settings, origins, output, cover)
         job.thread = threading.Thread(target=self._run, args=(job,), name=f"build-{job_id}")
         with self._lock:
             self._jobs[job_id] = job
@@ -108,9 +124,21 @@ class Jobs:
         return job
 
     def get(self, job_id: str) -> Job | None:
-        """A build by id."""
+        """A build by id (``None`` once forgotten)."""
+        self.forget_old()
         with self._lock:
             return self._jobs.get(job_id)
+
+    def forget_old(self) -> None:
+        """Drop builds that ended more than ``keep`` seconds ago, and done builds whose MP3 was
+        deleted (their files are gone, so there is nothing left to show)."""
+        now = time.monotonic()
+        with self._lock:
+            for job_id, job in list(self._jobs.items()):
+                old = job.ended is not None and now - job.ended > self.keep
+                gone = job.state == "done" and not job.output.exists()
+                if old or gone:
+                    del self._jobs[job_id]
 
     def cancel(self, job_id: str) -> Job | None:
         """Ask a build to stop (it stops at its next progress report)."""
@@ -137,18 +165,20 @@ class Jobs:
             )
             clips = _CancellableBank(plan.clips.sample_rate, plan.clips.clips, job=job)
             plan = replace(plan, clips=clips)
-            written = pipeline.render(plan, job.output, job.progress, CAPTIONS)
+            written = pipeline.render(plan, job.output, job.progress, CAPTIONS, job.cover)
         except Cancelled:
-            job.state = "cancelled"
+            end = "cancelled"
         except AudioGuideError as exc:
-            job.state, job.error = "failed", str(exc)
+            end, job.error = "failed", str(exc)
         except Exception as exc:  # a bug must reach the page as a message, not kill the thread
-            job.state, job.error = "failed", f"internal error ({type(exc).__name__}: {exc})"
+            end, job.error = "failed", f"internal error ({type(exc).__name__}: {exc})"
         else:
             job.timeline = plan.timeline.as_dict()
             job.files = {"mp3": job.output.name}
             for path in written:
                 key = "timeline" if path.name.endswith(".timeline.json") else path.suffix[1:]
                 job.files[key] = path.name
-            job.state = "done"
+            end = "done"
         job.seconds = round(time.monotonic() - job.started, 2)
+        job.ended = time.monotonic()
+        job.state = end  # last: a reader that sees the end sees everything with it

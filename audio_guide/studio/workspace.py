@@ -18,6 +18,8 @@ from audio_guide.runtime import config_dir
 MAX_UPLOAD = 1 << 20
 """Largest request body the studio accepts (1 MB)."""
 ROUTINE_SUFFIXES = (".yaml", ".yml")
+IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg")
+"""Cover images the page can pick from the routines folder."""
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9 _.+-]{0,99}")
 PASTED = "pasted"
 """The name a routine typed or pasted into the editor gets (its file would be pasted.yaml)."""
@@ -65,6 +67,25 @@ class Workspace:
                 if path.suffix in ROUTINE_SUFFIXES and path.is_file() and _NAME.fullmatch(name):
                     refs.append({"ref": f"folder:{name}", "name": path.stem, "where": "folder"})
         return refs
+
+    def files(self, suffixes: tuple[str, ...]) -> list[str]:
+        """Names of the routines folder's files ending in one of ``suffixes``."""
+        if not self.routines.is_dir():
+            return []
+        return [
+            p.name
+            for p in sorted(self.routines.iterdir())
+            if p.suffix.lower() in suffixes and p.is_file() and _NAME.fullmatch(p.name)
+        ]
+
+    def cover_file(self, name: object) -> Path | None:
+        """A cover image of the routines folder, by name (``None`` or ``""``: no cover)."""
+        if name is None or name == "":
+            return None
+        path = inside(self.routines, name if isinstance(name, str) else "", "cover image")
+        if path.suffix.lower() not in IMAGE_SUFFIXES or not path.is_file():
+            raise Refused(f"cover image {name!r}: give a PNG or JPEG file of the routines folder")
+        return path
 
     def routine_path(self, ref: object) -> Path:
         """The file a routine reference stands for (it need not exist for the editor's copy)."""

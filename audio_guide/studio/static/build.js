@@ -1,38 +1,58 @@
-// The "Build" panel: start, progress, cancel, then the player, chapters, captions and downloads.
+// The "Build" panel: start, progress pushed by the server (server-sent events), cancel, then the
+// player, chapters, captions and downloads.
 "use strict";
 import { $, api, emit, registerPanel, requestBody, state } from "./core.js";
+import { t } from "./i18n.js";
 import { showFieldErrors } from "./settings.js";
+
+let events = null;
 
 async function startBuild() {
   $("build").disabled = true;
-  $("build-status").textContent = "starting…";
+  status(t("build.starting"));
   try {
     const job = await api("/api/builds", { json: requestBody() });
     state.job = job.id;
     $("cancel").hidden = false;
     $("progress").hidden = false;
-    poll(job.id);
+    follow(job.id);
   } catch (e) {
     $("build").disabled = false;
     if (e.data && e.data.fields) showFieldErrors(e.data.fields);
-    $("build-status").textContent = e.message;
+    status(e.message);
   }
 }
 
-async function poll(id) {
-  let job;
-  try { job = await api(`/api/builds/${id}`); } catch (e) { $("build-status").textContent = e.message; return; }
-  if (job.state === "running" || job.state === "queued") {
-    $("progress").value = job.percent || 0;
-    $("build-status").textContent = `${job.stage || job.state} ${job.percent ?? ""}%`;
-    setTimeout(() => poll(id), 300);
-    return;
-  }
+function status(text) { $("build-status").textContent = text; }
+
+/** Follow a build's progress as the server pushes it; announce each stage once. */
+function follow(id) {
+  if (events) events.close();
+  events = new EventSource(`/api/builds/${id}/events`);
+  let stage = null;
+  events.onmessage = (ev) => {
+    const job = JSON.parse(ev.data);
+    if (job.state === "running" || job.state === "queued") {
+      $("progress").value = job.percent || 0;
+      $("progress").setAttribute("aria-valuetext", `${job.percent || 0}%`);
+      if (job.stage !== stage) { stage = job.stage; status(`${stageName(job.stage || job.state)}…`); }
+      return;
+    }
+    events.close();
+    events = null;
+    finish(job);
+  };
+  events.onerror = () => { if (events) { events.close(); events = null; status(t("build.lost")); $("build").disabled = false; } };
+}
+
+function stageName(stage) { const key = `stage.${stage}`; const s = t(key); return s === key ? stage : s; }
+
+function finish(job) {
   $("build").disabled = false;
   $("cancel").hidden = true;
   $("progress").hidden = true;
   if (job.state === "done") { showBuild(job); emit("onBuildDone", job); }
-  else $("build-status").textContent = job.state === "cancelled" ? "cancelled; nothing was written" : `failed: ${job.error}`;
+  else status(job.state === "cancelled" ? t("build.cancelled") : t("build.failed", { error: job.error }));
 }
 
 function fmtTime(s) {
@@ -41,10 +61,11 @@ function fmtTime(s) {
 }
 
 function showBuild(job) {
-  const t = job.timeline;
-  $("build-status").textContent = `built ${job.files.mp3} in ${job.seconds} s`;
+  const tl = job.timeline;
+  state.built = job;
+  status(t("build.done", { file: job.files.mp3, seconds: job.seconds }));
   const player = $("player");
-  player.dataset.timelineDuration = t.duration;
+  player.dataset.timelineDuration = tl.duration;
   player.src = `/files/${encodeURIComponent(job.files.mp3)}`;
   const track = $("captions");
   track.src = `/files/${encodeURIComponent(job.files.vtt)}`;
@@ -55,21 +76,29 @@ function showBuild(job) {
   };
   const list = $("chapters");
   list.textContent = "";
-  for (const c of t.chapters) {
+  for (const c of tl.chapters) {
     const li = document.createElement("li");
     li.dataset.start = c.start;
-    li.innerHTML = `<span class="time"></span><span class="title"></span>`;
-    li.querySelector(".time").textContent = fmtTime(c.start);
-    li.querySelector(".title").textContent = c.title;
-    li.addEventListener("click", () => { player.currentTime = c.start; player.play().catch(() => {}); });
+    const go = document.createElement("button");
+    go.type = "button";
+    go.className = "link";
+    go.innerHTML = `<span class="time"></span><span class="title"></span>`;
+    go.querySelector(".time").textContent = fmtTime(c.start);
+    go.querySelector(".title").textContent = c.title;
+    go.addEventListener("click", () => { player.currentTime = c.start; player.play().catch(() => {}); });
+    li.append(go);
     list.appendChild(li);
   }
+  showDownloads(job);
+}
+
+function showDownloads(job) {
   const links = $("downloads");
-  links.textContent = "Download: ";
-  for (const [label, key] of [["MP3", "mp3"], ["captions (VTT)", "vtt"], ["timeline JSON", "timeline"]]) {
+  links.textContent = `${t("build.download")} `;
+  for (const key of ["mp3", "vtt", "timeline"]) {
     const a = document.createElement("a");
     a.href = `/files/${encodeURIComponent(job.files[key])}?download=1`;
-    a.textContent = label;
+    a.textContent = t(`build.file_${key}`);
     a.id = `download-${key}`;
     links.append(a, " ");
   }
@@ -80,5 +109,8 @@ registerPanel({
   init() {
     $("build").addEventListener("click", startBuild);
     $("cancel").addEventListener("click", () => state.job && api(`/api/builds/${state.job}`, { method: "DELETE" }).catch(() => {}));
+  },
+  onLanguage() {
+    if (state.built) { status(t("build.done", { file: state.built.files.mp3, seconds: state.built.seconds })); showDownloads(state.built); }
   },
 });

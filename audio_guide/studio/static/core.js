@@ -14,7 +14,8 @@
 
 export const $ = (id) => document.getElementById(id);
 export const state = { controls: [], overrides: {}, holds: {}, cycles: {}, keyed: {}, keyDefaults: {}, ref: null,
-                       plan: null, job: null, planSeq: 0, pictureUrl: null, voicesFor: null };
+                       plan: null, job: null, planSeq: 0, pictureUrl: null, voicesFor: null, lang: "en",
+                       form: null, problems: [] };
 
 const panels = [];
 
@@ -33,9 +34,10 @@ export function debounce(fn, ms) {
 
 export async function api(path, options = {}) {
   const init = { ...options };
+  init.headers = { "X-Studio-Language": state.lang, ...(init.headers || {}) };
   if (init.json !== undefined) {
     init.method = init.method || "POST";
-    init.headers = { "Content-Type": "application/json" };
+    init.headers["Content-Type"] = "application/json";
     init.body = JSON.stringify(init.json);
     delete init.json;
   }

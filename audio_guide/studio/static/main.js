@@ -2,20 +2,26 @@
 // Each panel is a module that registers itself (see core.js); import a new one here.
 "use strict";
 import { $, api, emit, say, state } from "./core.js";
+import { preferred, setLanguage } from "./i18n.js";
 import { buildControls } from "./settings.js";
 import { openRoutine } from "./routine.js";
+import "./form.js";
 import "./plan.js";
 import "./preview.js";
 import "./build.js";
 import "./profile.js";
+import "./files.js";
 
 async function init() {
-  const data = await api("/api/controls");
+  const [data] = await Promise.all([api("/api/controls"), setLanguage(preferred())]);
   state.controls = data.controls;
   buildControls(state.controls);
-  for (const started of emit("init")) await started;
+  for (const done of emit("init")) await done;
+  state.started = true;
+  $("language").addEventListener("change", (e) => setLanguage(e.target.value, true));
   const shipped = [...$("routine-picker").options].find((o) => o.value === "shipped:back_pain");
   if (shipped) { $("routine-picker").value = shipped.value; await openRoutine(shipped.value); }
+  document.body.dataset.ready = "true";
 }
 
-init().catch((e) => say(`could not start: ${e.message}`));
+init().catch((e) => say(`${state.started ? "" : "could not start: "}${e.message}`));

@@ -2,10 +2,11 @@
 "use strict";
 import { $, api, debounce, emit, registerPanel, requestBody, say, state } from "./core.js";
 import { showFieldErrors } from "./settings.js";
+import { t } from "./i18n.js";
 
 async function plan() {
   const seq = ++state.planSeq;
-  say("planning…");
+  say(t("plan.planning"));
   try {
     const res = await api("/api/plan", { json: requestBody() });
     if (seq !== state.planSeq) return;
@@ -13,7 +14,7 @@ async function plan() {
     showFieldErrors({});
     $("plan-error").textContent = "";
     $("total").textContent = res.length;
-    $("plan-note").textContent = res.skipped_counts ? `(${res.skipped_counts} counts left out: they would not fit)` : "";
+    $("plan-note").textContent = res.skipped_counts ? t("plan.skipped", { n: res.skipped_counts }) : "";
     if (state.pictureUrl) URL.revokeObjectURL(state.pictureUrl);
     state.pictureUrl = URL.createObjectURL(new Blob([res.svg], { type: "image/svg+xml" }));
     $("picture-img").src = state.pictureUrl;
@@ -33,4 +34,4 @@ async function plan() {
 /** Re-plan shortly after the last change (settings, routine text). */
 export const schedulePlan = debounce(plan, 300);
 
-registerPanel({ name: "plan" });
+registerPanel({ name: "plan", onLanguage() { schedulePlan(); } });

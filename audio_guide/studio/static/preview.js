@@ -9,7 +9,7 @@ async function hear(extra, button) {
     const audio = $("preview-audio");
     audio.src = URL.createObjectURL(blob);
     audio.play().catch(() => {});
-  } catch (e) { say(`preview: ${e.message}`); } finally { button.disabled = false; }
+  } catch (e) { say(e.message); } finally { button.disabled = false; }
 }
 
 registerPanel({

@@ -1,6 +1,7 @@
 // The "Save as profile" panel: the chosen settings as a profile YAML, downloaded or saved.
 "use strict";
 import { $, api, registerPanel, requestBody, state } from "./core.js";
+import { t } from "./i18n.js";
 
 async function saveProfile(target) {
   const name = $("profile-name").value.trim() || undefined;
@@ -11,9 +12,9 @@ async function saveProfile(target) {
       a.href = URL.createObjectURL(res);
       a.download = `${name || (state.plan && state.plan.name) || "profile"}.yaml`;
       a.click();
-      $("profile-status").textContent = "downloaded; use it with: audio-guide build ROUTINE --profile FILE";
+      $("profile-status").textContent = t("profile.downloaded");
     } else {
-      $("profile-status").textContent = `saved ${res.path}`;
+      $("profile-status").textContent = t("profile.saved", { path: res.path });
     }
   } catch (e) { $("profile-status").textContent = e.message; }
 }

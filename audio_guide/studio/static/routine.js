@@ -1,19 +1,35 @@
-// The "Routine" panel: pick, upload, edit (YAML text), validate as you type, save.
+// The "Routine" panel: pick, upload, edit (forms in form.js, YAML text here), validate as you
+// type, save.
 "use strict";
 import { $, api, debounce, registerPanel, say, state } from "./core.js";
+import { t } from "./i18n.js";
+import { markProblems, reread } from "./form.js";
 import { schedulePlan } from "./plan.js";
 
 async function validate() {
   const problems = $("problems");
   try {
-    const res = await api("/api/validate", { json: { routine: { ref: state.ref, text: $("editor").value } } });
+    const body = { routine: { ref: state.ref, text: $("editor").value } };
+    if (state.pointFiles && state.pointFiles.length) body.points = state.pointFiles;
+    const res = await api("/api/validate", { json: body });
     problems.textContent = "";
     problems.className = res.ok ? "ok" : "";
-    if (res.ok) { problems.innerHTML = "<li>✓ valid</li>"; schedulePlan(); return; }
+    markProblems(res.problems);
+    if (res.ok) {
+      const li = document.createElement("li");
+      li.textContent = `✓ ${t("routine.valid")}`;
+      problems.append(li);
+      schedulePlan();
+      return;
+    }
     for (const p of res.problems) {
       const li = document.createElement("li");
-      li.textContent = `${p.line}:${p.col}: ${p.message}`;
-      li.addEventListener("click", () => goTo(p.line, p.col));
+      const go = document.createElement("button");
+      go.type = "button";
+      go.className = "link";
+      go.textContent = `${p.line}:${p.col}: ${p.message}`;
+      go.addEventListener("click", () => goTo(p.line, p.col));
+      li.append(go);
       problems.appendChild(li);
     }
   } catch (e) { problems.className = ""; problems.textContent = e.message; }
@@ -22,6 +38,7 @@ const scheduleValidate = debounce(validate, 350);
 
 function goTo(line, col) {
   const ed = $("editor");
+  $("yaml-box").open = true;
   const lines = ed.value.split("\n");
   let pos = 0;
   for (let i = 0; i < line - 1 && i < lines.length; i++) pos += lines[i].length + 1;
@@ -32,21 +49,29 @@ function goTo(line, col) {
 async function loadRoutines(select) {
   const data = await api("/api/routines");
   const pick = $("routine-picker");
+  const old = pick.value;
   pick.textContent = "";
-  pick.add(new Option("(pasted)", ""));
-  for (const r of data.routines) pick.add(new Option(`${r.name}${r.where === "folder" ? " (your folder)" : ""}`, r.ref));
-  if (select !== undefined) pick.value = select;
+  pick.add(new Option(t("routine.new"), ""));
+  for (const r of data.routines) pick.add(new Option(`${r.name}${r.where === "folder" ? ` (${t("routine.yours")})` : ""}`, r.ref));
+  pick.value = select !== undefined ? select : old;
 }
 
 export async function openRoutine(ref) {
   state.ref = ref || null;
-  if (!ref) { $("editor").value = ""; return; }
+  state.holds = {}; state.cycles = {};
+  if (!ref) {
+    $("editor").value = "";
+    $("save-name").value = "";
+    await reread();
+    await validate();
+    return;
+  }
   const data = await api(`/api/routine?ref=${encodeURIComponent(ref)}`);
   $("editor").value = data.text;
-  state.holds = {}; state.cycles = {};
   const first = data.text.match(/^\s*-\s*"?([^"\n]{10,})"?\s*$/m);
   if (first && !$("preview-text").value) $("preview-text").value = first[1];
   $("save-name").value = ref.startsWith("folder:") ? ref.slice(7) : "";
+  await reread();
   await validate();
 }
 
@@ -54,7 +79,7 @@ async function saveRoutine(name, text) {
   const res = await api(`/api/routines/${encodeURIComponent(name)}`, { method: "PUT", body: text });
   await loadRoutines(res.ref);
   state.ref = res.ref;
-  say(`saved ${name}${res.ok ? "" : " (it still has problems)"}`);
+  say(res.ok ? t("routine.saved", { name }) : t("routine.saved_problems", { name }));
 }
 
 registerPanel({
@@ -66,13 +91,14 @@ registerPanel({
     $("upload").addEventListener("change", async (e) => {
       const file = e.target.files[0];
       if (!file) return;
-      try { await saveRoutine(file.name, file); await openRoutine(state.ref); } catch (err) { say(`upload: ${err.message}`); }
+      try { await saveRoutine(file.name, file); await openRoutine(state.ref); } catch (err) { say(err.message); }
       e.target.value = "";
     });
     $("save-routine").addEventListener("click", () => {
       const name = $("save-name").value.trim();
-      if (!name) { say("give a file name, e.g. my_routine.yaml"); return; }
-      saveRoutine(name, $("editor").value).catch((err) => say(`save: ${err.message}`));
+      if (!name) { say(t("routine.need_name")); return; }
+      saveRoutine(name, $("editor").value).catch((err) => say(err.message));
     });
   },
+  async onLanguage() { await loadRoutines(); validate(); },
 });

@@ -2,6 +2,10 @@
 "use strict";
 import { $, api, registerPanel, say, state } from "./core.js";
 import { schedulePlan } from "./plan.js";
+import { has, t } from "./i18n.js";
+
+const label = (c) => (has(`setting.${c.name}`) ? t(`setting.${c.name}`) : c.label);
+const helpOf = (c) => (has(`setting.${c.name}.help`) ? t(`setting.${c.name}.help`) : c.help);
 
 export function buildControls(list) {
   const root = $("controls");
@@ -13,7 +17,7 @@ export function buildControls(list) {
     if (!sections[c.section]) {
       const fs = document.createElement("fieldset");
       fs.innerHTML = `<legend></legend>`;
-      fs.querySelector("legend").textContent = c.section;
+      fs.querySelector("legend").textContent = has(`section.${c.section}`) ? t(`section.${c.section}`) : c.section;
       root.appendChild(fs);
       sections[c.section] = fs;
     }
@@ -25,10 +29,10 @@ function controlElement(c) {
   const wrap = document.createElement("div");
   wrap.className = "control";
   wrap.id = `control-${c.name}`;
-  const label = document.createElement("label");
-  label.textContent = c.label;
-  label.htmlFor = `ctl-${c.name}`;
-  label.title = `${c.flag}: ${c.help}`;
+  const name = document.createElement("label");
+  name.textContent = label(c);
+  name.htmlFor = `ctl-${c.name}`;
+  name.title = `${c.flag}: ${helpOf(c)}`;
   let input;
   if (c.kind === "choice" || c.kind === "switch") {
     input = document.createElement("select");
@@ -51,7 +55,8 @@ function controlElement(c) {
   }
   input.id = `ctl-${c.name}`;
   input.name = c.name;
-  input.className = "inherited";
+  input.className = c.name in state.overrides ? "" : "inherited";
+  if (c.name in state.overrides) input.value = state.overrides[c.name];
   input.addEventListener("change", () => {
     state.overrides[c.name] = input.value.trim();
     if (state.overrides[c.name] === "") delete state.overrides[c.name];
@@ -61,15 +66,19 @@ function controlElement(c) {
   });
   const reset = document.createElement("button");
   reset.className = "reset"; reset.type = "button"; reset.textContent = "↺";
-  reset.title = "Back to the inherited value";
+  reset.title = t("settings.reset");
+  reset.setAttribute("aria-label", t("settings.reset_n", { name: label(c) }));
   reset.addEventListener("click", () => { delete state.overrides[c.name]; input.classList.add("inherited"); schedulePlan(); });
   const help = document.createElement("small");
   const span = `${c.min}..${c.max}`;
-  const range = c.kind === "number" && !c.help.includes(span) ? ` — ${span} ${c.unit}` : "";
-  help.textContent = c.help + range;
+  const range = c.kind === "number" && !helpOf(c).includes(span) ? ` — ${span} ${c.unit}` : "";
+  help.textContent = helpOf(c) + range;
+  help.id = `help-${c.name}`;
+  input.setAttribute("aria-describedby", `help-${c.name} msg-${c.name}`);
   const msg = document.createElement("div");
   msg.className = "msg";
-  wrap.append(label, input, reset, help, msg);
+  msg.id = `msg-${c.name}`;
+  wrap.append(name, input, reset, help, msg);
   return wrap;
 }
 
@@ -79,18 +88,19 @@ function keyedElement(c) {
   box.id = `control-${c.name}`;
   box.className = "keyed";
   box.innerHTML = `<summary></summary><div class="msg error"></div>`;
-  box.querySelector("summary").textContent = `${c.label} (${c.items.length}) — ${c.help}`;
-  state.keyed[c.name] = {};
+  box.querySelector("summary").textContent = `${label(c)} (${c.items.length}) — ${helpOf(c)}`;
+  state.keyed[c.name] = state.keyed[c.name] || {};
   for (const item of c.items) {
     const row = document.createElement("div");
     row.className = "control";
     const label = document.createElement("label");
-    label.textContent = item.key.replace(/_/g, " ");
+    label.textContent = item.key;
     label.htmlFor = `ctl-${c.name}-${item.key}`;
     const input = document.createElement("input");
     input.id = label.htmlFor;
-    input.className = "inherited";
-    input.value = item.default;
+    const mine = state.keyed[c.name][item.key];
+    input.className = mine === undefined ? "inherited" : "";
+    input.value = mine === undefined ? item.default : mine;
     input.addEventListener("change", () => {
       const v = input.value.trim();
       const shipped = (state.keyDefaults[c.name] || {})[item.key] || item.default;
@@ -101,7 +111,7 @@ function keyedElement(c) {
     });
     const help = document.createElement("small");
     const marks = item.placeholders.map((p) => `{${p}}`).join(" ");
-    help.textContent = `${item.help}${marks ? " Placeholders: " + marks : ""}`;
+    help.textContent = `${item.help}${marks ? ` ${t("settings.placeholders")} ${marks}` : ""}`;
     row.append(label, input, document.createElement("span"), help);
     box.appendChild(row);
   }
@@ -117,13 +127,18 @@ function showSettings(effective, origins) {
         if (item.key in state.keyed[c.name] || document.activeElement === input) continue;
         const shipped = (state.keyDefaults[c.name] || {})[item.key] || item.default;
         input.value = (effective[c.name] || {})[item.key] || shipped;
-        input.title = `from ${origins[`${c.name}.${item.key}`] || "the phrase table"}`;
+        input.title = t("settings.from", { origin: origins[`${c.name}.${item.key}`] || t("settings.phrase_table") });
       }
       continue;
     }
     const input = $(`ctl-${c.name}`);
-    if (!(c.name in state.overrides) && document.activeElement !== input) input.value = effective[c.name];
-    input.title = `from ${origins[c.name] || "?"}`;
+    if (!(c.name in state.overrides) && document.activeElement !== input) {
+      if (input.tagName === "SELECT" && ![...input.options].some((o) => o.value === effective[c.name])) {
+        input.add(new Option(effective[c.name], effective[c.name]));
+      }
+      input.value = effective[c.name];
+    }
+    input.title = t("settings.from", { origin: origins[c.name] || "?" });
   }
 }
 
@@ -147,7 +162,7 @@ async function loadVoices(engine) {
     const list = $("list-voice");
     list.textContent = "";
     for (const v of data.voices) list.appendChild(new Option(`${v.name} (${v.languages.join(", ")})`, v.id));
-  } catch (e) { say(`voices: ${e.message}`); }
+  } catch (e) { say(e.message); }
 }
 
 // ---- per-point overrides, one row per step of the routine ----
@@ -160,20 +175,21 @@ function showPoints(steps, effective) {
     const label = document.createElement("label");
     label.textContent = s.point;
     label.title = s.title;
+    label.htmlFor = `point-${s.point}`;
     const input = document.createElement("input");
     input.id = `point-${s.point}`;
     const table = s.work === "hold" ? state.holds : state.cycles;
     const current = (effective[s.work === "hold" ? "holds" : "cycles"] || {})[s.point];
     input.value = table[s.point] || current || s.value;
     input.className = s.point in table ? "" : "inherited";
-    input.placeholder = s.work === "hold" ? "seconds" : "press/release/times";
+    input.placeholder = s.work === "hold" ? t("settings.seconds") : t("settings.cycles_form");
     input.addEventListener("change", () => {
       const v = input.value.trim();
       if (v === "" || v === s.value) delete table[s.point]; else table[s.point] = v;
       schedulePlan();
     });
     const help = document.createElement("small");
-    help.textContent = `${s.title} — ${s.work === "hold" ? "hold, seconds" : "cycles: press/release/times"}`;
+    help.textContent = `${s.title} — ${s.work === "hold" ? t("settings.hold_help") : t("settings.cycles_help")}`;
     row.append(label, input, document.createElement("span"), help);
     root.appendChild(row);
   }
@@ -181,6 +197,7 @@ function showPoints(steps, effective) {
 
 registerPanel({
   name: "settings",
+  onLanguage() { buildControls(state.controls); if (state.plan) this.onPlan(state.plan); },
   onPlan(res) {
     state.keyDefaults.phrases = res.phrase_defaults;
     showSettings(res.settings, res.origins);

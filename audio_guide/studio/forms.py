@@ -1,0 +1,71 @@
+"""Endpoints of the routine forms: edits applied to the YAML text, the point library to pick
+from, and the files of the routines folder the page can choose (point files, cover images)."""
+
+from __future__ import annotations
+
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from audio_guide.authoring.config import read_profiles
+from audio_guide.authoring.points import assemble
+from audio_guide.model import Point
+from audio_guide.studio import formedit
+from audio_guide.studio.api import guarded, json_body, point_files, text_field
+from audio_guide.studio.workspace import IMAGE_SUFFIXES, ROUTINE_SUFFIXES, Refused, Workspace
+
+
+def routes(workspace: Workspace) -> list[Route]:
+    """``/api/form``, ``/api/points`` and ``/api/files``."""
+
+    @guarded
+    async def form(request: Request) -> Response:
+        data = await json_body(request)
+        text = text_field(data, "text") or ""
+        edits = data.get("edits", [])
+        if not isinstance(edits, list):
+            raise Refused("'edits' should be a list of edits")
+        try:
+            new = await run_in_threadpool(formedit.apply, text, edits) if edits else text
+            described = await run_in_threadpool(formedit.describe, new)
+        except formedit.FormError as exc:
+            return JSONResponse({"error": str(exc), "text": text}, status_code=422)
+        return JSONResponse({"text": new, **described})
+
+    @guarded
+    async def points(request: Request) -> Response:
+        files = point_files(request.query_params.getlist("points"), workspace)
+        library = await run_in_threadpool(
+            lambda: assemble([lib for _, lib in read_profiles(None)], files)
+        )
+        return JSONResponse({"points": [point_entry(p) for p in library.points.values()]})
+
+    @guarded
+    async def files(request: Request) -> Response:
+        return JSONResponse(
+            {
+                "point_files": workspace.files(ROUTINE_SUFFIXES),
+                "images": workspace.files(IMAGE_SUFFIXES),
+            }
+        )
+
+    return [
+        Route("/api/form", form, methods=["POST"]),
+        Route("/api/points", points),
+        Route("/api/files", files),
+    ]
+
+
+def point_entry(point: Point) -> dict[str, object]:
+    """What the step menu shows of a library point and searches in."""
+    return {
+        "id": point.id,
+        "name": point.name,
+        "who": point.who,
+        "title": point.title,
+        "region": point.region,
+        "location": point.location,
+        "cautions": list(point.cautions),
+        "sides": point.sides.value,
+    }

@@ -1,0 +1,185 @@
+"""The studio for people who do not write YAML, in a real browser (one session, several states).
+
+From the page top, Tab reaches Build in at most 5 presses (skip link). A 3-step routine is made
+from nothing with the forms only (a library point held 20 s on both sides, a pause, a breathing
+cycle), two steps are reordered with the keyboard, and the saved file equals the expected YAML;
+it builds. A comment-bearing shipped routine edited through the forms keeps its comments. A bad
+value shows on its field and at its line:col. The page in es leaves no English label (the same
+word list is found on the English page), and a browser that prefers fr opens in fr. axe-core
+finds no serious or critical violation in any of these states.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from studio_helpers import BACK_PAIN
+from test_studio_browser import CHROMIUM_FLAGS, chromium_path, page, studio_url  # noqa: F401
+
+pytestmark = pytest.mark.browser
+
+ENGLISH_UI = (
+    "Routine", "Open", "Upload", "Edit with forms", "Title", "Count style", "Opening lines",
+    "Steps", "Add a step", "Library point", "Own point", "Pause", "Phased cycle", "Duplicate",
+    "Delete", "Hold, seconds", "Sides", "Voice and pacing", "Per point", "Hear sentence",
+    "The plan", "Total length", "Build", "Save as profile", "Download YAML", "Skip to Build",
+)
+"""Words of the English interface; none may be left on a page in another language."""
+UI_TEXT = """() => {
+  const sel = '[data-i18n], label, button, legend, h1, h2, h3, summary, nav a, .hint, .skip, #add-h, #status';
+  const out = [];
+  for (const el of document.querySelectorAll(sel)) {
+    if (el.closest('#point-results, #chapters')) continue;
+    out.push(el.textContent);
+  }
+  for (const el of document.querySelectorAll('[aria-label], [placeholder], [title]')) {
+    out.push(el.getAttribute('aria-label') || '', el.getAttribute('placeholder') || '');
+  }
+  return out.join('\\n');
+}"""
+EXPECTED = """title: My first routine
+steps:
+  - point: LI4
+    hold: 20
+    sides: each
+  - name: Calm breathing
+    cycles:
+      phases:
+        - {say: "Breathe in.", seconds: 4}
+        - {say: "Breathe out.", seconds: 6}
+      times: 5
+  - pause: 10
+"""
+
+
+def english_left(page: Any) -> list[str]:
+    text = page.evaluate(UI_TEXT)
+    return [w for w in ENGLISH_UI if re.search(rf"(?<![\w-]){re.escape(w)}(?![\w-])", text)]
+
+
+def serious(page: Any, state: str, found: dict[str, int]) -> None:
+    """Run axe-core; record and assert no serious or critical violation."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    result = Axe().run(page)
+    bad = [v for v in result.response["violations"] if v["impact"] in ("serious", "critical")]
+    found[state] = len(bad)
+    print(f"axe {state}: {len(result.response['violations'])} violations, {len(bad)} serious")
+    assert not bad, [(v["id"], v["help"], [n["target"] for n in v["nodes"]]) for v in bad]
+
+
+def editor_has(page: Any, text: str) -> None:
+    page.wait_for_function("t => document.getElementById('editor').value.includes(t)", arg=text)
+
+
+def test_forms_languages_keyboard_and_axe(page: Any, workspace: Any, studio_url: str) -> None:  # noqa: F811
+    page.wait_for_selector("body[data-ready]")
+    page.wait_for_function("document.getElementById('total').textContent !== '–'")
+    axe: dict[str, int] = {}
+
+    # From the page top, Tab reaches Build in at most 5 presses (the skip link, Enter, Tab).
+    page.evaluate("() => document.activeElement && document.activeElement.blur()")
+    presses = 0
+    while presses < 5 and page.evaluate("document.activeElement.id") != "build":
+        page.keyboard.press("Tab")
+        presses += 1
+        if page.evaluate("document.activeElement.classList.contains('skip')"):
+            page.keyboard.press("Enter")
+    print(f"Tab presses to Build: {presses}")
+    assert page.evaluate("document.activeElement.id") == "build", f"not reached in {presses}"
+    serious(page, "routine open (en)", axe)
+    assert english_left(page) == list(ENGLISH_UI), "every listed word is on the English page"
+
+    # Editing a comment-bearing shipped routine through the forms keeps its comments.
+    page.locator("#step-0-hold").fill("45")
+    page.locator("#step-0-hold").press("Tab")
+    editor_has(page, "hold: 45")
+    assert page.locator("#editor").input_value() == BACK_PAIN.replace("hold: 60", "hold: 45", 1)
+
+    # A 3-step routine from nothing, with the forms only.
+    page.locator("#routine-picker").select_option("")
+    page.wait_for_function("document.getElementById('f-title') && !document.getElementById('f-title').value")
+    page.locator("#f-title").fill("My first routine")
+    page.locator("#f-title").press("Tab")
+    editor_has(page, "title: My first routine")
+    page.locator("#add-point").click()
+    page.locator("#point-query").fill("web of the hand")
+    page.locator("#pick-LI4").click()
+    editor_has(page, "point: LI4")
+    page.locator("#step-0-hold").fill("20")
+    page.locator("#step-0-hold").press("Tab")
+    editor_has(page, "hold: 20")
+    page.locator("#step-0-sides").select_option("each")
+    editor_has(page, "sides: each")
+    page.locator("#add-pause").click()
+    editor_has(page, "pause: 10")
+    page.locator("#add-phased").click()
+    editor_has(page, "Breathe out.")
+    page.locator("#step-2-move").focus()
+    page.keyboard.press("ArrowUp")
+    page.wait_for_function(
+        "() => /Calm breathing[\\s\\S]*pause: 10/.test(document.getElementById('editor').value)"
+    )
+    assert page.evaluate("document.activeElement.id") == "step-1-move", "focus follows the step"
+    assert "2" in page.locator("#form-note").text_content(), "the move is announced"
+    page.locator("#save-name").fill("first.yaml")
+    page.locator("#save-routine").click()
+    page.wait_for_function("document.getElementById('routine-picker').value === 'folder:first.yaml'")
+    assert (workspace.routines / "first.yaml").read_text(encoding="utf-8") == EXPECTED
+    page.wait_for_function("document.getElementById('total').textContent.startsWith('1:')"
+                           " || document.getElementById('total').textContent.startsWith('2:')")
+    page.locator("#build").click()
+    page.wait_for_function("document.querySelectorAll('#chapters li').length >= 2")
+    page.wait_for_function("document.getElementById('build-status').textContent.startsWith('built')")
+    serious(page, "build done (en)", axe)
+
+    # A bad value shows on its field and at its line:col.
+    page.locator("#step-0-hold").fill("0")
+    page.locator("#step-0-hold").press("Tab")
+    page.wait_for_function(
+        "() => document.getElementById('step-0-hold')?.getAttribute('aria-invalid') === 'true'"
+    )
+    assert "must be > 0 and <= 600" in page.locator("#step-0-hold-msg").text_content()
+    assert re.match(r"4:\d+: ", page.locator("#problems li").first.text_content())
+    serious(page, "error shown (en)", axe)
+
+    # The page in Spanish: no English label left, the problem translated; then de and fr.
+    page.locator("#language").select_option("es")
+    page.wait_for_function("document.getElementById('build').textContent === 'Generar'")
+    page.wait_for_function(
+        "() => (document.getElementById('step-0-hold-msg')?.textContent || '').includes('segundos')"
+    )
+    assert page.evaluate("document.documentElement.lang") == "es"
+    assert english_left(page) == []
+    serious(page, "error shown (es)", axe)
+    for lang, build in (("de", "Erstellen"), ("fr", "Générer")):
+        page.locator("#language").select_option(lang)
+        page.wait_for_function(f"document.getElementById('build').textContent === '{build}'")
+        serious(page, f"error shown ({lang})", axe)
+    print("axe serious/critical per state:", axe)
+
+
+def test_browser_language_picks_the_page_language(studio_url: str) -> None:  # noqa: F811
+    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+    with sync_api.sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_FLAGS)
+        tab = browser.new_context(locale="fr-FR").new_page()
+        tab.goto(studio_url)
+        tab.wait_for_selector("body[data-ready]", timeout=60_000)
+        assert tab.evaluate("document.documentElement.lang") == "fr"
+        assert tab.locator("#routine-h").text_content() == "Séance"
+        browser.close()
+
+
+def test_expected_text_is_what_the_cli_reads(tmp_path: Path) -> None:
+    """The expected YAML of the browser test is itself a valid routine."""
+    import io
+
+    from audio_guide.cli import main
+
+    path = tmp_path / "first.yaml"
+    path.write_text(EXPECTED, encoding="utf-8")
+    assert main(["check", str(path)], io.StringIO(), io.StringIO()) == 0
