@@ -67,7 +67,7 @@ def test_bad_ports_exit_2_with_a_message(tmp_path: Path) -> None:
 def test_an_unexpected_failure_is_a_json_500_without_a_traceback(
     client: TestClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def broken() -> list[dict[str, object]]:
+    def broken(debug: bool = False) -> list[dict[str, object]]:
         raise RuntimeError("secret detail /home/user")
 
     monkeypatch.setattr(controls, "describe", broken)

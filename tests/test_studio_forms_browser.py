@@ -22,14 +22,37 @@ from test_studio_browser import CHROMIUM_FLAGS, chromium_path, page, studio_url 
 pytestmark = pytest.mark.browser
 
 ENGLISH_UI = (
-    "Routine", "Open", "Upload", "Edit with forms", "Title", "Count style", "Opening lines",
-    "Steps", "Add a step", "Library point", "Own point", "Pause", "Phased cycle", "Duplicate",
-    "Delete", "Hold, seconds", "Sides", "Voice and pacing", "Per point", "Hear sentence",
-    "The plan", "Total length", "Build", "Save as profile", "Download YAML", "Skip to Build",
+    "Routine",
+    "Open",
+    "Upload",
+    "Edit with forms",
+    "Title",
+    "Count style",
+    "Opening lines",
+    "Steps",
+    "Add a step",
+    "Library point",
+    "Own point",
+    "Pause",
+    "Phased cycle",
+    "Duplicate",
+    "Delete",
+    "Hold, seconds",
+    "Sides",
+    "Voice and pacing",
+    "Per point",
+    "Hear sentence",
+    "The plan",
+    "Total length",
+    "Build",
+    "Save as profile",
+    "Download YAML",
+    "Skip to Build",
 )
 """Words of the English interface; none may be left on a page in another language."""
 UI_TEXT = """() => {
-  const sel = '[data-i18n], label, button, legend, h1, h2, h3, summary, nav a, .hint, .skip, #add-h, #status';
+  const sel = '[data-i18n], label, button, legend, h1, h2, h3, summary, nav a, .hint, '
+    + '.skip, #add-h, #status';
   const out = [];
   for (const el of document.querySelectorAll(sel)) {
     if (el.closest('#point-results, #chapters')) continue;
@@ -55,24 +78,24 @@ steps:
 """
 
 
-def english_left(page: Any) -> list[str]:
-    text = page.evaluate(UI_TEXT)
+def english_left(tab: Any) -> list[str]:
+    text = tab.evaluate(UI_TEXT)
     return [w for w in ENGLISH_UI if re.search(rf"(?<![\w-]){re.escape(w)}(?![\w-])", text)]
 
 
-def serious(page: Any, state: str, found: dict[str, int]) -> None:
+def serious(tab: Any, state: str, found: dict[str, int]) -> None:
     """Run axe-core; record and assert no serious or critical violation."""
     from axe_playwright_python.sync_playwright import Axe
 
-    result = Axe().run(page)
+    result = Axe().run(tab)
     bad = [v for v in result.response["violations"] if v["impact"] in ("serious", "critical")]
     found[state] = len(bad)
     print(f"axe {state}: {len(result.response['violations'])} violations, {len(bad)} serious")
     assert not bad, [(v["id"], v["help"], [n["target"] for n in v["nodes"]]) for v in bad]
 
 
-def editor_has(page: Any, text: str) -> None:
-    page.wait_for_function("t => document.getElementById('editor').value.includes(t)", arg=text)
+def editor_has(tab: Any, text: str) -> None:
+    tab.wait_for_function("t => document.getElementById('editor').value.includes(t)", arg=text)
 
 
 def test_forms_languages_keyboard_and_axe(page: Any, workspace: Any, studio_url: str) -> None:  # noqa: F811
@@ -101,7 +124,9 @@ def test_forms_languages_keyboard_and_axe(page: Any, workspace: Any, studio_url:
 
     # A 3-step routine from nothing, with the forms only.
     page.locator("#routine-picker").select_option("")
-    page.wait_for_function("document.getElementById('f-title') && !document.getElementById('f-title').value")
+    page.wait_for_function(
+        "document.getElementById('f-title') && !document.getElementById('f-title').value"
+    )
     page.locator("#f-title").fill("My first routine")
     page.locator("#f-title").press("Tab")
     editor_has(page, "title: My first routine")
@@ -127,13 +152,19 @@ def test_forms_languages_keyboard_and_axe(page: Any, workspace: Any, studio_url:
     assert "2" in page.locator("#form-note").text_content(), "the move is announced"
     page.locator("#save-name").fill("first.yaml")
     page.locator("#save-routine").click()
-    page.wait_for_function("document.getElementById('routine-picker').value === 'folder:first.yaml'")
+    page.wait_for_function(
+        "document.getElementById('routine-picker').value === 'folder:first.yaml'"
+    )
     assert (workspace.routines / "first.yaml").read_text(encoding="utf-8") == EXPECTED
-    page.wait_for_function("document.getElementById('total').textContent.startsWith('1:')"
-                           " || document.getElementById('total').textContent.startsWith('2:')")
+    page.wait_for_function(
+        "document.getElementById('total').textContent.startsWith('1:')"
+        " || document.getElementById('total').textContent.startsWith('2:')"
+    )
     page.locator("#build").click()
     page.wait_for_function("document.querySelectorAll('#chapters li').length >= 2")
-    page.wait_for_function("document.getElementById('build-status').textContent.startsWith('built')")
+    page.wait_for_function(
+        "document.getElementById('build-status').textContent.startsWith('built')"
+    )
     serious(page, "build done (en)", axe)
 
     # A bad value shows on its field and at its line:col.

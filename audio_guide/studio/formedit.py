@@ -124,6 +124,8 @@ def apply(text: str, edits: Sequence[object]) -> str:
 
 def _apply_one(doc: CommentedMap, edit: dict[str, Any]) -> None:
     op, path = edit.get("op"), edit.get("path")
+    if op not in ("set", "insert", "delete", "move", "duplicate"):
+        raise FormError(f"unknown edit {op!r}: use set, insert, delete, move or duplicate")
     if not isinstance(path, list) or not path or not all(
         isinstance(p, (str, int)) and not isinstance(p, bool) for p in path
     ):
@@ -160,8 +162,6 @@ def _apply_one(doc: CommentedMap, edit: dict[str, Any]) -> None:
             raise FormError("'move' needs 'to', an index inside the list")
         item = parent.pop(key)
         parent.insert(to, item)
-    else:
-        raise FormError(f"unknown edit {op!r}: use set, insert, delete, move or duplicate")
 
 
 def _kind(path: Path) -> str:
