@@ -29,8 +29,10 @@ def cli_timeline(*argv: str) -> dict:
 def test_page_and_assets_are_served_and_offline(client: TestClient) -> None:
     page = client.get("/")
     assert page.status_code == 200 and 'type="module" src="/static/main.js"' in page.text
-    modules = ("main.js", "core.js", "routine.js", "settings.js", "plan.js", "preview.js")
-    for asset in (*modules, "build.js", "profile.js", "studio.css"):
+    static = Path(create_app.__code__.co_filename).parent / "static"
+    modules = sorted(p.name for p in static.glob("*.js"))
+    assert {"main.js", "core.js", "form.js", "steps.js", "i18n.js"} <= set(modules)
+    for asset in (*modules, "studio.css", "i18n/es.json"):
         res = client.get(f"/static/{asset}")
         assert res.status_code == 200
         assert "http://" not in res.text and "https://" not in res.text, "no CDN, no remote asset"

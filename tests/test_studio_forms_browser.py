@@ -156,6 +156,8 @@ def test_forms_languages_keyboard_and_axe(page: Any, workspace: Any, studio_url:
         "document.getElementById('routine-picker').value === 'folder:first.yaml'"
     )
     assert (workspace.routines / "first.yaml").read_text(encoding="utf-8") == EXPECTED
+    page.locator("#step-2").drag_to(page.locator("#step-0"))  # and by mouse: the pause first
+    editor_has(page, "steps:\n  - pause: 10")
     page.wait_for_function(
         "document.getElementById('total').textContent.startsWith('1:')"
         " || document.getElementById('total').textContent.startsWith('2:')"
@@ -168,20 +170,20 @@ def test_forms_languages_keyboard_and_axe(page: Any, workspace: Any, studio_url:
     serious(page, "build done (en)", axe)
 
     # A bad value shows on its field and at its line:col.
-    page.locator("#step-0-hold").fill("0")
-    page.locator("#step-0-hold").press("Tab")
+    page.locator("#step-1-hold").fill("0")
+    page.locator("#step-1-hold").press("Tab")
     page.wait_for_function(
-        "() => document.getElementById('step-0-hold')?.getAttribute('aria-invalid') === 'true'"
+        "() => document.getElementById('step-1-hold')?.getAttribute('aria-invalid') === 'true'"
     )
-    assert "must be > 0 and <= 600" in page.locator("#step-0-hold-msg").text_content()
-    assert re.match(r"4:\d+: ", page.locator("#problems li").first.text_content())
+    assert "must be > 0 and <= 600" in page.locator("#step-1-hold-msg").text_content()
+    assert re.match(r"5:\d+: ", page.locator("#problems li").first.text_content())
     serious(page, "error shown (en)", axe)
 
     # The page in Spanish: no English label left, the problem translated; then de and fr.
     page.locator("#language").select_option("es")
     page.wait_for_function("document.getElementById('build').textContent === 'Generar'")
     page.wait_for_function(
-        "() => (document.getElementById('step-0-hold-msg')?.textContent || '').includes('segundos')"
+        "() => (document.getElementById('step-1-hold-msg')?.textContent || '').includes('segundos')"
     )
     assert page.evaluate("document.documentElement.lang") == "es"
     assert english_left(page) == []

@@ -14,8 +14,16 @@ const COUNTS = ["", "every", "every:5", "countdown:5", "countdown:10", "none"];
 /** Tell screen readers (and everyone) what the form did. */
 export function note(text) { $("form-note").textContent = text; }
 
-/** Apply `edits` to the editor's text; then show the new text and form, keep focus on `focusId`. */
-export async function edit(edits, focusId) {
+let queue = Promise.resolve();
+
+/** Apply `edits` to the editor's text; then show the new text and form, keep focus on `focusId`.
+ * Edits run one after another, each on the text the previous one left. */
+export function edit(edits, focusId) {
+  queue = queue.then(() => apply(edits, focusId));
+  return queue;
+}
+
+async function apply(edits, focusId) {
   const keep = focusId || (document.activeElement && document.activeElement.id);
   try {
     const res = await api("/api/form", { json: { text: $("editor").value, edits } });

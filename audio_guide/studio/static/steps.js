@@ -38,6 +38,9 @@ function summary(s, kind) {
 /** The <ol> of step cards. */
 export function renderSteps(steps) {
   const box = document.createElement("fieldset");
+  const ids = document.createElement("datalist");
+  ids.id = "point-ids";
+  points().then((list) => { for (const pt of list) ids.append(new Option(pt.title ? `${pt.name} — ${pt.title}` : pt.name, pt.id)); }).catch(() => {});
   box.id = "steps";
   const legend = document.createElement("legend");
   legend.textContent = t("form.steps");
@@ -48,7 +51,7 @@ export function renderSteps(steps) {
   const list = document.createElement("ol");
   list.id = "step-list";
   steps.forEach((s, i) => list.appendChild(card(s, i, steps.length)));
-  box.append(legend, help, list);
+  box.append(legend, help, list, ids);
   return box;
 }
 
@@ -132,7 +135,9 @@ function fields(s, i, kind) {
     return box;
   }
   if (kind === "point") {
-    box.append(text("point", "step.point"));
+    const named = text("point", "step.point");
+    named.querySelector("input").setAttribute("list", "point-ids");
+    box.append(named);
     const info = document.createElement("div");
     info.className = "point-info";
     info.id = `step-${i}-info`;
