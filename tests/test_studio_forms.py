@@ -119,6 +119,9 @@ def test_common_problems_come_translated(client: TestClient) -> None:
         == "--rate: muss >= 80 und <= 400 words per minute sein, ist 1000"
     )
     assert messages.translate("an unforeseen message", "fr") == "an unforeseen message"
+    broken = {"text": "title: [", "edits": []}
+    res = client.post("/api/form", json=broken, headers={messages.HEADER: "fr"})
+    assert res.json()["error"].startswith("le YAML ne se lit pas à 1:")
 
 
 def test_build_progress_is_pushed_as_events(client: TestClient) -> None:

@@ -11,7 +11,7 @@ from starlette.routing import Route
 from audio_guide.authoring.config import read_profiles
 from audio_guide.authoring.points import assemble
 from audio_guide.model import Point
-from audio_guide.studio import formedit
+from audio_guide.studio import formedit, messages
 from audio_guide.studio.api import guarded, json_body, point_files, text_field
 from audio_guide.studio.workspace import IMAGE_SUFFIXES, ROUTINE_SUFFIXES, Refused, Workspace
 
@@ -30,7 +30,8 @@ def routes(workspace: Workspace) -> list[Route]:
             new = await run_in_threadpool(formedit.apply, text, edits) if edits else text
             described = await run_in_threadpool(formedit.describe, new)
         except formedit.FormError as exc:
-            return JSONResponse({"error": str(exc), "text": text}, status_code=422)
+            said = messages.translate(str(exc), request.headers.get(messages.HEADER))
+            return JSONResponse({"error": said, "text": text}, status_code=422)
         return JSONResponse({"text": new, **described})
 
     @guarded
