@@ -103,6 +103,7 @@ def editor_has(tab: Any, text: str) -> None:
 
 
 def test_forms_languages_keyboard_and_axe(page: Any, workspace: Any, studio_url: str) -> None:  # noqa: F811
+    pytest.importorskip("axe_playwright_python", reason="axe-playwright-python (test extra)")
     page.wait_for_selector("body[data-ready]")
     page.wait_for_function("document.getElementById('total').textContent !== '–'")
     axe: dict[str, int] = {}
