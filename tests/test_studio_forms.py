@@ -161,8 +161,10 @@ def test_point_files_and_cover_from_the_routines_folder(
     assert "mine.yaml" in files["point_files"] and files["images"] == ["cover.png"]
     listed = client.get("/api/points", params={"points": "mine.yaml"}).json()["points"]
     assert any(p["id"] == "SHOULDER1" for p in listed)
-    lib = client.get("/api/points").json()["points"]
-    assert any(p["id"] == "LI4" and p["cautions"] for p in lib)
+    lib = {p["id"]: p for p in client.get("/api/points").json()["points"]}
+    assert lib["LI4"]["cautions"] and lib["LI4"]["language"] == "en"
+    es = {p["id"]: p for p in client.get("/api/points", params={"lang": "es"}).json()["points"]}
+    assert es["LI4"]["language"] == "es" and es["LI4"]["location"] != lib["LI4"]["location"]
     text = "title: T\nsteps:\n  - point: SHOULDER1\n    hold: 5\n"
     routine = {"routine": {"ref": None, "text": text}}
     assert not client.post("/api/validate", json=routine).json()["ok"]

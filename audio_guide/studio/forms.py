@@ -40,7 +40,9 @@ def routes(workspace: Workspace) -> list[Route]:
         library = await run_in_threadpool(
             lambda: assemble([lib for _, lib in read_profiles(None)], files)
         )
-        return JSONResponse({"points": [point_entry(p) for p in library.points.values()]})
+        lang = request.query_params.get("lang", "")
+        shown = [p.in_language(lang) or p for p in library.points.values()]
+        return JSONResponse({"points": [point_entry(p) for p in shown]})
 
     @guarded
     async def files(request: Request) -> Response:
@@ -59,8 +61,10 @@ def routes(workspace: Workspace) -> list[Route]:
 
 
 def point_entry(point: Point) -> dict[str, object]:
-    """What the step menu shows of a library point and searches in."""
+    """What the step menu shows of a library point and searches in (its texts in
+    ``language``, the language they are in)."""
     return {
+        "language": point.language,
         "id": point.id,
         "name": point.name,
         "who": point.who,

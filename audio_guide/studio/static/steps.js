@@ -8,9 +8,17 @@ import { edit, field, note, num, select, textInput } from "./form.js";
 
 const SIDES = ["", "together", "each", "left", "right"];
 let library = null;
+let libraryKey = null;
 
+/** The library, its texts in the routine's language (else the page's). */
 async function points() {
-  if (!library) library = (await api(`/api/points${pointQuery()}`)).points;
+  const lang = (state.form && state.form.language) || state.lang;
+  const query = pointQuery();
+  const key = `${lang}|${query}`;
+  if (!library || libraryKey !== key) {
+    libraryKey = key;
+    library = (await api(`/api/points${query}${query ? "&" : "?"}lang=${encodeURIComponent(lang)}`)).points;
+  }
   return library;
 }
 /** The chosen point files as a query string (files.js keeps state.pointFiles). */
