@@ -9,7 +9,8 @@ event with the role ``count`` is cut from its onset to one second later (its own
 past the next event) and given to PocketSphinx (its bundled US English acoustic model, at 16 kHz)
 with a grammar of the numbers 0 to 99 spelled as words: a count is caught when it hears exactly
 its own number ("twenty one" for 21). The grammar keeps it fast (~0.05 s a count; its open
-language model took ~1 s) and measures what a listener needs: telling the numbers apart. Also prints ffmpeg's ebur128 reading of each MP3.
+language model took ~1 s) and measures what a listener needs: telling the numbers apart. Also
+prints ffmpeg's ebur128 reading of each MP3.
 """
 
 from __future__ import annotations
@@ -25,9 +26,29 @@ from pathlib import Path
 import numpy as np
 
 BIN = Path(sys.executable).parent
-ONES = "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen \
-fifteen sixteen seventeen eighteen nineteen".split()
-TENS = "_ _ twenty thirty forty fifty sixty seventy eighty ninety".split()
+ONES = [
+    "zero",
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
+    "thirteen",
+    "fourteen",
+    "fifteen",
+    "sixteen",
+    "seventeen",
+    "eighteen",
+    "nineteen",
+]
+TENS = ["_", "_", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
 
 
 def spelled(n: int) -> list[str]:
