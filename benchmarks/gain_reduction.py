@@ -38,7 +38,7 @@ def table(routine_name: str, loudness: str, engines: list[str], cache: Path) -> 
     for engine in engines:
         layer = layer_from_strings({"engine": engine, "loudness": loudness})
         settings, origins = pipeline.effective_settings(routine, [layer])
-        plan = pipeline.make_plan(routine, settings, origins, ClipCache(cache / engine))
+        plan = pipeline.make_plan(routine, settings, origins, ClipCache(cache))
         options = pipeline.mix_options(settings)
         programme = Programme(plan.timeline, plan.clips, _limiter(plan.timeline, options))
         levels = measure(plan.timeline, plan.clips, options, programme)

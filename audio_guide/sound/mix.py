@@ -53,7 +53,8 @@ class MixOptions:
     """Headroom kept below ``true_peak`` for the MP3 encoder's own overshoot, dB. LAME at
     ``-q:a 2`` and 22.05 kHz put speech limited over 20 ms 0.5-1.4 dB over the limiter's
     ceiling as ffmpeg's ebur128 reads the MP3; the 5 ms limiter leaves fewer samples at the
-    ceiling and back_pain's MP3 reads at most -1.x dBTP with espeak-ng and Piper (tested)."""
+    ceiling, and back_pain's MP3 reads -1.7 dBTP with espeak-ng and with Piper at -16 LUFS,
+    -1.9 with ``--loudness off`` (``tests/test_e2e.py``, ``tests/test_mastering_real.py``)."""
     bed: str | None = None
     """``noise``, an audio file, or None."""
     bed_level: float = -20.0
