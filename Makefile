@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 RUN_STAMP := $(VENV)/.installed-run
 TEST_STAMP := $(VENV)/.installed-test
 
-.PHONY: demo test lint bench clean
+.PHONY: demo test lint bench intelligibility clean
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,12 @@ lint: $(TEST_STAMP)
 
 bench: $(TEST_STAMP)
 	$(BIN)/python benchmarks/bench_render.py
+	$(BIN)/python benchmarks/gain_reduction.py
+
+# the recogniser's count score at -16 and -19 LUFS (extra 'bench': pocketsphinx); a few minutes
+intelligibility: $(TEST_STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[test,natural,bench]'
+	$(BIN)/python benchmarks/intelligibility.py
 
 clean:
 	rm -rf $(VENV) output/*.mp3 output/*.json

@@ -30,7 +30,7 @@ REFINE = 6
 """Most gains tried (each a prediction from the clips, not a pass over the programme)."""
 TOLERANCE = 0.1
 """LU from the target at which the gain search stops."""
-LEVELS_VERSION = "levels-1"
+LEVELS_VERSION = "levels-2"
 """Changes whenever the prediction or search would choose a different gain."""
 SQUEEZE = 12.0
 """The most gain (dB) tried beyond what the unlimited speech needs: past it the limiter would
@@ -44,14 +44,17 @@ class MixOptions:
     """How the spoken timeline is mastered."""
 
     loudness: float | None = -16.0
-    """Integrated loudness target (LUFS); None leaves levels as spoken, with no limiter."""
+    """Integrated loudness target (LUFS); None leaves levels as spoken, only the true-peak
+    limiter trimming what would pass the ceiling (espeak-ng's loudest clips reached +0.1 dBTP
+    in the MP3 without it)."""
     true_peak: float = -1.0
     """The highest true peak allowed in the file, dBTP."""
-    codec_margin: float = 2.0
+    codec_margin: float = 1.0
     """Headroom kept below ``true_peak`` for the MP3 encoder's own overshoot, dB. LAME at
-    ``-q:a 2`` and 22.05 kHz put limited speech 0.5-1.4 dB over the limiter's ceiling as
-    ffmpeg's ebur128 reads the MP3 (more for Piper's voice and deeper limiting); 0.7 let
-    Piper's back_pain reach -0.7 dBTP."""
+    ``-q:a 2`` and 22.05 kHz put speech limited over 20 ms 0.5-1.4 dB over the limiter's
+    ceiling as ffmpeg's ebur128 reads the MP3; the 5 ms limiter leaves fewer samples at the
+    ceiling, and back_pain's MP3 reads -1.7 dBTP with espeak-ng and with Piper at -16 LUFS,
+    -1.9 with ``--loudness off`` (``tests/test_e2e.py``, ``tests/test_mastering_real.py``)."""
     bed: str | None = None
     """``noise``, an audio file, or None."""
     bed_level: float = -20.0
@@ -163,19 +166,17 @@ def master(
     if options.loudness is None and options.bed is None:
         levels = levels or Mastering(0.0, 0.0, None, 0.0, 0)
     levels = levels or measure(timeline, clips, options, programme)
-    blocks = programme.blocks(levels.gain_db, options.loudness is not None, BLOCK)
+    blocks = programme.blocks(levels.gain_db, True, BLOCK)
     if options.bed is None or levels.bed_gain_db is None:
         yield from blocks
         return
     bed = _bed_blocks(timeline, options.bed, 10 ** (levels.bed_gain_db / 20))
     mixed = (pcm / np.float32(32768.0) + b for pcm, b in zip(blocks, bed))
-    for block in limiter.process(mixed) if limiter else mixed:
+    for block in limiter.process(mixed):
         yield to_int16(np.asarray(block, dtype=np.float64))
 
 
-def _limiter(timeline: Timeline, options: MixOptions) -> Limiter | None:
-    if options.loudness is None:
-        return None
+def _limiter(timeline: Timeline, options: MixOptions) -> Limiter:
     return Limiter(timeline.sample_rate, options.true_peak - options.codec_margin)
 
 

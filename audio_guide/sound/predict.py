@@ -23,7 +23,7 @@ from audio_guide.sound.dsp import Signal, k_filter, running_mean, running_min, t
 from audio_guide.sound.loudness import Limiter, gated_loudness, hop_samples
 from audio_guide.timeline import EventKind, Timeline
 
-RENDER_VERSION = "render-1"
+RENDER_VERSION = "render-2"
 """Change when ``render`` would make other samples from the same clips, gain and limiter."""
 
 ClipKey = tuple[EventKind, str]
@@ -136,14 +136,18 @@ class Programme:
                 x *= curve
         return x
 
-    def render(self, sound: Sound, gain: float, limited: bool = True) -> Signal:
-        """A sound mixed at ``gain``: each clip limited, then (composites) the mix limited."""
+    def render(
+        self, sound: Sound, gain: float, limited: bool = True, clips_limited: bool | None = None
+    ) -> Signal:
+        """A sound mixed at ``gain``: each clip limited, then (composites) the mix limited.
+        ``clips_limited`` (default ``limited``) limits the clips alone."""
+        each = limited if clips_limited is None else clips_limited
         if len(sound.members) == 1:
-            return self.clip(sound.members[0][0], gain, limited)
+            return self.clip(sound.members[0][0], gain, each)
         length = max(off + len(self.raw[key]) for key, off in sound.members)
         mix = np.zeros(length)
         for key, off in sound.members:
-            x = self.clip(key, gain, limited)
+            x = self.clip(key, gain, each)
             mix[off : off + len(x)] += x
         if limited and self.limiter is not None:
             curve = self.limiter.gain(true_peaks(mix))
@@ -186,6 +190,29 @@ class Programme:
         out[0] = 0.0
         np.cumsum(e, out=out[1:])
         return out, step
+
+    def reductions(self, gain_db: float) -> list[tuple[Sound, float, float]]:
+        """What the limiter takes off each distinct sound at ``gain_db``: (sound, the most it
+        takes at any instant in dB, the loudness it takes in LU). 0 where it does not act.
+
+        The first is exact for a clip (its gain curve's floor); for a composite it adds the
+        deepest clip's floor to the mix's (an upper bound). The second compares the sound's
+        K-weighted energy limited and not, as the loudness prediction sees it."""
+        gain = 10 ** (gain_db / 20)
+        out = []
+        for sound in self.sounds:
+            deepest = 0.0
+            if self.limiter is not None:
+                curves = [self.limiter.curve(self._held(key), gain) for key, _ in sound.members]
+                deepest = max(_depth(c) for c in curves)
+                if len(sound.members) > 1:  # the mix of the limited clips, limited again
+                    mix = self.render(sound, gain, limited=False, clips_limited=True)
+                    deepest += _depth(self.limiter.gain(true_peaks(mix)))
+            free = self._cumulative(sound, gain, False)[0][-1]
+            kept = self._cumulative(sound, gain, True)[0][-1]
+            taken = 10 * np.log10(free / kept) if kept > 0 and free > 0 else 0.0
+            out.append((sound, deepest, max(0.0, float(taken))))
+        return out
 
     def _group_curve(self, peaks: Signal, gain: float) -> Signal | None:
         assert self.limiter is not None
@@ -269,6 +296,11 @@ def _place(energy: Signal, cumulative: Signal, step: int, starts: Iterable[int],
     at = np.arange(len(cumulative)) * step
     part = np.interp(hi, at, cumulative) - np.interp(lo, at, cumulative)
     np.add.at(energy, steps[inside], part[inside])
+
+
+def _depth(curve: Signal | None) -> float:
+    """dB under unity at a gain curve's floor (0 for no curve)."""
+    return 0.0 if curve is None else float(-20 * np.log10(max(float(curve.min()), 1e-9)))
 
 
 def to_int16(x: Signal) -> Pcm:

@@ -6,14 +6,15 @@ Traps handled here (measured with pyttsx3 2.99): several ``save_to_file`` before
 properties apply in queue order and a voice change can reset the rate, so the voice is always set
 first and rate, volume and pitch after it, on every utterance; unknown voices are accepted
 silently, so voices are resolved against the engine's list first; the driver prints
-"Audio saved to ..." on stdout, which is swallowed.
+"Audio saved to ..." from espeak's callback thread, at times after ``runAndWait`` has returned,
+so the driver module's ``print`` is replaced by one that only logs (nothing the engine does
+reaches stdout, and ``sys.stdout`` is never swapped: other threads keep theirs).
 """
 
 from __future__ import annotations
 
 import atexit
-import contextlib
-import io
+import logging
 import os
 import shutil
 import tempfile
@@ -47,6 +48,12 @@ class _PollFaster:
         return getattr(time, name)
 
 
+def _driver_print(*args: object, **kwargs: Any) -> None:
+    """The espeak driver's ``print`` ("Audio saved to ...", "Playback error: ..."): logged at
+    debug level, never written to stdout, from whichever thread the driver calls it."""
+    logging.getLogger(__name__).debug(" ".join(str(a) for a in args))
+
+
 def _driver() -> Any:
     """The process-wide pyttsx3 engine (espeak can be initialised once per process)."""
     global _ENGINE
@@ -59,6 +66,7 @@ def _driver() -> Any:
             from pyttsx3.drivers import espeak as espeak_driver
 
             espeak_driver.time = _PollFaster()  # the driver's only use of time: its loop's sleep
+            espeak_driver.print = _driver_print  # module globals come before builtins
         except Exception as exc:
             raise EngineError(
                 f"the speech engine failed to start ({exc}); "
@@ -189,8 +197,7 @@ class Pyttsx3Engine:
         target.unlink(missing_ok=True)
         before = self._finished
         self._engine.save_to_file(text, str(target))
-        with contextlib.redirect_stdout(io.StringIO()):
-            self._engine.runAndWait()
+        self._engine.runAndWait()
         deadline = time.monotonic() + _TIMEOUT_S
         while self._finished == before or not target.exists():
             if time.monotonic() > deadline:
