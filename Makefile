@@ -35,6 +35,7 @@ lint: $(TEST_STAMP)
 bench: $(TEST_STAMP)
 	$(BIN)/python benchmarks/bench_render.py
 	$(BIN)/python benchmarks/gain_reduction.py
+	$(BIN)/python benchmarks/bench_batch.py
 
 # the recogniser's count score at -16 and -19 LUFS (extra 'bench': pocketsphinx); a few minutes
 intelligibility: $(TEST_STAMP)

@@ -188,13 +188,15 @@ def make_plan(
     progress: Progress | None = None,
     max_hours: float = limits.MAX_HOURS,
     mastering: bool = False,
+    workers: int | None = None,
 ) -> Plan:
     """Compile, synthesize (cached) and schedule.
 
     A programme longer than ``max_hours`` is refused before it is compiled (from a lower bound
     of its length) or, at the latest, once scheduled and before anything is mixed. With
     ``mastering`` (a build, not a plan), each clip's loudness analysis starts on a background
-    thread as soon as the clip is in.
+    thread as soon as the clip is in. ``workers``: speech worker processes (default: as many
+    as pay off; see ``sound.parallel``).
     """
     limits.check_programme(routine, settings, max_hours)
     engine = engine or engine_for(settings, origins)
@@ -208,7 +210,7 @@ def make_plan(
     store = AnalysisStore(cache.folder / "analysis" if cache.folder is not None else None)
     leveled = mastering and (settings.loudness is not None or settings.bed is not None)
     ready = (lambda pcm: store.prefetch(pcm, engine.sample_rate)) if leveled else None
-    clips = synthesize(texts, engine, params, cache, step, ready=ready)
+    clips = synthesize(texts, engine, params, cache, step, ready=ready, workers=workers)
     for kind, name in sounds:
         if kind is EventKind.CHIME:
             clips.clips[(kind, name)] = chime.render(name, clips.sample_rate)

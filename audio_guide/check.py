@@ -1,10 +1,11 @@
 """Validate routine, profile and point files without synthesizing: for editors and CI.
 
 Each file's kind is given or told from its content (``steps:`` makes a routine; a ``points:``
-mapping or a lone ``lexicon:`` a point file; ``voice:``, ``pacing:``, ``sound:``, ``notes:``,
-``phrases:`` or a ``points:`` list a profile), else from its name (``profile*.yaml``, a
-``points`` folder or ``points*.yaml``). Point files checked together count as ``--points`` for
-the routines checked with them, so a folder of routines and their own points checks as one.
+mapping or a lone ``lexicon:`` a point file; ``routines:`` a practice's client file; ``voice:``,
+``pacing:``, ``sound:``, ``notes:``, ``phrases:`` or a ``points:`` list a profile), else from
+its name (``profile*.yaml``, a ``clients``, ``profiles`` or ``points`` folder,
+``points*.yaml``). Point files checked together count as ``--points`` for the routines checked
+with them, so a folder of routines and their own points checks as one.
 """
 
 from __future__ import annotations
@@ -15,7 +16,8 @@ from pathlib import Path
 
 import yaml
 
-from audio_guide.authoring.config import read_profile, read_profiles
+from audio_guide.authoring.clients import CLIENT_KEYS, read_client
+from audio_guide.authoring.config import PROFILE_KEYS, read_profile, read_profiles
 from audio_guide.authoring.points import Library, assemble, load_point_file
 from audio_guide.authoring.validate import load_routine
 from audio_guide.authoring.yamlread import compose_file
@@ -24,6 +26,7 @@ from audio_guide.errors import AudioGuideError, RoutineError
 from audio_guide.settings import Layer
 
 _PROFILE_ONLY = ("voice", "pacing", "sound", "notes", "phrases")
+_CLIENT_OK = {*CLIENT_KEYS, *PROFILE_KEYS}
 
 
 @dataclass
@@ -46,6 +49,8 @@ def detect_kind(path: Path) -> str | None:
         keys = {k.value: v for k, v in root.value if isinstance(k, yaml.ScalarNode)}
     if "steps" in keys:
         return "routine"
+    if "routines" in keys or (path.parent.name == "clients" and not keys.keys() - _CLIENT_OK):
+        return "client"
     if isinstance(keys.get("points"), yaml.MappingNode) or "translations" in keys:
         return "points"
     if isinstance(keys.get("points"), yaml.SequenceNode) or any(k in keys for k in _PROFILE_ONLY):
@@ -93,6 +98,8 @@ def check_files(
                 good_points.append(o.path)
             elif o.kind == "profile":
                 read_profile(o.path)
+            elif o.kind == "client":
+                read_client(o.path)
         except AudioGuideError as exc:
             o.problems += _messages(exc, o.path)
     routines = [o for o in outcomes if o.kind == "routine"]

@@ -162,6 +162,16 @@ def read_profile(path: Path, source: str = "profile") -> tuple[Layer, ProfileLib
         reader.error(None, "the profile is empty; give a 'voice:' or 'pacing:' section")
         reader.raise_if_any()
     top = reader.mapping(root, "profile", PROFILE_KEYS) or {}
+    found = profile_sections(reader, path, top, source)
+    reader.raise_if_any()
+    return found
+
+
+def profile_sections(
+    reader: Reader, path: Path, top: Mapping[str, yaml.Node], source: str = "profile"
+) -> tuple[Layer, ProfileLibrary]:
+    """Read the profile keys of ``top`` (a profile, or a file that holds one, such as a
+    practice's client file); problems are collected on ``reader``, not raised."""
     if "notes" in top:
         reader.texts(top["notes"], "notes")
     values, where = read_settings(reader, top)
@@ -175,7 +185,6 @@ def read_profile(path: Path, source: str = "profile") -> tuple[Layer, ProfileLib
             elif file is not None:
                 files.append(file)
     lexicon = read_lexicon(reader, top["lexicon"]) if "lexicon" in top else {}
-    reader.raise_if_any()
     label = f"{source} {path}"
     return Layer(label, values, where), ProfileLibrary(label, tuple(files), lexicon)
 

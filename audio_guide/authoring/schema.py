@@ -19,6 +19,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from audio_guide.authoring.clients import FORMATS
 from audio_guide.authoring.phrases import KeySpec, key_specs, languages
 from audio_guide.authoring.points import FILE_KEYS, POINT_KEYS, POINT_REQUIRED
 from audio_guide.authoring.pointtexts import SOURCE_KEYS, TRANSLATION_KEYS
@@ -32,7 +33,7 @@ from audio_guide.settings import (
     VOICE_KEYS,
 )
 
-KINDS = ("routine", "profile", "points")
+KINDS = ("routine", "profile", "points", "client")
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 Schema = dict[str, Any]
 
@@ -301,6 +302,30 @@ def build(kind: str) -> Schema:
                 "points": {"type": "array", "items": TEXT, "description": "point files"},
                 "lexicon": _ref("lexicon"),
                 "phrases": _ref("phrases"),
+            },
+        }
+    elif kind == "client":
+        body = {
+            "title": "audio-guide client (a profile plus the client's routines)",
+            "required": ["routines"],
+            "properties": {
+                **build("profile")["properties"],
+                "title": {**TEXT, "description": "the title of the client's feed and page"},
+                "routines": {
+                    "type": "array",
+                    "minItems": 1,
+                    "uniqueItems": True,
+                    "items": TEXT,
+                    "description": "routine names in the practice's routines/ folder",
+                },
+                "language": {"enum": languages(), "description": "the client's language"},
+                "formats": {
+                    "type": "array",
+                    "minItems": 1,
+                    "uniqueItems": True,
+                    "items": {"enum": list(FORMATS)},
+                    "description": "audio formats to deliver; the feed carries the first",
+                },
             },
         }
     elif kind == "points":

@@ -15,8 +15,10 @@ from collections.abc import Sequence
 from typing import TextIO
 
 from audio_guide.cli import (
+    batch_cmd,
     check_cmd,
     points_cmd,
+    practice_cmd,
     routine_cmds,
     schema_cmd,
     studio_cmd,
@@ -24,7 +26,16 @@ from audio_guide.cli import (
 )
 from audio_guide.errors import AudioGuideError, Interrupted, RoutineError
 
-COMMANDS = (routine_cmds, check_cmd, points_cmd, schema_cmd, voices_cmd, studio_cmd)
+COMMANDS = (
+    routine_cmds,
+    check_cmd,
+    points_cmd,
+    schema_cmd,
+    voices_cmd,
+    studio_cmd,
+    practice_cmd,
+    batch_cmd,
+)
 """Command modules; each `add(sub)` registers parsers whose `run` default runs the command."""
 
 

@@ -29,6 +29,12 @@ def add(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     s.add_argument(
         "--debug", action="store_true", help="list the test-only 'fake' engine among the engines"
     )
+    s.add_argument(
+        "--practice",
+        type=Path,
+        metavar="DIR",
+        help="a practice folder whose batch the page can run (see 'batch')",
+    )
     s.set_defaults(run=run)
 
 
@@ -47,9 +53,14 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         except OSError as exc:
             raise UsageError(f"cannot use folder '{folder}': {exc.strerror or exc}") from None
     workspace = Workspace(args.routines.resolve(), args.output.resolve())
+    practice = None
+    if args.practice is not None:
+        from audio_guide.practice.folder import open_practice
+
+        practice = open_practice(args.practice.resolve()).root
     url = f"http://127.0.0.1:{args.port}/"
     config = uvicorn.Config(
-        create_app(workspace, debug=args.debug),
+        create_app(workspace, debug=args.debug, practice=practice),
         host="127.0.0.1",
         port=args.port,
         log_level="warning",

@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import AsyncIterator
 from importlib import resources
+from pathlib import Path
 
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
@@ -29,7 +30,7 @@ from audio_guide.authoring.config import profile_text
 from audio_guide.outputs.files import write_text_atomic
 from audio_guide.sound.engines import get_engine
 from audio_guide.sound.synth import ClipCache, default_cache_dir
-from audio_guide.studio import controls, forms, messages, preview, views
+from audio_guide.studio import controls, forms, messages, practice_runs, preview, views
 from audio_guide.studio.api import (
     Chosen,
     body_bytes,
@@ -47,10 +48,14 @@ MEDIA = {".mp3": "audio/mpeg", ".vtt": "text/vtt", ".json": "application/json"}
 
 
 def create_app(
-    workspace: Workspace, hosts: tuple[str, ...] = HOSTS, debug: bool = False
+    workspace: Workspace,
+    hosts: tuple[str, ...] = HOSTS,
+    debug: bool = False,
+    practice: Path | None = None,
 ) -> Starlette:
-    """The studio for ``workspace``; only requests addressed to ``hosts`` are served. ``debug``
-    lists the test-only ``fake`` engine among the engines."""
+    """The studio for ``workspace`` (and the practice folder ``practice``, if given); only
+    requests addressed to ``hosts`` are served. ``debug`` lists the test-only ``fake`` engine
+    among the engines."""
     jobs = Jobs(workspace.output, lambda: ClipCache(default_cache_dir()))
 
     def chosen(data: dict[str, object]) -> Chosen:
@@ -211,6 +216,7 @@ def create_app(
         *forms.routes(workspace),
         Route("/api/profile", profile, methods=["POST"]),
         Route("/files/{name}", output_file),
+        *practice_runs.routes(practice),
         Mount("/static", StaticFiles(packages=[("audio_guide.studio", "static")]), name="static"),
     ]
     app = Starlette(

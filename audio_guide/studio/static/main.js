@@ -11,6 +11,7 @@ import "./preview.js";
 import "./build.js";
 import "./profile.js";
 import "./files.js";
+import "./practice.js";
 
 async function init() {
   const [data] = await Promise.all([api("/api/controls"), setLanguage(preferred())]);

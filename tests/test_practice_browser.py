@@ -1,0 +1,50 @@
+"""A client's index.html, opened from disk (offline, no server) in the system's Chromium: it lists
+the tracks with their chapters, and a chapter button plays the track from that chapter."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import run
+from practice_helpers import make_practice, tokens
+from test_studio_browser import CHROMIUM_FLAGS, chromium_path
+
+pytestmark = pytest.mark.browser
+
+
+def test_index_page_lists_and_plays_tracks_with_chapters(tmp_path: Path) -> None:
+    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+    executable = chromium_path()
+    root = make_practice(tmp_path / "p", clients=1)
+    assert run("batch", str(root), "--jobs", "1")[0] == 0
+    folder = root / "site" / tokens(root)["c0"]
+    timeline = json.loads((folder / "r1.timeline.json").read_text())
+    with sync_api.sync_playwright() as pw:
+        try:
+            browser = pw.chromium.launch(executable_path=executable, args=CHROMIUM_FLAGS)
+        except sync_api.Error as exc:
+            pytest.skip(f"Chromium at {executable} would not start: {str(exc).splitlines()[0]}")
+        tab: Any = browser.new_page()
+        tab.set_default_timeout(60_000)
+        requests: list[str] = []
+        tab.on("request", lambda r: requests.append(r.url))
+        tab.goto((folder / "index.html").as_uri())
+        assert tab.locator("h2").all_text_contents() == ["The shoulder", "The hand"]
+        first = tab.locator("article").first
+        titles = first.locator("button.chapter .title").all_text_contents()
+        assert titles == [c["title"] for c in timeline["chapters"]]
+        first.locator("button.chapter").nth(1).click()
+        start = timeline["chapters"][1]["start"]
+        tab.wait_for_function(
+            "s => { const a = document.querySelector('audio');"
+            " return !a.paused && a.currentTime > s + 0.2 }",
+            arg=start,
+        )
+        duration = tab.evaluate("() => document.querySelector('audio').duration")
+        assert duration == pytest.approx(timeline["duration"], abs=0.05)
+        assert "now" in (first.locator("button.chapter").nth(1).get_attribute("class") or "")
+        assert all(u.startswith("file://") for u in requests), "nothing from elsewhere"
+        browser.close()
