@@ -226,17 +226,23 @@ def load_point_file(path: Path, label: str) -> LibraryLayer:
     return layer
 
 
-def assemble(profiles: Sequence[ProfileLibrary] = (), files: Iterable[Path] = ()) -> Library:
-    """Shipped < user folder < each profile's files and lexicon < ``files`` (``--points``)."""
+def assemble(
+    profiles: Sequence[ProfileLibrary] = (),
+    files: Iterable[Path] = (),
+    user_folder: bool = True,
+    label: str = "--points",
+) -> Library:
+    """Shipped < user folder (unless not ``user_folder``) < each profile's files and lexicon <
+    ``files`` (``--points``, or as ``label`` says)."""
     library = Library().overlay(load_point_file(shipped_points_path(), "shipped"))
     for path in shipped_translation_paths():
         library = library.overlay(load_point_file(path, "shipped"))
-    for path in user_point_files():
+    for path in user_point_files() if user_folder else []:
         library = library.overlay(load_point_file(path, "user folder"))
     for profile in profiles:
         for path in profile.files:
             library = library.overlay(load_point_file(path, profile.source))
         library = library.overlay(LibraryLayer(profile.source, {}, profile.lexicon))
     for path in files:
-        library = library.overlay(load_point_file(Path(path), "--points"))
+        library = library.overlay(load_point_file(Path(path), label))
     return library

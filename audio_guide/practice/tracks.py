@@ -23,7 +23,7 @@ import audio_guide
 from audio_guide.authoring import limits
 from audio_guide.authoring.clients import Client, ClientRoutine
 from audio_guide.authoring.phrases import effective_phrases
-from audio_guide.authoring.points import Library, LibraryLayer, load_point_file
+from audio_guide.authoring.points import Library, LibraryLayer, assemble, load_point_file
 from audio_guide.authoring.script import compile_script
 from audio_guide.build import (
     LANGUAGE_ORIGIN,
@@ -121,20 +121,15 @@ class Resolver:
     """Resolves tracks; point files, engines and voice identities are read once per batch."""
 
     def __init__(self, practice: Practice, max_hours: float = limits.MAX_HOURS) -> None:
-        from audio_guide.authoring.points import shipped_points_path
-
         self.practice = practice
         self.max_hours = max_hours
         self._layers: dict[Path, LibraryLayer] = {}
         self._engines: dict[str, SpeechEngine] = {}
         self._voices: dict[tuple[str, ...], tuple[str, str, str]] = {}
         self._routines: dict[object, Routine] = {}
-        library = Library().overlay(self._layer(shipped_points_path(), "shipped"))
-        for path in practice.point_files():
-            library = library.overlay(self._layer(path, "practice points"))
-        self.base = library
-        """Shipped points < the practice's ``points/`` (the user's own folder is not used: a
-        practice builds the same on any machine)."""
+        self.base = assemble((), practice.point_files(), user_folder=False, label="practice")
+        """The shipped library < the practice's ``points/`` (the user's own folder is not
+        used: a practice builds the same on any machine)."""
 
     def _layer(self, path: Path, label: str) -> LibraryLayer:
         if path not in self._layers:
