@@ -10,6 +10,7 @@ import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from audio_guide.authoring import limits
 from audio_guide.authoring.phrases import (
@@ -32,13 +33,22 @@ from audio_guide.schedule import schedule
 from audio_guide.settings import DEFAULTS, Layer, Settings, combine
 from audio_guide.sound import chime
 from audio_guide.sound.analysis import AnalysisStore
-from audio_guide.sound.engines import SpeechEngine, VoiceParams, get_engine
+from audio_guide.sound.engines import (
+    SpeechEngine,
+    VoiceParams,
+    clips_given,
+    get_engine,
+    supports_rate,
+)
 from audio_guide.sound.engines.voices import speaks
 from audio_guide.sound.mix import MixOptions, master
 from audio_guide.sound.parallel import synthesize
 from audio_guide.sound.predict import Pcm
 from audio_guide.sound.synth import ClipBank, ClipCache
 from audio_guide.timeline import EventKind, Timeline
+
+if TYPE_CHECKING:
+    from audio_guide.sound.given import Given
 
 Progress = Callable[[str, int, int], None]
 DEFAULT_ORIGIN = "built-in default"
@@ -128,11 +138,27 @@ def pinned_phrases(settings: Settings, origins: dict[str, str]) -> frozenset[str
 def check_engine_settings(
     engine: SpeechEngine, settings: Settings, origins: dict[str, str]
 ) -> None:
-    """Refuse a setting the engine cannot honour (Piper's pitch) rather than ignore it."""
+    """Refuse a setting the engine cannot honour (Piper's pitch, a recording's rate) rather
+    than ignore it; ``fill`` only with an engine whose clips are given."""
     if not engine.supports_pitch and settings.pitch != DEFAULTS.pitch:
         raise UsageError(
             f"the {engine.name} engine cannot change the pitch, but pitch {settings.pitch} "
             f"is set ({origins.get('pitch', 'settings')}); remove it or use another engine"
+        )
+    if not supports_rate(engine) and settings.rate != DEFAULTS.rate:
+        raise UsageError(
+            f"the {engine.name} engine cannot change the speaking rate, but rate {settings.rate} "
+            f"is set ({origins.get('rate', 'settings')}); remove it or use another engine"
+        )
+    if settings.fill is not None and not clips_given(engine):
+        raise _located(
+            UsageError(f"fill {settings.fill!r} works only with --engine recorded"),
+            origins.get("fill"),
+        )
+    if settings.fill is not None and settings.fill == engine.name:
+        raise _located(
+            UsageError("fill names the engine itself; give a speaking engine such as pyttsx3"),
+            origins.get("fill"),
         )
 
 
@@ -210,7 +236,15 @@ def make_plan(
     store = AnalysisStore(cache.folder / "analysis" if cache.folder is not None else None)
     leveled = mastering and (settings.loudness is not None or settings.bed is not None)
     ready = (lambda pcm: store.prefetch(pcm, engine.sample_rate)) if leveled else None
-    clips = synthesize(texts, engine, params, cache, step, ready=ready, workers=workers)
+    given: Given | None = None
+    if clips_given(engine):
+        from audio_guide.sound.given import given_clips
+
+        fill = _fill(settings, origins, routine.language)
+        given = given_clips(texts, engine, params, routine.language, fill, cache, step, ready)
+        clips = given.bank
+    else:
+        clips = synthesize(texts, engine, params, cache, step, ready=ready, workers=workers)
     for kind, name in sounds:
         if kind is EventKind.CHIME:
             clips.clips[(kind, name)] = chime.render(name, clips.sample_rate)
@@ -225,8 +259,24 @@ def make_plan(
         "language": routine.language,
         "phrases": dict(effective_phrases(settings.phrases, routine.language).texts),
     }
-    timeline = replace(timeline, settings=recorded)
+    if given is not None:
+        timeline = given.mark(timeline, recorded)
+    else:
+        timeline = replace(timeline, settings=recorded)
     return Plan(routine, settings, origins, script, timeline, clips, store)
+
+
+def _fill(
+    settings: Settings, origins: dict[str, str], language: str
+) -> tuple[SpeechEngine, VoiceParams] | None:
+    """The engine and voice that speak what a pack lacks (the routine language's voice)."""
+    if settings.fill is None:
+        return None
+    engine = engine_for(replace(settings, engine=settings.fill), {"engine": origins["fill"]})
+    voice = resolve_voice(
+        engine, replace(settings, voice=language), {"voice": f"{LANGUAGE_ORIGIN} {language}"}
+    )
+    return engine, VoiceParams(voice, settings.rate, settings.volume, settings.pitch)
 
 
 def timeline_path(output: Path) -> Path:

@@ -103,12 +103,16 @@ class Settings:
     """The bed's loudness in the gaps, in dB relative to the speech."""
     loudness: float | None = -16.0
     """Integrated loudness target in LUFS (true peak <= -1 dBTP); None leaves levels as spoken."""
+    fill: str | None = None
+    """With engine ``recorded``: the engine that speaks what the voice pack lacks (else refused)."""
 
     def as_dict(self) -> dict[str, object]:
         """Plain data for JSON."""
         out: dict[str, object] = {}
         for f in fields(self):
             value = getattr(self, f.name)
+            if f.name in OPTIONAL_IN_DICT and value is None:
+                continue
             if isinstance(value, CountStyle):
                 value = str(value)
             elif f.name in ("holds", "phrases"):
@@ -132,6 +136,10 @@ def cycles_text(c: Cycles) -> str:
     return f"{fmt(c.press)}/{fmt(c.release)}/{c.times}"
 
 
+OPTIONAL_IN_DICT = ("fill",)
+"""Settings added to timeline@1 later: left out of ``as_dict`` while unset, so timelines of
+builds that do not use them stay as they were."""
+
 DEFAULTS = Settings()
 PACE_WORDS = {"slow": 1.5, "normal": 1.0, "brisk": 0.75}
 
@@ -141,6 +149,7 @@ VOICE_KEYS = {
     "rate": "rate",
     "volume": "volume",
     "pitch": "pitch",
+    "fill": "fill",
 }
 PACING_KEYS = {
     "pace": "pace",

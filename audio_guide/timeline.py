@@ -71,6 +71,8 @@ class Event:
     side: Side | None = None
     spoken: str | None = None
     """What the voice says, when the lexicon makes it differ from ``text`` (the written form)."""
+    filled: str | None = None
+    """The engine that spoke it when the voice pack lacked it (``--fill ENGINE``)."""
 
     @property
     def voiced(self) -> str:
@@ -92,6 +94,8 @@ class Event:
             out["side"] = self.side.value
         if self.spoken is not None:
             out["spoken"] = self.spoken
+        if self.filled is not None:
+            out["filled"] = self.filled
         return out
 
 

@@ -165,7 +165,7 @@ def test_an_unknown_engine_in_a_routine_is_refused_with_its_position(tmp_path: P
     code, _, err = run("plan", str(routine))
     assert code == 2
     assert one_sentence(err) == (
-        f"{routine}:3:11: voice.engine: 'pipr' is not one of fake, piper, pyttsx3 "
+        f"{routine}:3:11: voice.engine: 'pipr' is not one of fake, piper, pyttsx3, recorded "
         "(did you mean 'piper'?)"
     )
 

@@ -93,7 +93,7 @@ def read_value(reader: Reader, node: yaml.Node, what: str, name: str) -> object 
         return None if number is None else (int(number) if integer else number)
     if name in CHOICES:
         return reader.choice(node, what, CHOICES[name])
-    if name == "engine":
+    if name in ("engine", "fill"):
         from audio_guide.sound.engines import engine_names
 
         return reader.choice(node, what, engine_names())

@@ -75,7 +75,7 @@ def _setting(name: str) -> Schema:
         return _range(name)
     if name in CHOICES:
         return {"enum": list(CHOICES[name])}
-    if name == "engine":
+    if name in ("engine", "fill"):
         from audio_guide.sound.engines import engine_names
 
         return {"enum": engine_names()}

@@ -17,6 +17,7 @@ from typing import TextIO
 from audio_guide.cli import (
     batch_cmd,
     check_cmd,
+    pack_cmd,
     points_cmd,
     practice_cmd,
     routine_cmds,
@@ -32,6 +33,7 @@ COMMANDS = (
     points_cmd,
     schema_cmd,
     voices_cmd,
+    pack_cmd,
     studio_cmd,
     practice_cmd,
     batch_cmd,

@@ -39,6 +39,7 @@ SETTING_FLAGS = (
     "repeat",
     "repetitions",
     "engine",
+    "fill",
 )
 
 
@@ -92,6 +93,11 @@ def add(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
             "of it, e.g. hold_plan.one='Hold for one second.' (repeatable)",
         )
         g.add_argument("--engine", help=f"speech engine ({', '.join(engine_names())})")
+        g.add_argument(
+            "--fill",
+            metavar="ENGINE",
+            help="with --engine recorded: speak what the voice pack lacks with ENGINE",
+        )
         snd = p.add_argument_group("sound")
         snd.add_argument(
             "--no-chime", action="store_true", help="no bells at the start and end of holds"

@@ -29,7 +29,7 @@ def format_table(timeline: Timeline) -> str:
         lines.append(
             f"{fmt_time(e.start):>10} {fmt_time(e.end):>10}  {e.kind.value:<6} "
             f"{e.role.value:<8} {e.point or '':<5} {e.side.value if e.side else '':<5} "
-            f"{e.text}"
+            f"{e.text}" + (f"  [{e.filled}]" if e.filled else "")
         )
     lines += ["", "holds:"]
     lines += [
@@ -41,6 +41,13 @@ def format_table(timeline: Timeline) -> str:
     lines += [
         f"{fmt_time(c.start):>10} {fmt_time(c.end):>10}  {c.title}" for c in timeline.chapters
     ]
+    filled = sum(1 for e in timeline.events if e.filled)
+    if filled:
+        lines += [
+            "",
+            f"{filled} sounds marked [ENGINE] are not in the voice pack "
+            f"{timeline.settings.get('pack', '')!r}: the fill engine spoke them",
+        ]
     if timeline.skipped_counts:
         lines += [
             "",

@@ -81,6 +81,9 @@ def summary(timeline: Timeline) -> str:
             "summary_holds", count=len(timeline.holds), minutes=minutes, seconds=f"{seconds:02d}"
         )
     )
+    speaker = timeline.settings.get("speaker")
+    if speaker and "summary_voice" in words.texts:
+        parts.append(words.text("summary_voice", speaker=speaker))
     return " ".join(parts)
 
 

@@ -30,7 +30,7 @@ from audio_guide.authoring.config import profile_text
 from audio_guide.outputs.files import write_text_atomic
 from audio_guide.sound.engines import get_engine
 from audio_guide.sound.synth import ClipCache, default_cache_dir
-from audio_guide.studio import controls, forms, messages, practice_runs, preview, views
+from audio_guide.studio import controls, forms, messages, practice_runs, preview, recording, views
 from audio_guide.studio.api import (
     Chosen,
     body_bytes,
@@ -217,6 +217,7 @@ def create_app(
         Route("/api/profile", profile, methods=["POST"]),
         Route("/files/{name}", output_file),
         *practice_runs.routes(practice),
+        *recording.routes(workspace),
         Mount("/static", StaticFiles(packages=[("audio_guide.studio", "static")]), name="static"),
     ]
     app = Starlette(

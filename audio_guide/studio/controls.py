@@ -30,7 +30,11 @@ from audio_guide.sound.engines import engine_names
 from audio_guide.words import fmt
 
 COUNT_EXAMPLES = ("every", "every:5", "countdown:5", "countdown:10", "none")
-TEXT_EXAMPLES: dict[str, tuple[str, ...]] = {"count": COUNT_EXAMPLES, "bed": ("noise",)}
+TEXT_EXAMPLES: dict[str, tuple[str, ...]] = {
+    "count": COUNT_EXAMPLES,
+    "bed": ("noise",),
+    "fill": ("pyttsx3", "piper"),
+}
 """Suggestions for free-text settings (the page offers them in a list)."""
 
 

@@ -16,10 +16,10 @@ import numpy as np
 from audio_guide import build as pipeline
 from audio_guide.errors import UsageError
 from audio_guide.settings import Settings
-from audio_guide.sound.engines import VoiceParams, get_engine
+from audio_guide.sound.engines import VoiceParams, clips_given, get_engine
 from audio_guide.sound.mix import master
 from audio_guide.sound.predict import Pcm
-from audio_guide.sound.synth import ClipCache, synthesize_all
+from audio_guide.sound.synth import ClipCache, synthesize_all, trim
 from audio_guide.timeline import EventKind
 
 MAX_SENTENCE = 400
@@ -49,6 +49,8 @@ def sentence(settings: Settings, text: str, cache: ClipCache) -> bytes:
     params = VoiceParams(
         engine.resolve_voice(settings.voice), settings.rate, settings.volume, settings.pitch
     )
+    if clips_given(engine):  # a voice pack: read afresh, never from the clip cache
+        return wav_bytes([trim(engine.synthesize(text, params))], engine.sample_rate)
     bank = synthesize_all([text], engine, params, cache)
     clip = bank.get(EventKind.SPEECH, text)
     return wav_bytes([clip], bank.sample_rate)

@@ -81,6 +81,7 @@ def plan(pick: Chosen) -> dict[str, object]:
         "duration": timeline.duration,
         "length": fmt_time(timeline.duration),
         "skipped_counts": timeline.skipped_counts,
+        "filled": sum(1 for e in timeline.events if e.filled),
         "chapters": [c.as_dict() for c in timeline.chapters],
         "holds": len(timeline.holds),
         "settings": controls.settings_texts(pick.settings),

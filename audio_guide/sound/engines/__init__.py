@@ -92,10 +92,23 @@ class SpeechEngine(Protocol):
         ...
 
 
+def clips_given(engine: SpeechEngine) -> bool:
+    """Whether ``engine``'s clips are given (recorded), not synthesized: it cannot speak counts
+    at a rate of their own, so a count that does not fit its second must be fitted afterwards.
+    Engines say so with a class attribute ``clips_given = True``."""
+    return bool(getattr(engine, "clips_given", False))
+
+
+def supports_rate(engine: SpeechEngine) -> bool:
+    """False for engines that cannot change the speaking rate (``supports_rate = False``)."""
+    return bool(getattr(engine, "supports_rate", True))
+
+
 BUILTIN = {
     "pyttsx3": "audio_guide.sound.engines.pyttsx3_engine:Pyttsx3Engine",
     "piper": "audio_guide.sound.engines.piper_engine:PiperEngine",
     "fake": "audio_guide.sound.engines.fake:FakeEngine",
+    "recorded": "audio_guide.sound.engines.recorded:RecordedEngine",
 }
 """Built-in engines by name: ``module:class``, imported when first created."""
 

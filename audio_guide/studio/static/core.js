@@ -5,6 +5,7 @@
 // The page calls these optional hooks on every registered panel, in registration order:
 //   init()            once, after the controls and routines are loaded (may be async)
 //   onPlan(plan)      after each successful /api/plan (plan = its JSON)
+//   onPlanFailed(err) after a /api/plan that was refused (err.message says why)
 //   onBuildDone(job)  after a build finished (job = the /api/builds/ID JSON)
 //   onLanguage(lang)  after the page's language changed (re-render texts with t())
 //   settings()        an object of extra setting texts merged into every request's settings

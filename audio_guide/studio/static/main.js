@@ -12,6 +12,7 @@ import "./build.js";
 import "./profile.js";
 import "./files.js";
 import "./practice.js";
+import "./record.js";
 
 async function init() {
   const [data] = await Promise.all([api("/api/controls"), setLanguage(preferred())]);

@@ -14,7 +14,10 @@ async function plan() {
     showFieldErrors({});
     $("plan-error").textContent = "";
     $("total").textContent = res.length;
-    $("plan-note").textContent = res.skipped_counts ? t("plan.skipped", { n: res.skipped_counts }) : "";
+    $("plan-note").textContent = [
+      res.skipped_counts ? t("plan.skipped", { n: res.skipped_counts }) : "",
+      res.filled ? t("plan.filled", { n: res.filled, engine: res.settings.fill }) : "",
+    ].filter(Boolean).join(" ");
     if (state.pictureUrl) URL.revokeObjectURL(state.pictureUrl);
     state.pictureUrl = URL.createObjectURL(new Blob([res.svg], { type: "image/svg+xml" }));
     $("picture-img").src = state.pictureUrl;
@@ -28,6 +31,7 @@ async function plan() {
       $("plan-error").textContent = e.data.problems.map((p) => `${p.file}:${p.line}:${p.col}: ${p.message}`).join("\n");
     } else $("plan-error").textContent = e.message;
     say("");
+    emit("onPlanFailed", e);
   }
 }
 

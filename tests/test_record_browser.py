@@ -1,0 +1,238 @@
+"""Recording a voice pack in a real browser: the system Chromium with a fake microphone that plays
+a WAV file (``--use-file-for-fake-audio-capture``), driven by Playwright through the studio's
+"Record your voice" panel with the keyboard (space records and stops).
+
+The WAV is real speech from espeak-ng, so each take is speech-like sound. The pack then holds
+every take trimmed and levelled; a build with ``--engine recorded`` places each clip at its
+planned onset, checked on the decoded MP3 by cross-correlation; a silent and a clipped
+microphone get their 4xx messages shown on the page. Set ``AUDIO_GUIDE_RECORD_SCREENSHOT=
+docs/record.png`` to save the README's screenshot of the panel from this run.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+from audio_checks import decode
+from conftest import run
+from pack_helpers import TINY, write_wav
+from test_studio_browser import CHROMIUM_FLAGS, chromium_path, studio_url  # noqa: F401
+
+from audio_guide.sound import takes
+from audio_guide.sound.packs import find_pack
+from audio_guide.sound.synth import trim
+
+pytestmark = [pytest.mark.browser, pytest.mark.real]
+TAKE_SECONDS = 1.0
+SHORT_SECONDS = 0.5
+"""Counts and cues ("Press.") are said briskly, so that a cue and a count each fit their second
+(given clips are not fitted to their second yet: the count-fitting stage is separate work)."""
+
+
+def speech(seconds: float = 8.0) -> np.ndarray:
+    """espeak-ng counting, 0.15 s between words, at 22050 Hz, ``seconds`` long: any half
+    second of it holds speech, and most takes start or end in a pause to trim."""
+    from audio_guide.sound.engines import VoiceParams, get_engine
+
+    engine = get_engine("pyttsx3")
+    params = VoiceParams(engine.resolve_voice("en-us"), 170, 1.0, 50)
+    words = [
+        "one",
+        "two",
+        "three",
+        "four",
+        "five",
+        "six",
+        "seven",
+        "eight",
+        "nine",
+        "ten",
+        "eleven",
+        "twelve",
+    ]
+    parts: list[np.ndarray] = []
+    while sum(map(len, parts)) < seconds * engine.sample_rate:
+        for word in words:
+            parts.append(trim(engine.synthesize(word, params)).astype(np.float64) / 32768)
+            parts.append(np.zeros(round(0.15 * engine.sample_rate)))
+    x = np.concatenate(parts)[: round(seconds * engine.sample_rate)]
+    return 0.5 * x / np.max(np.abs(x))
+
+
+@pytest.fixture
+def browser(studio_url: str) -> Iterator[Any]:  # noqa: F811
+    """A function that opens the studio in a new Chromium whose microphone plays a WAV file."""
+    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+    executable = chromium_path()
+    with sync_api.sync_playwright() as pw:
+        opened: list[Any] = []
+
+        def open_with(wav: Path) -> Any:
+            flags = [
+                "--use-fake-ui-for-media-stream",
+                "--use-fake-device-for-media-stream",
+                f"--use-file-for-fake-audio-capture={wav}",
+            ]
+            try:
+                b = pw.chromium.launch(executable_path=executable, args=CHROMIUM_FLAGS + flags)
+            except Exception as exc:  # pragma: no cover - depends on the machine
+                pytest.skip(f"Chromium would not start: {exc}")
+            opened.append(b)
+            page = b.new_page(viewport={"width": 1400, "height": 1000})
+            page.set_default_timeout(90_000)  # a busy machine (CI, other builds) is slow
+            page.goto(studio_url)
+            return page
+
+        yield open_with
+        for b in opened:
+            b.close()
+
+
+def open_tiny(page: Any) -> None:
+    page.wait_for_function("document.querySelectorAll('#routine-picker option').length > 2")
+    page.locator("#routine-picker").select_option("folder:tiny.yaml")
+    page.wait_for_function("document.getElementById('editor').value.includes('Tiny')")
+
+
+def record_selected(page: Any, seconds: float = TAKE_SECONDS) -> None:
+    """Space, speak for ``seconds``, space: as a person at the keyboard would."""
+    page.locator("#takes").press(" ")
+    page.wait_for_selector("#takes li.recording")
+    page.wait_for_timeout(seconds * 1000)
+    page.locator("#takes").press(" ")
+
+
+def onset_match(track: np.ndarray, clip: np.ndarray, start: int, sr: int) -> tuple[float, float]:
+    """(best normalised cross-correlation, its lag in seconds) of ``clip`` against ``track``
+    within 50 ms of sample ``start``."""
+    reach = round(0.05 * sr)
+    lo = max(0, start - reach)
+    window = track[lo : start + reach + len(clip)].astype(np.float64)
+    c = clip.astype(np.float64)
+    dots = np.correlate(window, c, mode="valid")
+    sums = np.concatenate([[0.0], np.cumsum(window**2)])
+    energy = sums[len(c) :] - sums[: len(sums) - len(c)]
+    corr = dots / (np.sqrt(energy * np.dot(c, c)) + 1e-12)
+    best = int(np.argmax(corr))
+    return float(corr[best]), (lo + best - start) / sr
+
+
+def test_record_a_pack_in_the_browser_and_build_with_it(
+    browser: Any, workspace: Any, tmp_path: Path
+) -> None:
+    (workspace.routines / "tiny.yaml").write_text(TINY, encoding="utf-8")
+    voice = write_wav(tmp_path / "voice.wav", speech())
+    page = browser(voice)
+    open_tiny(page)
+    page.wait_for_selector("#pack-new[open]")  # no pack yet: the form is open
+    page.locator("#pack-name").fill("me")
+    page.locator("#pack-speaker").fill("Ana Test")
+    page.locator("#pack-consent").fill("I agree that my voice is used in these tests.")
+    page.locator("#pack-create").click()
+    page.wait_for_function("document.querySelectorAll('#takes li').length > 5")
+    rows = page.locator("#takes li .text").all_text_contents()
+    assert rows[0] == "Sit comfortably." and rows[-2:] == ["1", "2"]
+
+    page.locator("#takes").focus()
+    shot = os.environ.get("AUDIO_GUIDE_RECORD_SCREENSHOT")
+    for n in range(1, len(rows) + 1):
+        if shot and n == 7:  # part recorded, part missing
+            page.locator("#record-pane").screenshot(path=shot)
+        assert page.locator(f"#take-{n}").get_attribute("aria-current") == "true"
+        record_selected(page, SHORT_SECONDS if len(rows[n - 1]) < 10 else TAKE_SECONDS)
+        page.wait_for_function(
+            "n => document.querySelector(`#take-${n} .state`).textContent === 'recorded'"
+            " || document.getElementById('record-error').textContent",
+            arg=n,
+        )
+        assert page.locator("#record-error").text_content() == ""
+    assert page.locator("#record-summary").text_content() == f"{len(rows)} of {len(rows)} recorded"
+    page.locator("#takes").press("ArrowUp")
+    assert page.locator(f"#take-{len(rows) - 1}").get_attribute("aria-current") == "true"
+
+    # the pack holds every take trimmed (sound at both ends, a short faded pad) and levelled
+    pack = find_pack("me")
+    assert pack.speaker == "Ana Test"
+    for text in rows:
+        clip = pack.load(text)
+        seconds = len(clip) / pack.sample_rate
+        assert 0.2 < seconds < 5, (text, seconds)  # a take lasts as long as the key was down
+        x = clip.astype(np.float64) / 32768
+        assert np.max(np.abs(x[:20])) < 0.01 and np.max(np.abs(x[-20:])) < 0.01  # faded pads
+        # sound: 20 ms frames within 50 dB of the loudest (the trim's own rule is 30 dB, on
+        # frames of the take; a quiet onset cut by the take's end is faded below that here)
+        hop = round(takes.FRAME * pack.sample_rate)
+        rms = np.sqrt(np.mean(x[: len(x) // hop * hop].reshape(-1, hop) ** 2, axis=1))
+        quiet = 10 ** (-(takes.VOICED_BELOW_PEAK + 20) / 20)
+        voiced = np.flatnonzero(rms >= rms.max() * quiet) * hop
+        edge = takes.PAD + 2 * takes.FRAME  # speech starts and ends within a pad and a frame
+        first, last = voiced[0] / pack.sample_rate, (voiced[-1] + hop) / pack.sample_rate
+        assert first < edge and seconds - last < edge, (text, first, seconds - last)
+        level = takes.TARGET_LEVEL - 20 * np.log10(takes.level_gain(x, pack.sample_rate))
+        assert abs(level - takes.TARGET_LEVEL) < 1.0 or np.max(np.abs(x)) > 0.85, (text, level)
+
+    # usable at once: the plan uses the pack
+    page.locator("#pack-use").click()
+    page.wait_for_function("document.getElementById('ctl-engine').value === 'recorded'")
+    page.wait_for_function("document.getElementById('total').textContent !== '–'")
+    page.wait_for_function("document.getElementById('plan-error').textContent === ''")
+
+    # a build places each recorded clip at its planned onset (decoded MP3). Bells are off, so
+    # each clip is alone at its onset. With --loudness off the track holds the clip itself
+    # (through the MP3 codec: correlation 0.998-1.000); mastered as usual, the limiter's gain
+    # reduction lowers it (0.82-0.93 measured; issue 15's mastering work is about that).
+    tiny = str(workspace.routines / "tiny.yaml")
+    for flags, least in (((), 0.7), (("--loudness", "off"), 0.99)):
+        out = tmp_path / "tiny.mp3"
+        code, _, err = run(
+            "build", tiny, "--engine", "recorded", "--voice", "me", "--no-chime",
+            "-o", str(out), *flags,
+        )  # fmt: skip
+        assert code == 0, err
+        timeline = json.loads(out.with_name("tiny.timeline.json").read_text())
+        sr = timeline["sample_rate"]
+        track = decode(out, sr)
+        speech_events = [e for e in timeline["events"] if e["kind"] == "speech"]
+        counts = [e["text"] for e in speech_events if e["role"] == "count"]
+        # a take held longer than meant (a slow machine) leaves its count out, as for any voice
+        assert len(counts) + timeline["skipped_counts"] == 2 and set(counts) <= {"1", "2"}
+        assert {e["text"] for e in speech_events} | {"1", "2"} == set(rows)
+        for event in speech_events:
+            clip = trim(pack.load(event.get("spoken") or event["text"]))
+            corr, lag = onset_match(track, clip, round(event["start"] * sr), sr)
+            print(f"{flags} {event['text'][:30]:<30} corr {corr:.3f} lag {1000 * lag:+.1f} ms")
+            assert corr > least, event
+            assert abs(lag) <= 0.010, event
+
+
+@pytest.mark.parametrize(
+    ("name", "samples", "message"),
+    [
+        ("silent", lambda: np.zeros(22050 * 4), "the take is empty"),
+        ("clipped", lambda: np.clip(6 * speech(4.0), -1, 1), "the take is clipped"),
+    ],
+)
+def test_bad_microphone_takes_show_their_message(
+    browser: Any, workspace: Any, tmp_path: Path, name: str, samples: Any, message: str
+) -> None:
+    (workspace.routines / "tiny.yaml").write_text(TINY, encoding="utf-8")
+    page = browser(write_wav(tmp_path / f"{name}.wav", samples()))
+    open_tiny(page)
+    page.locator("#pack-name").fill("me")
+    page.locator("#pack-speaker").fill("Ana Test")
+    page.locator("#pack-create").click()
+    page.wait_for_function("document.querySelectorAll('#takes li').length > 5")
+    page.locator("#takes").focus()
+    record_selected(page)
+    page.wait_for_function("document.getElementById('record-error').textContent !== ''")
+    shown = page.locator("#record-error").text_content()
+    assert message in shown, shown
+    assert message in page.locator("#take-1 .msg").text_content()
+    assert page.locator("#take-1 .state").text_content() == "missing"
+    assert not find_pack("me").has("Sit comfortably.")
