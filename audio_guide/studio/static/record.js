@@ -6,7 +6,7 @@ import { $, api, registerPanel, requestBody, state } from "./core.js";
 import { schedulePlan } from "./plan.js";
 import { t } from "./i18n.js";
 
-const st = { pack: null, language: null, items: [], index: 0, stream: null, recorder: null, busy: false, errors: {} };
+const st = { pack: null, language: null, items: [], index: 0, stream: null, recorder: null, busy: false, errors: {}, listSeq: 0 };
 
 const takeUrl = (item) =>
   `/api/packs/${encodeURIComponent(st.pack)}/take?text=${encodeURIComponent(item.text)}&lang=${encodeURIComponent(st.language)}`;
@@ -27,13 +27,15 @@ async function loadPacks(select) {
 async function loadList() {
   const root = $("takes");
   if (!st.pack) { root.textContent = ""; $("record-summary").textContent = ""; return; }
+  const seq = ++st.listSeq;  // a take saved meanwhile makes this answer stale
   try {
     const data = await api(`/api/packs/${encodeURIComponent(st.pack)}/list`, { json: requestBody() });
+    if (seq !== st.listSeq || st.recorder || st.busy) return;
     st.language = data.language;
     st.items = data.items;
     st.index = Math.min(st.index, Math.max(0, st.items.length - 1));
     render();
-  } catch (e) { showError(e.message); }
+  } catch (e) { if (seq === st.listSeq) showError(e.message); }
 }
 
 function render() {
@@ -44,9 +46,10 @@ function render() {
     li.id = `take-${item.n}`;
     if (i === st.index) li.setAttribute("aria-current", "true");
     const n = document.createElement("span"); n.className = "n"; n.textContent = `${item.n}.`;
-    const state = document.createElement("span");
-    state.className = `state ${item.recorded ? "recorded" : "missing"}`;
-    state.textContent = item.recorded ? t("record.recorded") : t("record.missing");
+    const badge = document.createElement("span");
+    badge.className = `state ${item.recorded ? "recorded" : "missing"}`;
+    badge.textContent = item.recorded ? t("record.recorded") : t("record.missing");
+    if (st.recorder && i === st.index) { li.classList.add("recording"); badge.textContent = t("record.recording"); }
     const text = document.createElement("span"); text.className = "text"; text.textContent = item.text;
     if (item.count) text.title = t("record.count");
     const buttons = document.createElement("span");
@@ -57,7 +60,7 @@ function render() {
     play.disabled = del.disabled = !item.recorded;
     buttons.append(rec, play, del);
     const msg = document.createElement("span"); msg.className = "msg"; msg.textContent = st.errors[item.text] || "";
-    li.append(n, state, text, buttons, msg);
+    li.append(n, badge, text, buttons, msg);
     li.addEventListener("click", () => { $("takes").focus(); select(i); });
     root.appendChild(li);
   });
@@ -102,6 +105,7 @@ async function toggle() {
     save(item, new Blob(chunks, { type: recorder.mimeType || "audio/webm" }));
   };
   st.recorder = recorder;
+  st.listSeq++;
   recorder.start();
   render();
   $(`take-${item.n}`).classList.add("recording");
@@ -110,6 +114,7 @@ async function toggle() {
 
 async function save(item, blob) {
   st.busy = true;
+  st.listSeq++;
   const li = $(`take-${item.n}`);
   if (li) li.querySelector(".state").textContent = t("record.saving");
   try {
@@ -146,6 +151,7 @@ async function playTake() {
 async function removeTake() {
   const item = st.items[st.index];
   if (!item || !item.recorded) return;
+  st.listSeq++;
   try {
     await api(takeUrl(item), { method: "DELETE" });
     item.recorded = false;
