@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from audio_guide import fitting
 from audio_guide.authoring import limits
 from audio_guide.authoring.phrases import (
     DEFAULT_LANGUAGE,
@@ -231,7 +232,9 @@ def make_plan(
     params = VoiceParams(voice_id, settings.rate, settings.volume, settings.pitch)
     script = compile_script(routine, settings, pinned=pinned_phrases(settings, origins))
     sounds = utterances(script)
-    texts = [text for kind, text in sounds if kind is EventKind.SPEECH]
+    counts_at = fitting.count_rate(engine, routine.language, settings.rate, script)
+    counted = set(fitting.count_texts(script)) if counts_at != settings.rate else set()
+    texts = [text for kind, text in sounds if kind is EventKind.SPEECH and text not in counted]
     step = (lambda i, n: progress("synthesizing", i, n)) if progress else None
     store = AnalysisStore(cache.folder / "analysis" if cache.folder is not None else None)
     leveled = mastering and (settings.loudness is not None or settings.bed is not None)
@@ -245,12 +248,22 @@ def make_plan(
         clips = given.bank
     else:
         clips = synthesize(texts, engine, params, cache, step, ready=ready, workers=workers)
+
+    def speak(say: list[str], rate: int) -> ClipBank:
+        return synthesize(
+            say, engine, replace(params, rate=rate), cache, ready=ready, workers=workers
+        )
+
+    if counted:
+        clips.clips.update(speak(sorted(counted), counts_at).clips)
     for kind, name in sounds:
         if kind is EventKind.CHIME:
             clips.clips[(kind, name)] = chime.render(name, clips.sample_rate)
             if ready:
                 ready(clips.clips[(kind, name)])
-    timeline = schedule(script, clips.lengths(), clips.sample_rate)
+    fitted = fitting.fit_script(script, clips, engine, params, cache, counts_at, speak, ready)
+    script = fitted.script
+    timeline = fitting.annotate(schedule(script, clips.lengths(), clips.sample_rate), fitted)
     limits.check_duration(routine, timeline.duration, max_hours)
     recorded = {
         **timeline.settings,

@@ -73,6 +73,10 @@ class Event:
     """What the voice says, when the lexicon makes it differ from ``text`` (the written form)."""
     filled: str | None = None
     """The engine that spoke it when the voice pack lacked it (``--fill ENGINE``)."""
+    rate: int | None = None
+    """The speaking rate of this clip when it is not the sentence rate (a count rate)."""
+    speedup: float | None = None
+    """The time-compression factor applied to fit the clip into its slot (``sound/fit.py``)."""
 
     @property
     def voiced(self) -> str:
@@ -96,6 +100,10 @@ class Event:
             out["spoken"] = self.spoken
         if self.filled is not None:
             out["filled"] = self.filled
+        if self.rate is not None:
+            out["rate"] = self.rate
+        if self.speedup is not None:
+            out["speedup"] = self.speedup
         return out
 
 
@@ -125,6 +133,30 @@ class HoldSpan:
         if self.phase is not None:
             out["phase"] = self.phase
         return out
+
+
+@dataclass(frozen=True, slots=True)
+class Thinned:
+    """A clock whose counts were kept on every ``every``-th second only: even sped up as far as
+    allowed, a count would not fit its second."""
+
+    step: str
+    """``FILE:LINE:COL`` of the step."""
+    point: str
+    side: Side
+    every: int
+    dropped: int
+    """Counts the count style asked for and this clock leaves out."""
+
+    def as_dict(self) -> dict[str, object]:
+        """Contract form."""
+        return {
+            "step": self.step,
+            "point": self.point,
+            "side": self.side.value,
+            "every": self.every,
+            "dropped": self.dropped,
+        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,7 +193,9 @@ class Timeline:
     settings: dict[str, object] = field(default_factory=dict)
     """The effective settings of the build."""
     skipped_counts: int = 0
-    """Counts left out because they would not fit between their neighbours."""
+    """Counts the count style asked for that are not spoken (those of ``thinned`` clocks)."""
+    thinned: tuple[Thinned, ...] = ()
+    """Clocks counted more sparsely because a count would not fit even sped up."""
 
     @property
     def samples(self) -> int:
@@ -180,6 +214,7 @@ class Timeline:
             "sample_rate": self.sample_rate,
             "settings": self.settings,
             "skipped_counts": self.skipped_counts,
+            **({"thinned_counts": [t.as_dict() for t in self.thinned]} if self.thinned else {}),
             "events": [e.as_dict() for e in self.events],
             "holds": [h.as_dict() for h in self.holds],
             "chapters": [c.as_dict() for c in self.chapters],

@@ -104,6 +104,22 @@ def supports_rate(engine: SpeechEngine) -> bool:
     return bool(getattr(engine, "supports_rate", True))
 
 
+def count_rate_for(engine: SpeechEngine, language: str) -> int | None:
+    """The engine's count rate for ``language`` (words per minute), or None when the engine
+    cannot change its speaking rate (its clips are given, say).
+
+    An engine that can declares ``count_rates``: language code -> the slowest rate at which its
+    longest count up to 59 fills at most 95 % of a 0.92 s slot, measured by
+    ``benchmarks/count_rates.py``; the key ``"*"`` covers other languages. See
+    ``audio_guide/fitting.py`` for how the build uses it.
+    """
+    table: dict[str, int] | None = getattr(engine, "count_rates", None)
+    if not table or clips_given(engine) or not supports_rate(engine):
+        return None
+    base = language.lower().replace("_", "-").split("-")[0]
+    return table.get(base, table.get("*"))
+
+
 BUILTIN = {
     "pyttsx3": "audio_guide.sound.engines.pyttsx3_engine:Pyttsx3Engine",
     "piper": "audio_guide.sound.engines.piper_engine:PiperEngine",

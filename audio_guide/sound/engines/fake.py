@@ -26,6 +26,9 @@ class FakeEngine:
     sample_rate = 22050
     supports_pitch = True
     variants: ClassVar[list[str]] = ["f1", "m1"]
+    count_rates: ClassVar[dict[str, int]] = {"*": 150}
+    """Counts fit at any rate here ("59" lasts 0.26 s at 80 wpm); the table makes tests take the
+    count-rate path (``fitting.py``) below 150 wpm, where "Press again." would not fit."""
 
     def version(self) -> str:
         """Fixed: the fake output never changes."""

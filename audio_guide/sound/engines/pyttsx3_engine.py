@@ -24,7 +24,7 @@ import wave
 from functools import cached_property
 from importlib import metadata
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from audio_guide.errors import EngineError
 from audio_guide.runtime import espeak_data_dir, espeak_library
@@ -85,6 +85,11 @@ class Pyttsx3Engine:
     """Clips to make from which spawned workers pay off (``sound/parallel.py``): an utterance
     costs ~3 ms here (once pyttsx3's 10 ms poll is cut), a worker ~0.3 s to start; 339 clips
     took 1.77 s serially and 1.69 s with two workers and this process."""
+
+    count_rates: ClassVar[dict[str, int]] = {"en": 160, "es": 240, "de": 250, "fr": 150, "*": 250}
+    """Counts are spoken at least this fast (words per minute) by language, so that the longest
+    count up to 59 fills at most 95 % of its 0.92 s (``benchmarks/count_rates.py``; espeak-ng
+    1.52's default voices; other languages get the slowest of these, German's)."""
 
     def __init__(self) -> None:
         self._engine = _driver()

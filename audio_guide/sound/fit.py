@@ -1,0 +1,124 @@
+"""Fit a clip into its slot by time-scale modification: shorter, same pitch, same words.
+
+This is the engine-independent primitive of the fitting stage (``audio_guide/fitting.py``): a
+clip that is longer than the time it may sound is sped up by the smallest factor that makes it
+fit, never by more than ``MAX_SPEEDUP``. Rubber Band (through Spotify's ``pedalboard``, optional
+extra ``fit``) does the stretching: its speech quality holds up at these factors where a phase
+vocoder smears consonants. Engines that can speak faster (a count rate) are asked first; this is
+for what remains, and for voices whose clips are given rather than synthesized.
+
+Interface (stable, used by the fitting stage and by engines of given clips):
+
+- ``fit(clip, slot, sample_rate, limit=MAX_SPEEDUP) -> Fitted | None``: ``clip`` (int16, trimmed)
+  as is when ``len(clip) <= slot`` samples (speed-up 1.0); else stretched and trimmed to at most
+  ``slot`` samples; None when that would need more than ``limit``.
+- ``fit_cached(clip, slot, sample_rate, cache, source_key)``: the same, with stretched clips kept
+  in the clip cache under a key derived from the source clip's key and the factor.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from dataclasses import dataclass
+from importlib import metadata
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from audio_guide.errors import EngineError
+from audio_guide.sound.synth import ClipCache, trim
+
+if TYPE_CHECKING:
+    from audio_guide.sound.engines import Samples
+
+MAX_SPEEDUP = 1.4
+"""The most a clip is sped up. Chosen by measurement (``benchmarks/count_intelligibility.py``):
+pocketsphinx, told the counts 1..59 as a grammar, recognised Piper Joe's counts time-compressed by
+up to 1.4 within three of 59 of the unstretched clips at 80..220 wpm, and fell off beyond
+(1.6 at 220 wpm: 47 of 59 against 59); espeak-ng's at 1.4 scored as well as unstretched at
+80..160 wpm."""
+STEP = 0.01
+"""Factors are rounded up to this step, so a fitted clip is reused from the cache."""
+RULE = "rubberband;crisp;hq;trim"
+"""Part of the cache key of fitted clips: change it when the stretching changes."""
+
+
+@dataclass(frozen=True, slots=True)
+class Fitted:
+    """A clip that fits its slot, and the time-compression factor used (1.0: untouched)."""
+
+    samples: Samples
+    speedup: float
+
+
+def needed(length: int, slot: int) -> float:
+    """The speed-up that brings ``length`` samples within ``slot`` samples (1.0 when it fits)."""
+    return 1.0 if length <= slot else length / max(slot, 1)
+
+
+def stretch(clip: Samples, sample_rate: int, speedup: float) -> Samples:
+    """``clip`` played ``speedup`` times faster at the same pitch (Rubber Band), trimmed."""
+    try:
+        import pedalboard
+    except ImportError:
+        raise EngineError(
+            "a spoken cue must be shortened to fit its second, which needs the time-stretching "
+            "extra: pip install 'audio-guide[fit]'"
+        ) from None
+    x = clip.astype(np.float32)[None, :] / 32768.0
+    y = pedalboard.time_stretch(x, float(sample_rate), float(speedup))[0]
+    out = np.round(np.clip(y, -1.0, 32767 / 32768) * 32768.0).astype(np.int16)
+    return trim(out)
+
+
+def fit(clip: Samples, slot: int, sample_rate: int, limit: float = MAX_SPEEDUP) -> Fitted | None:
+    """``clip`` within ``slot`` samples, sped up by at most ``limit``; None beyond it."""
+    if len(clip) <= slot:
+        return Fitted(clip, 1.0)
+    factor = _rounded(needed(len(clip), slot))
+    while factor <= limit + 1e-9:
+        out = stretch(clip, sample_rate, factor)
+        if 0 < len(out) <= slot:
+            return Fitted(out, factor)
+        factor = _rounded(factor * max(needed(len(out), slot), 1.0 + STEP))
+    return None
+
+
+def fit_cached(
+    clip: Samples,
+    slot: int,
+    sample_rate: int,
+    cache: ClipCache,
+    source_key: str,
+    limit: float = MAX_SPEEDUP,
+) -> Fitted | None:
+    """``fit``, with a stretched clip kept in ``cache`` under a key derived from ``source_key``
+    (the cache key of ``clip``), the factor and ``RULE``."""
+    if len(clip) <= slot:
+        return Fitted(clip, 1.0)
+    factor = _rounded(needed(len(clip), slot))
+    while factor <= limit + 1e-9:
+        kept = cache.load(_key(source_key, factor), sample_rate)
+        if kept is not None and len(kept) <= slot:
+            return Fitted(kept, factor)
+        if kept is None and cache.folder is None:
+            break
+        factor = _rounded(factor + STEP) if kept is None else factor + limit
+    fitted = fit(clip, slot, sample_rate, limit)
+    if fitted is not None and fitted.speedup != 1.0:
+        cache.store(_key(source_key, fitted.speedup), fitted.samples, sample_rate)
+    return fitted
+
+
+def _rounded(factor: float) -> float:
+    return round(math.ceil(factor / STEP - 1e-9) * STEP, 6)
+
+
+def _key(source_key: str, factor: float) -> str:
+    try:
+        version = metadata.version("pedalboard")
+    except metadata.PackageNotFoundError:
+        version = "none"
+    blob = f"fit|{source_key}|{factor:.6f}|{RULE}|pedalboard-{version}"
+    return hashlib.sha256(blob.encode()).hexdigest()
