@@ -76,13 +76,14 @@ def test_no_chime_leaves_only_speech() -> None:
     assert tl.holds
 
 
-def test_slow_speech_counts_more_sparsely_without_drift() -> None:
+def test_slow_speech_keeps_every_count_without_drift() -> None:
     fast = plan_for("back_pain", rate=400)
     slow = plan_for("back_pain", rate=80)
     n_fast = sum(e.role is Role.COUNT for e in fast.events)
     n_slow = sum(e.role is Role.COUNT for e in slow.events)
-    assert slow.skipped_counts > 0 and n_slow < n_fast
-    assert n_slow + slow.skipped_counts == n_fast + fast.skipped_counts
+    assert slow.skipped_counts == fast.skipped_counts == 0 and n_slow == n_fast == 346
+    assert {e.rate for e in slow.events if e.role is Role.COUNT} == {150}
+    assert {e.rate for e in fast.events} == {None}
     assert [h.seconds for h in slow.holds] == [h.seconds for h in fast.holds]
 
 

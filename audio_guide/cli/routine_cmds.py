@@ -19,7 +19,7 @@ from audio_guide.cli.options import add_points_flag
 from audio_guide.errors import UsageError
 from audio_guide.flags import layer_from_strings
 from audio_guide.outputs.captions import FORMATS as CAPTION_FORMATS
-from audio_guide.outputs.report import fmt_time, format_settings, format_table
+from audio_guide.outputs.report import count_warnings, fmt_time, format_settings, format_table
 from audio_guide.settings import PER_POINT_FLAGS, Layer
 from audio_guide.sound.engines import engine_names
 
@@ -218,6 +218,8 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         max_hours=max_hours,
         mastering=args.command == "build",
     )
+    for line in count_warnings(plan.timeline):
+        err.write(line + "\n")
     if args.command == "plan":
         if args.picture:
             from audio_guide.outputs.picture import draw
@@ -232,11 +234,6 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     output = args.output or Path("output") / f"{routine.name}.mp3"
     started = time.monotonic()
     written = pipeline.render(plan, output, progress, captions, args.cover)
-    if plan.timeline.skipped_counts:
-        err.write(
-            f"note: {plan.timeline.skipped_counts} spoken counts were left out because "
-            "they would not fit between their neighbours at this voice and rate\n"
-        )
     out.write(
         f"wrote {output} ({fmt_time(plan.timeline.duration)}) and "
         f"{', '.join(str(p) for p in written)} in {time.monotonic() - started:.1f} s\n"

@@ -49,12 +49,26 @@ def format_table(timeline: Timeline) -> str:
             f"{timeline.settings.get('pack', '')!r}: the fill engine spoke them",
         ]
     if timeline.skipped_counts:
-        lines += [
-            "",
-            f"{timeline.skipped_counts} spoken counts left out: they would not fit "
-            "between their neighbours at this voice and rate",
-        ]
+        lines += ["", *count_warnings(timeline)]
     return "\n".join(lines)
+
+
+def count_warnings(timeline: Timeline) -> list[str]:
+    """One ``FILE:LINE:COL: warning: ...`` line per clock counted more sparsely, and a line for
+    any other count left out (none is expected: the fitting stage makes every count fit)."""
+    lines = [
+        f"{t.step}: warning: {t.point} ({t.side.value}): counting every {t.every} seconds, "
+        f"{t.dropped} counts left out: even sped up as far as it stays clear, a count would "
+        "not fit its second at this voice and rate; raise the rate or use --count every:2"
+        for t in timeline.thinned
+    ]
+    other = timeline.skipped_counts - sum(t.dropped for t in timeline.thinned)
+    if other:
+        lines.append(
+            f"warning: {other} spoken counts left out: they would not fit between their "
+            "neighbours at this voice and rate"
+        )
+    return lines
 
 
 def format_settings(

@@ -29,7 +29,7 @@ import bisect
 import math
 from importlib import metadata
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 
@@ -76,6 +76,11 @@ class PiperEngine:
 
     name = "piper"
     supports_pitch = False
+    count_rates: ClassVar[dict[str, int]] = {"en": 165, "*": 250}
+    """Counts are spoken at least this fast (words per minute, the espeak-ng scale of
+    ``RATE_SCALES``) so that the longest count up to 59 fills at most 95 % of its 0.92 s: 165
+    measured on Joe (``benchmarks/count_rates.py``); other languages, with no voice here to
+    measure, get espeak-ng's slowest (German's, 250)."""
 
     def __init__(self) -> None:
         try:
