@@ -139,5 +139,5 @@ def test_piper_speaks_every_count(spec: str, cache: ClipCache) -> None:
 
 
 def test_the_shipped_routines_are_the_ones_swept() -> None:
-    names = sorted(p.stem for p in phrases_dir().parent.glob("*.yaml"))
+    names = sorted(p.stem for p in phrases_dir().parent.glob("*.yaml") if p.stem != "points")
     assert names == sorted(ROUTINES)
