@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -124,3 +125,32 @@ def tone_ratio(audio: Audio, sr: int, start: float, freq: float, seconds: float 
         return float(abs(np.sum(x * np.exp(-2j * np.pi * f * t))) ** 2)
 
     return power(freq) / ((power(freq - 60) + power(freq + 60)) / 2 + 1e-20)
+
+
+def count_timing(
+    timeline: dict[str, Any], audio: Audio, sr: int, found: npt.NDArray[np.int64]
+) -> tuple[float, float]:
+    """(worst distance of a count's detected onset from its whole second, shortest quiet
+    between a count's sound and the next onset), in seconds, measured on decoded ``audio``.
+
+    A count's second is its hold's start plus a whole number of seconds; the quiet after it is
+    the longest run of samples under -40 dBFS between its onset and the next planned onset.
+    """
+    thr = 10 ** (-40 / 20)
+    starts = sorted(e["start"] for e in timeline["events"])
+    worst, quiet = 0.0, float("inf")
+    for e in timeline["events"]:
+        if e["role"] != "count":
+            continue
+        hold = next(
+            h for h in timeline["holds"] if h["start"] < e["start"] < h["end"]
+            and h["side"] == e.get("side")
+        )  # fmt: skip
+        second = hold["start"] + round(e["start"] - hold["start"])
+        worst = max(worst, abs(nearest_errors([second], found, sr)[0]))
+        nxt = next(t for t in starts if t > e["start"] + 1e-6)
+        a, b = round(e["start"] * sr), round(nxt * sr)
+        loud = np.flatnonzero(np.abs(audio[a:b]) > thr)
+        edges = np.concatenate([loud, [b - a]])
+        quiet = min(quiet, float(np.max(np.diff(edges))) / sr if loud.size else (b - a) / sr)
+    return worst, quiet

@@ -9,13 +9,18 @@ the fake engine's tone of the same rule, so the sweep stays within the suite's b
 
 from __future__ import annotations
 
+import io
 import itertools
+import json
+from typing import Any
 
 import pytest
+from audio_checks import count_timing, decode, onsets
 
 from audio_guide.authoring.phrases import phrases_dir
 from audio_guide.authoring.script import Clock, compile_script
 from audio_guide.build import effective_settings, load, make_plan
+from audio_guide.cli import main
 from audio_guide.schedule import MIN_GAP
 from audio_guide.settings import Layer
 from audio_guide.sound import fit as tsm
@@ -136,6 +141,31 @@ def test_piper_speaks_every_count(spec: str, cache: ClipCache) -> None:
         tl = make_plan(routine, settings, origins, cache, engine=engine).timeline
         assert tl.settings["voice_id"] == "en_US-joe-medium"
         check(tl, asked(spec, values))
+
+
+@pytest.fixture(scope="module")
+def slow(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """back_pain at 80 wpm, built to MP3 and decoded."""
+    out_dir = tmp_path_factory.mktemp("slow")
+    mp3 = out_dir / "back_pain.mp3"
+    err = io.StringIO()
+    assert main(["build", "back_pain", "--rate", "80", "-o", str(mp3)], io.StringIO(), err) == 0
+    assert "warning" not in err.getvalue()
+    timeline = json.loads((out_dir / "back_pain.timeline.json").read_text())
+    sr = timeline["sample_rate"]
+    audio = decode(mp3, sr)
+    return {"timeline": timeline, "audio": audio, "sr": sr,
+            "onsets": onsets(audio, sr, threshold_db=-40.0)}  # fmt: skip
+
+
+def test_decoded_counts_at_80_wpm_are_on_their_seconds_and_apart(slow: dict[str, Any]) -> None:
+    tl = slow["timeline"]
+    counts = [e for e in tl["events"] if e["role"] == "count"]
+    assert len(counts) == 346 and tl["skipped_counts"] == 0
+    assert {e.get("rate") for e in counts} == {160}  # espeak-ng's English count rate
+    worst, quiet = count_timing(tl, slow["audio"], slow["sr"], slow["onsets"])
+    assert worst <= 0.010, f"a count is {worst * 1000:.1f} ms off its second"
+    assert quiet >= 0.040, f"only {quiet * 1000:.0f} ms of quiet after a count"
 
 
 def test_the_shipped_routines_are_the_ones_swept() -> None:

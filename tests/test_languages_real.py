@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 import pytest
 import webvtt
-from audio_checks import chapters, decode, nearest_errors, onsets
+from audio_checks import chapters, count_timing, decode, nearest_errors, onsets
 from mutagen.id3 import ID3
 from test_languages import english_left, spoken_and_shown
 
@@ -30,7 +30,7 @@ def spanish(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     timeline = json.loads((folder / "back_pain_es.timeline.json").read_text())
     sr = timeline["sample_rate"]
     audio = decode(mp3, sr)
-    return {"mp3": mp3, "timeline": timeline, "sr": sr,
+    return {"mp3": mp3, "timeline": timeline, "sr": sr, "audio": audio,
             "onsets": onsets(audio, sr, threshold_db=-40.0)}  # fmt: skip
 
 
@@ -53,6 +53,16 @@ def test_back_pain_es_sounds_and_holds_are_on_the_clock(spanish: dict[str, Any])
         start = times[np.argmin(np.abs(times - hold["start"]))]
         end = times[np.argmin(np.abs(times - hold["end"]))]
         assert abs((end - start) - hold["seconds"]) <= 0.010, hold
+
+
+def test_back_pain_es_says_every_count_on_its_second(spanish: dict[str, Any]) -> None:
+    tl = spanish["timeline"]
+    counts = [e for e in tl["events"] if e["role"] == "count"]
+    assert len(counts) == 346 and tl["skipped_counts"] == 0
+    assert {e.get("rate") for e in counts} == {240}  # espeak-ng's Spanish count rate
+    worst, quiet = count_timing(tl, spanish["audio"], spanish["sr"], spanish["onsets"])
+    assert worst <= 0.010, f"a count is {worst * 1000:.1f} ms off its second"
+    assert quiet >= 0.040, f"only {quiet * 1000:.0f} ms of quiet after a count"
 
 
 def test_back_pain_es_chapters_and_captions_are_spanish(spanish: dict[str, Any]) -> None:
