@@ -12,7 +12,7 @@ from audio_guide.authoring.phrases import load_phrases
 from audio_guide.errors import RoutineError
 from audio_guide.model import Cycles, Hold, Routine, Step
 from audio_guide.outputs.picture import picture_bytes
-from audio_guide.outputs.report import fmt_time
+from audio_guide.outputs.report import count_warnings, fmt_time
 from audio_guide.settings import cycles_text
 from audio_guide.sound.synth import ClipCache, default_cache_dir
 from audio_guide.studio import controls
@@ -82,6 +82,7 @@ def plan(pick: Chosen) -> dict[str, object]:
         "length": fmt_time(timeline.duration),
         "skipped_counts": timeline.skipped_counts,
         "filled": sum(1 for e in timeline.events if e.filled),
+        "count_warnings": count_warnings(timeline),
         "chapters": [c.as_dict() for c in timeline.chapters],
         "holds": len(timeline.holds),
         "settings": controls.settings_texts(pick.settings),

@@ -16,6 +16,7 @@ async function plan() {
     $("total").textContent = res.length;
     $("plan-note").textContent = [
       res.skipped_counts ? t("plan.skipped", { n: res.skipped_counts }) : "",
+      ...(res.count_warnings || []),
       res.filled ? t("plan.filled", { n: res.filled, engine: res.settings.fill }) : "",
     ].filter(Boolean).join(" ");
     if (state.pictureUrl) URL.revokeObjectURL(state.pictureUrl);
