@@ -75,17 +75,19 @@ def _clocks(script: Script) -> Iterable[Clock]:
 
 
 def slots(script: Script) -> dict[str, float]:
-    """The tightest slot, in seconds, of each spoken clock cue (by spoken text) that has a
-    spoken cue after it in its clock."""
+    """The tightest slot, in seconds, of each spoken clock cue (by spoken text) that is a count
+    or is followed by one: the cues fitted here. A press cue followed by its release is left
+    to the scheduler (a hold shorter than its cue is an error, not something to speed up)."""
     out: dict[str, float] = {}
     for clock in _clocks(script):
         speech = sorted((c for c in clock.cues if c.kind is EventKind.SPEECH), key=lambda c: c.at)
         for cue in speech:
-            nxt = next((c.at for c in speech if c.at > cue.at + 1e-9), None)
-            if nxt is not None:
-                slot = nxt - cue.at - MIN_GAP
-                text = _spoken(cue)
-                out[text] = min(out.get(text, slot), slot)
+            nxt = next((c for c in speech if c.at > cue.at + 1e-9), None)
+            if nxt is None or Role.COUNT not in (cue.role, nxt.role):
+                continue
+            slot = nxt.at - cue.at - MIN_GAP
+            text = _spoken(cue)
+            out[text] = min(out.get(text, slot), slot)
     return out
 
 

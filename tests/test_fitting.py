@@ -178,4 +178,4 @@ def test_slots_of_a_clock() -> None:
     table = fitting.slots(compile_script(routine, settings))
     assert table["1"] == pytest.approx(1 - MIN_GAP)
     assert table["Press."] == pytest.approx(1 - MIN_GAP)
-    assert "Release." not in table or table["Release."] > 4
+    assert "Release." not in table  # followed by a press cue or nothing: not fitted here
