@@ -7,11 +7,14 @@ from its onset to the next spoken cue of the same clock, less the scheduler's ga
 1. **Count rate.** Counts are spoken at a rate of their own, ``count_rate``: the engine's
    measured rate at which the longest count (up to 59) fills at most 95 % of a 0.92 s slot
    (``count_rates`` tables in ``sound/engines/``, from ``benchmarks/count_rates.py``), scaled to
-   the build's tightest count slot, and never slower than the sentences. A press or phase cue
-   that would run into the first count is spoken at that rate too.
-2. **Time-scale modification.** What is still too long (a voice that differs from the measured
-   one, an engine that cannot change its rate, such as given clips) is shortened by
-   ``sound.fit`` by the smallest factor that fits, at most ``sound.fit.MAX_SPEEDUP``.
+   the build's tightest count slot, and never slower than the sentences. A count still too long
+   (a voice that differs from the measured one) is said faster again, up to ``MAX_RATE``. A
+   press or phase cue that would run into the first count is said at the count rate, or at
+   most 1.4x the sentence rate when that is faster (``cue_rate_limit``).
+2. **Time-scale modification.** What is still too long (an engine that cannot change its rate,
+   such as given clips; a count at ``MAX_RATE``; a long cue) is shortened by ``sound.fit`` by
+   the smallest factor that fits: a count by at most ``sound.fit.MAX_SPEEDUP`` (1.4x), a cue so
+   that it is at most 1.4x faster than the count or sentence rate in all.
 3. **Sparser counting.** Only beyond that, the counts of that clock are kept on every 2nd
    second (decided here, at plan time); each such clock is returned as a ``Thinned`` record
    (its step's ``FILE:LINE:COL``) for the warning and the timeline.
@@ -160,8 +163,9 @@ def _fit_pass(
     """One pass over the slots; returns the texts that do not fit even sped up to the limit."""
     sr = clips.sample_rate
     table = {t: round(s * sr) for t, s in slots(out.script).items()}
+    counts = set(count_texts(out.script))
     for _ in range(FASTER_TRIES if takes_rate else 0):
-        if not _faster(out, clips, table, params.rate, counts_at, speak, ready):
+        if not _faster(out, clips, table, params.rate, counts_at, counts, speak, ready):
             break
     over: set[str] = set()
     for text, slot in table.items():
@@ -170,7 +174,10 @@ def _fit_pass(
             continue
         made = out.fits.get(text, Fit())
         at = replace(params, rate=made.rate or params.rate)
-        fitted = tsm.fit_cached(clip, slot, sr, cache, cache.key(engine, at, text))
+        limit = tsm.MAX_SPEEDUP
+        if text not in counts:  # a cue: at most 1.4x faster than the count or sentence rate
+            limit = tsm.MAX_SPEEDUP * max(counts_at, params.rate) / at.rate
+        fitted = tsm.fit_cached(clip, slot, sr, cache, cache.key(engine, at, text), limit)
         if fitted is None:
             over.add(text)
             continue
@@ -187,6 +194,7 @@ def _faster(
     table: dict[str, int],
     rate: int,
     counts_at: int,
+    counts: set[str],
     speak: Speak,
     ready: Callable[[Samples], None] | None,
 ) -> bool:
@@ -197,10 +205,11 @@ def _faster(
     for text, slot in table.items():
         n = len(clips.get(EventKind.SPEECH, text))
         now = out.fits.get(text, Fit()).rate or rate
-        if n <= slot or now >= MAX_RATE:
+        top = MAX_RATE if text in counts else cue_rate_limit(rate, counts_at)
+        if n <= slot or now >= top:
             continue
         guess = math.ceil(now * (n / slot) ** (1 / DURATION_EXPONENT) / 5) * 5
-        faster = counts_at if now < counts_at else min(MAX_RATE, max(guess, now + 5))
+        faster = counts_at if now < counts_at else min(top, max(guess, now + 5))
         todo.setdefault(faster, []).append(text)
     for faster, texts in todo.items():
         bank = speak(texts, faster)
@@ -210,6 +219,12 @@ def _faster(
             if ready:
                 ready(bank.get(EventKind.SPEECH, text))
     return bool(todo)
+
+
+def cue_rate_limit(rate: int, counts_at: int) -> int:
+    """The fastest a cue before a count is said: the count rate, or 1.4x (``fit.MAX_SPEEDUP``)
+    the sentence rate when that is faster (numbers may go faster: they are short and few)."""
+    return max(counts_at, min(MAX_RATE, math.ceil(rate * tsm.MAX_SPEEDUP / 5) * 5))
 
 
 def thin(script: Script, over: set[str]) -> tuple[Script, list[Thinned]]:
@@ -232,7 +247,10 @@ def thin(script: Script, over: set[str]) -> tuple[Script, list[Thinned]]:
             continue
         cues = tuple(c for c in item.cues if id(c) not in drop)
         items[i] = replace(item, cues=cues)
-        thinned.append(Thinned(str(item.origin), item.point, item.side, 2, len(drop)))
+        cause = next(
+            _spoken(c) for c in sorted(item.cues, key=lambda c: c.at) if _spoken(c) in over
+        )
+        thinned.append(Thinned(str(item.origin), item.point, item.side, 2, len(drop), cause))
     return replace(script, items=tuple(items)), thinned
 
 

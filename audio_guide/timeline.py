@@ -147,6 +147,8 @@ class Thinned:
     every: int
     dropped: int
     """Counts the count style asked for and this clock leaves out."""
+    cause: str = ""
+    """The spoken text that would not fit its slot (a count, or the cue before a count)."""
 
     def as_dict(self) -> dict[str, object]:
         """Contract form."""
@@ -156,6 +158,7 @@ class Thinned:
             "side": self.side.value,
             "every": self.every,
             "dropped": self.dropped,
+            "cause": self.cause,
         }
 
 

@@ -58,8 +58,9 @@ def count_warnings(timeline: Timeline) -> list[str]:
     any other count left out (none is expected: the fitting stage makes every count fit)."""
     lines = [
         f"{t.step}: warning: {t.point} ({t.side.value}): counting every {t.every} seconds, "
-        f"{t.dropped} counts left out: even sped up as far as it stays clear, a count would "
-        "not fit its second at this voice and rate; raise the rate or use --count every:2"
+        f"{t.dropped} counts left out: '{t.cause}' does not fit its second at this voice and "
+        "rate, even sped up as far as it stays clear; raise the rate, shorten it, or use "
+        "--count every:2 (or --repetitions off, if it says which repetition this is)"
         for t in timeline.thinned
     ]
     other = timeline.skipped_counts - sum(t.dropped for t in timeline.thinned)
