@@ -14,6 +14,7 @@ import numpy as np
 import pytest
 
 from audio_guide import fitting
+from audio_guide.authoring.script import Script, compile_script
 from audio_guide.build import effective_settings, load, make_plan
 from audio_guide.cli import main
 from audio_guide.schedule import MIN_GAP
@@ -173,9 +174,30 @@ def test_fit_shortens_speech_like_sound_and_refuses_beyond_the_limit() -> None:
 def test_slots_of_a_clock() -> None:
     routine = load("back_pain")
     settings, _ = effective_settings(routine, [Layer("t", {"engine": "fake"})])
-    from audio_guide.authoring.script import compile_script
-
     table = fitting.slots(compile_script(routine, settings))
     assert table["1"] == pytest.approx(1 - MIN_GAP)
     assert table["Press."] == pytest.approx(1 - MIN_GAP)
     assert "Release." not in table  # followed by a press cue or nothing: not fitted here
+
+
+def test_a_cue_before_a_count_is_never_hurried_past_its_limit() -> None:
+    """An announced repetition ("Press again. 2 of 3.") is said at most at the count rate or
+    1.4x the sentence rate, and stretched at most to 1.4x of that; past it, the hold is
+    counted every 2nd second rather than the cue gabbled."""
+    for rate in (80, 160):
+        tl = plan("back_pain", FakeEngine(), rate=rate, repetitions=True)
+        counts_at = fitting.count_rate(FakeEngine(), "en", rate, script_of("back_pain"))
+        limit = fitting.cue_rate_limit(rate, counts_at)
+        for e in tl.events:
+            if e.role is not Role.COUNT and e.rate is not None:
+                assert e.rate <= limit, e
+                assert e.rate * (e.speedup or 1.0) <= tsm.MAX_SPEEDUP * max(counts_at, rate) + 1e-6
+        check_every_count_fits(tl)
+        assert tl.skipped_counts == sum(t.dropped for t in tl.thinned)
+        assert all(t.cause for t in tl.thinned)
+
+
+def script_of(spec: str) -> Script:
+    routine = load(spec)
+    settings, _ = effective_settings(routine, [Layer("t", {"engine": "fake"})])
+    return compile_script(routine, settings)
