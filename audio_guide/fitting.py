@@ -224,7 +224,7 @@ def _faster(
 def cue_rate_limit(rate: int, counts_at: int) -> int:
     """The fastest a cue before a count is said: the count rate, or 1.4x (``fit.MAX_SPEEDUP``)
     the sentence rate when that is faster (numbers may go faster: they are short and few)."""
-    return max(counts_at, min(MAX_RATE, math.ceil(rate * tsm.MAX_SPEEDUP / 5) * 5))
+    return max(counts_at, min(MAX_RATE, math.floor(rate * tsm.MAX_SPEEDUP / 5) * 5))
 
 
 def thin(script: Script, over: set[str]) -> tuple[Script, list[Thinned]]:
