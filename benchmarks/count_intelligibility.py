@@ -1,6 +1,7 @@
 """How far can a spoken count be sped up and stay clear? The measurement behind fit.MAX_SPEEDUP.
 
-Usage: .venv/bin/python benchmarks/count_intelligibility.py [ENGINE ...]   (default: pyttsx3 piper)
+Usage: .venv/bin/python benchmarks/count_intelligibility.py [ENGINE ...]   (default: pyttsx3 piper;
+part of `make intelligibility`)
 Needs the ``bench`` extra (pocketsphinx) and the ``fit`` extra (pedalboard).
 
 The English counts 1..59 are spoken at 80, 120, 160 and 220 wpm, time-compressed by
