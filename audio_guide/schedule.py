@@ -8,8 +8,10 @@ Rules:
 - chimes (bells, ticks) are laid over the speech at their offsets and take no part in the
   spacing; the next flowing speech waits until the last bell has rung out;
 - every spoken sound keeps ``MIN_GAP`` seconds of quiet before the next one. A press or release cue
-  that cannot is an error (the hold is too short for its cue at this voice and rate); a count
-  that cannot is left out (counted more sparsely), and the rest stay on their ticks.
+  that cannot is an error (the hold is too short for its cue at this voice and rate). Counts
+  are made to fit before this step (``fitting.py``: a count rate, time-compression, or every 2nd
+  second, decided and reported there); a count that still cannot is left out and counted in
+  ``skipped_counts`` (reported by ``plan`` and ``build``), and the rest stay on their ticks.
 """
 
 from __future__ import annotations
