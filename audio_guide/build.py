@@ -27,11 +27,11 @@ from audio_guide.authoring.validate import check, check_overrides, find_routine,
 from audio_guide.errors import UsageError
 from audio_guide.model import Routine
 from audio_guide.outputs.captions import WRITERS
-from audio_guide.outputs.export import Mp3Exporter, check_free_space, exporter_for
+from audio_guide.outputs.export import check_free_space, exporter_for, suffix_of
 from audio_guide.outputs.files import staged
-from audio_guide.outputs.tags import cover_tagger
+from audio_guide.outputs.tags import read_cover
 from audio_guide.schedule import schedule
-from audio_guide.settings import DEFAULTS, Layer, Settings, combine
+from audio_guide.settings import CHOICES, DEFAULTS, Layer, Settings, combine
 from audio_guide.sound import chime
 from audio_guide.sound.analysis import AnalysisStore
 from audio_guide.sound.engines import (
@@ -292,6 +292,32 @@ def _fill(
     return engine, VoiceParams(voice, settings.rate, settings.volume, settings.pitch)
 
 
+def output_format(
+    settings: Settings, origins: dict[str, str], output: Path | None, name: str
+) -> tuple[Path, Settings]:
+    """The audio file to write and the settings with its format.
+
+    Without ``output``: ``output/NAME.FORMAT``. With one, its suffix must be the format's when
+    the format was set (flag, profile, routine; a ``UsageError`` naming where otherwise);
+    when it was not, the suffix chooses it (``-o out.wav``).
+    """
+    if output is None:
+        return Path("output") / f"{name}{suffix_of(settings.format)}", settings
+    given = output.suffix.lower()[1:]
+    if origins.get("format", DEFAULT_ORIGIN) == DEFAULT_ORIGIN:
+        if given in CHOICES["format"]:
+            return output, replace(settings, format=given)
+        return output, settings
+    if given != settings.format:
+        exc = UsageError(
+            f"the output {output} does not end in {suffix_of(settings.format)}, the format "
+            f"{settings.format} set by {origins['format']}; name it "
+            f"{output.stem}{suffix_of(settings.format)} or set the format {given or 'it names'}"
+        )
+        raise _located(exc, origins.get("format"))
+    return output, settings
+
+
 def timeline_path(output: Path) -> Path:
     """``NAME.timeline.json`` beside ``NAME.mp3``."""
     return output.with_name(output.stem + ".timeline.json")
@@ -315,15 +341,17 @@ def render(
 ) -> list[Path]:
     """Master ``plan`` block by block into ``output``; write its timeline and captions beside it.
 
+    The exporter is the one of ``output``'s suffix, which must be the format's when the plan's
+    settings set one (see ``output_format``).
+
     Everything is written to temporary files first and moved into place together, so an
     error or an interrupt leaves the previous files as they were. Returns the files written
     after the audio: the timeline JSON, then any captions.
     """
-    exporter = exporter_for(output)
+    explicit = plan.origins.get("format", DEFAULT_ORIGIN) != DEFAULT_ORIGIN
+    exporter = exporter_for(output, plan.settings.format if explicit else None)
     if cover is not None:
-        if not isinstance(exporter, Mp3Exporter):
-            raise UsageError("--cover needs an .mp3 output")
-        exporter.taggers.append(cover_tagger(cover))
+        exporter.add_cover(read_cover(cover))
     timeline = plan.timeline
     check_free_space(output, exporter, timeline)
     if progress:

@@ -105,6 +105,9 @@ class Settings:
     """Integrated loudness target in LUFS (true peak <= -1 dBTP); None leaves levels as spoken."""
     fill: str | None = None
     """With engine ``recorded``: the engine that speaks what the voice pack lacks (else refused)."""
+    format: str = "mp3"
+    """The audio file: mp3 (any player), m4b (AAC with chapters, for audiobook players), opus
+    (Ogg Opus, smallest, for Android and desktop players) or wav (uncompressed, to inspect)."""
 
     def as_dict(self) -> dict[str, object]:
         """Plain data for JSON."""
@@ -169,6 +172,7 @@ SOUND_KEYS = {
     "bed": "bed",
     "bed_level": "bed_level",
     "loudness": "loudness",
+    "format": "format",
 }
 
 RANGES: dict[str, tuple[float, float, bool, bool, str]] = {
@@ -189,7 +193,7 @@ RANGES: dict[str, tuple[float, float, bool, bool, str]] = {
     "bed_level": (-60, -6, True, False, "dB"),
     "loudness": (-40, -5, True, False, "LUFS"),
 }
-CHOICES = {"sides": ("both", "left", "right")}
+CHOICES = {"sides": ("both", "left", "right"), "format": ("mp3", "m4b", "opus", "wav")}
 WORDS: dict[str, tuple[str, ...]] = {"pace": tuple(PACE_WORDS), "loudness": ("off",)}
 """Words a setting takes besides a number (``--pace slow``, ``--loudness off``)."""
 SWITCH_WORDS = {"on": True, "true": True, "yes": True, "off": False, "false": False, "no": False}

@@ -40,6 +40,7 @@ SETTING_FLAGS = (
     "repetitions",
     "engine",
     "fill",
+    "format",
 )
 
 
@@ -127,9 +128,18 @@ def add(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         p.add_argument("--no-cache", action="store_true", help="synthesize every clip afresh")
         return p
 
-    b = routine_cmd("build", "Render a routine to an MP3 and its timeline JSON.")
+    b = routine_cmd("build", "Render a routine to an MP3 (or M4B, Opus) and its timeline JSON.")
     b.add_argument(
-        "-o", "--output", type=Path, help="output file (.mp3 or .wav); default output/NAME.mp3"
+        "-o",
+        "--output",
+        type=Path,
+        help="output file (.mp3, .m4b, .opus or .wav); default output/NAME.FORMAT",
+    )
+    b.add_argument(
+        "--format",
+        metavar="mp3|m4b|opus|wav",
+        help="the audio file: mp3 (default), m4b (AAC with chapters, for audiobook players), "
+        "opus (Ogg Opus), wav (uncompressed); -o must end in it",
     )
     b.add_argument(
         "--captions", metavar="vtt,lrc", help="also write NAME.vtt and/or NAME.lrc captions"
@@ -207,6 +217,8 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         voice_id = pipeline.resolve_voice(engine, settings, origins)
         out.write(format_settings(settings, origins, {"voice": voice_id}) + "\n")
         return 0
+    if args.command == "build":
+        output, settings = pipeline.output_format(settings, origins, args.output, routine.name)
     cache = ClipCache(None if args.no_cache else (args.cache_dir or default_cache_dir()))
     progress = _progress(err)
     plan = pipeline.make_plan(
@@ -231,7 +243,6 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         else:
             out.write(format_table(plan.timeline) + "\n")
         return 0
-    output = args.output or Path("output") / f"{routine.name}.mp3"
     started = time.monotonic()
     written = pipeline.render(plan, output, progress, captions, args.cover)
     out.write(

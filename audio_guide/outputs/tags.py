@@ -1,5 +1,7 @@
 """ID3v2 tags for the finished MP3: title, summary, language, chapters in time order, cover.
 
+The same title, summary, language and cover go into the other formats (``basics``, ``Cover``).
+
 Everything a listener sees is read from the timeline in the routine's language (phrases
 ``summary_steps``, ``summary_holds``, ``id3_language``). mutagen is imported when tagging.
 """
@@ -7,6 +9,7 @@ Everything a listener sees is read from the timeline in the routine's language (
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -31,12 +34,12 @@ def tag_file(tmp: Path, timeline: Timeline, taggers: Iterable[Tagger] = ()) -> N
         tags = ID3(str(tmp))
     except ID3NoHeaderError:
         tags = ID3()
-    tags.add(TIT2(encoding=3, text=timeline.title))
-    tags.add(TPE1(encoding=3, text=timeline.artist or "audio-guide"))
-    tags.add(TALB(encoding=3, text=timeline.album or "audio-guide"))
-    words = phrase_table(timeline)
-    tags.add(COMM(encoding=3, lang=words["id3_language"], desc="", text=summary(timeline)))
-    tags.add(TLAN(encoding=3, text=words["id3_language"]))
+    info = basics(timeline)
+    tags.add(TIT2(encoding=3, text=info["title"]))
+    tags.add(TPE1(encoding=3, text=info["artist"]))
+    tags.add(TALB(encoding=3, text=info["album"]))
+    tags.add(COMM(encoding=3, lang=info["language"], desc="", text=info["comment"]))
+    tags.add(TLAN(encoding=3, text=info["language"]))
     add_chapters(tags, timeline)
     for tagger in taggers:
         tagger(tags, timeline)
@@ -112,22 +115,47 @@ def add_chapters(tags: ID3, timeline: Timeline) -> None:
         )
 
 
-def cover_tagger(image: Path) -> Tagger:
-    """A tagger embedding ``image`` (PNG or JPEG) as the front cover; checks it now."""
+@dataclass(frozen=True, slots=True)
+class Cover:
+    """A front cover image, checked to be PNG or JPEG."""
+
+    data: bytes
+    mime: str
+    """``image/png`` or ``image/jpeg``."""
+
+
+def read_cover(image: Path) -> Cover:
+    """Read and check a cover image (PNG or JPEG); a ``UsageError`` says what is wrong."""
     try:
         data = image.read_bytes()
     except OSError as exc:
         raise UsageError(f"cannot read cover image '{image}': {exc.strerror or exc}") from None
     if data.startswith(b"\x89PNG\r\n\x1a\n"):
-        mime = "image/png"
-    elif data.startswith(b"\xff\xd8\xff"):
-        mime = "image/jpeg"
-    else:
-        raise UsageError(f"cover image '{image}' is not a PNG or JPEG file")
+        return Cover(data, "image/png")
+    if data.startswith(b"\xff\xd8\xff"):
+        return Cover(data, "image/jpeg")
+    raise UsageError(f"cover image '{image}' is not a PNG or JPEG file")
+
+
+def cover_tagger(cover: Cover) -> Tagger:
+    """A tagger embedding ``cover`` as the front cover (an APIC frame)."""
 
     def tag(tags: ID3, timeline: Timeline) -> None:
         from mutagen.id3 import APIC, PictureType
 
-        tags.add(APIC(encoding=3, mime=mime, type=PictureType.COVER_FRONT, desc="Cover", data=data))
+        front = PictureType.COVER_FRONT
+        tags.add(APIC(encoding=3, mime=cover.mime, type=front, desc="Cover", data=cover.data))
 
     return tag
+
+
+def basics(timeline: Timeline) -> dict[str, str]:
+    """The tags every format carries: title, artist, album, the summary comment and the
+    routine's language (ISO 639-2, as ``id3_language`` in the phrase table)."""
+    return {
+        "title": timeline.title,
+        "artist": timeline.artist or "audio-guide",
+        "album": timeline.album or "audio-guide",
+        "comment": summary(timeline),
+        "language": phrase_table(timeline)["id3_language"],
+    }

@@ -44,7 +44,15 @@ from audio_guide.studio.jobs import Jobs
 from audio_guide.studio.workspace import Refused, Workspace, safe_name
 
 HOSTS = ("127.0.0.1", "localhost")
-MEDIA = {".mp3": "audio/mpeg", ".vtt": "text/vtt", ".json": "application/json"}
+MEDIA = {
+    ".mp3": "audio/mpeg",
+    ".m4b": "audio/mp4",
+    ".opus": "audio/ogg",
+    ".wav": "audio/wav",
+    ".vtt": "text/vtt",
+    ".lrc": "text/plain",
+    ".json": "application/json",
+}
 
 
 def create_app(

@@ -18,6 +18,7 @@ from pathlib import Path
 from audio_guide import build as pipeline
 from audio_guide.errors import AudioGuideError
 from audio_guide.model import Routine
+from audio_guide.outputs.export import suffix_of
 from audio_guide.settings import Settings
 from audio_guide.sound.engines import Samples
 from audio_guide.sound.synth import ClipBank, ClipCache
@@ -112,10 +113,11 @@ class Jobs:
         origins: dict[str, str],
         cover: Path | None = None,
     ) -> Job:
-        """Start building in a thread; the output gets a name of its own (``NAME-ID.mp3``)."""
+        """Start building in a thread; the output gets a name of its own (``NAME-ID.mp3``, or
+        the suffix of the settings' format)."""
         self.forget_old()
         job_id = secrets.token_hex(4)
-        output = self.output / f"{routine.name}-{job_id}.mp3"
+        output = self.output / f"{routine.name}-{job_id}{suffix_of(settings.format)}"
         job = Job(job_id, routine, settings, origins, output, cover)
         job.thread = threading.Thread(target=self._run, args=(job,), name=f"build-{job_id}")
         with self._lock:
@@ -174,7 +176,8 @@ class Jobs:
             end, job.error = "failed", f"internal error ({type(exc).__name__}: {exc})"
         else:
             job.timeline = plan.timeline.as_dict()
-            job.files = {"mp3": job.output.name}
+            fmt = job.settings.format
+            job.files = {"audio": job.output.name, "format": fmt, fmt: job.output.name}
             for path in written:
                 key = "timeline" if path.name.endswith(".timeline.json") else path.suffix[1:]
                 job.files[key] = path.name

@@ -63,10 +63,10 @@ function fmtTime(s) {
 function showBuild(job) {
   const tl = job.timeline;
   state.built = job;
-  status(t("build.done", { file: job.files.mp3, seconds: job.seconds }));
+  status(t("build.done", { file: job.files.audio, seconds: job.seconds }));
   const player = $("player");
   player.dataset.timelineDuration = tl.duration;
-  player.src = `/files/${encodeURIComponent(job.files.mp3)}`;
+  player.src = `/files/${encodeURIComponent(job.files.audio)}`;
   const track = $("captions");
   track.src = `/files/${encodeURIComponent(job.files.vtt)}`;
   player.textTracks[0].mode = "hidden";
@@ -95,7 +95,7 @@ function showBuild(job) {
 function showDownloads(job) {
   const links = $("downloads");
   links.textContent = `${t("build.download")} `;
-  for (const key of ["mp3", "vtt", "timeline"]) {
+  for (const key of [job.files.format, "vtt", "timeline"]) {
     const a = document.createElement("a");
     a.href = `/files/${encodeURIComponent(job.files[key])}?download=1`;
     a.textContent = t(`build.file_${key}`);
@@ -111,6 +111,6 @@ registerPanel({
     $("cancel").addEventListener("click", () => state.job && api(`/api/builds/${state.job}`, { method: "DELETE" }).catch(() => {}));
   },
   onLanguage() {
-    if (state.built) { status(t("build.done", { file: state.built.files.mp3, seconds: state.built.seconds })); showDownloads(state.built); }
+    if (state.built) { status(t("build.done", { file: state.built.files.audio, seconds: state.built.seconds })); showDownloads(state.built); }
   },
 });
