@@ -202,8 +202,14 @@ def _resolve_voice(engine: SpeechEngine, settings: Settings, origins: dict[str, 
 
 def _located(exc: UsageError, origin: str | None) -> UsageError:
     """``exc`` led by ``FILE:LINE:COL`` when ``origin`` ("profile FILE:L:C") names a file."""
+    where = _position(origin)
+    return UsageError(f"{where}: {exc}") if where else exc
+
+
+def _position(origin: str | None) -> str | None:
+    """``FILE:LINE:COL`` of an origin such as "profile FILE:L:C", if it names one."""
     where = re.fullmatch(r"[a-z ]+? (.+:[0-9]+:[0-9]+)", origin or "")
-    return UsageError(f"{where.group(1)}: {exc}") if where else exc
+    return where.group(1) if where else None
 
 
 def make_plan(
@@ -309,12 +315,14 @@ def output_format(
             return output, replace(settings, format=given)
         return output, settings
     if given != settings.format:
+        origin = origins["format"]
+        set_by = "here" if _position(origin) else f"by the {origin}"
         exc = UsageError(
             f"the output {output} does not end in {suffix_of(settings.format)}, the format "
-            f"{settings.format} set by {origins['format']}; name it "
-            f"{output.stem}{suffix_of(settings.format)} or set the format {given or 'it names'}"
+            f"{settings.format} set {set_by}; name it {output.stem}{suffix_of(settings.format)} "
+            f"or set the format {given or 'its name ends in'}"
         )
-        raise _located(exc, origins.get("format"))
+        raise _located(exc, origin)
     return output, settings
 
 
