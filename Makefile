@@ -39,6 +39,7 @@ lint: $(TEST_STAMP)
 
 bench: $(TEST_STAMP)
 	$(BIN)/python benchmarks/bench_render.py
+	$(BIN)/python benchmarks/bench_formats.py
 	$(BIN)/python benchmarks/gain_reduction.py
 	$(BIN)/python benchmarks/bench_batch.py
 	$(BIN)/python benchmarks/count_coverage.py

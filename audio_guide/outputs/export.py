@@ -153,6 +153,11 @@ EXPORTERS: dict[str, Callable[[], Exporter]] = {
 without their dot."""
 
 
+MEDIA_TYPES = {".mp3": "audio/mpeg", ".m4b": "audio/mp4", ".opus": "audio/ogg", ".wav": "audio/wav"}
+"""The media type of each audio file (for HTTP and feed enclosures); Opus in Ogg is
+``audio/ogg`` (RFC 7845), M4B is MP4 audio."""
+
+
 def suffix_of(format_name: str) -> str:
     """The file suffix of a format (``m4b`` -> ``.m4b``)."""
     return f".{format_name}"

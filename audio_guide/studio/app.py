@@ -27,6 +27,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from audio_guide.authoring.config import profile_text
+from audio_guide.outputs.export import MEDIA_TYPES
 from audio_guide.outputs.files import write_text_atomic
 from audio_guide.sound.engines import get_engine
 from audio_guide.sound.synth import ClipCache, default_cache_dir
@@ -45,10 +46,7 @@ from audio_guide.studio.workspace import Refused, Workspace, safe_name
 
 HOSTS = ("127.0.0.1", "localhost")
 MEDIA = {
-    ".mp3": "audio/mpeg",
-    ".m4b": "audio/mp4",
-    ".opus": "audio/ogg",
-    ".wav": "audio/wav",
+    **MEDIA_TYPES,
     ".vtt": "text/vtt",
     ".lrc": "text/plain",
     ".json": "application/json",
