@@ -7,7 +7,8 @@ feature on), timed in its own process with its peak RSS (``wait4``), then decode
 and measured as tests/test_e2e.py measures the MP3 (tests/audio_checks.py): the worst distance
 from any spoken line or bell to the onset found in the decoded audio, the worst chapter start as
 ffmpeg's demuxer reads it (what ``ffprobe -show_chapters`` prints), integrated loudness and true
-peak (``ebur128``). Then ``--repeat N`` (default 5: 62 min) shows memory stays flat with length.
+peak (``ebur128``). Then the same build ``--repeat N`` (default 5: 62 min) shows that memory
+stays flat with length.
 """
 
 from __future__ import annotations
@@ -84,7 +85,8 @@ def main() -> None:
         runs = {}  # every build before any decoding: a child's peak RSS counts this process's
         for fmt in FORMATS:  # at the fork, and decoding grows it
             out = tmp / f"bp.{fmt}"
-            long_args = ["back_pain", "--repeat", str(repeat), "-o", str(tmp / f"long.{fmt}")]
+            long_out = str(tmp / f"long.{fmt}")
+            long_args = ["back_pain", *EXTRA, "--repeat", str(repeat), "-o", long_out]
             runs[fmt] = (
                 out,
                 timed([CLI, "build", "back_pain", *EXTRA, "-o", str(out)], env),
