@@ -30,6 +30,11 @@ PIPE_BYTES = 1 << 20
 each 64 KiB the default pipe holds."""
 
 
+LACKS = ("Unknown encoder", "Encoder not found", "Unrecognized option", "resampling engine")
+"""What ffmpeg says when its build lacks an encoder (libopus), an option (``-aac_coder``) or
+the soxr resampler."""
+
+
 def encode(
     blocks: Iterable[Pcm],
     sample_rate: int,
@@ -82,8 +87,11 @@ def encode(
     if code != 0:
         last = err.splitlines()[-1] if err else f"exit code {code}"
         hint = "check free disk space and that the output folder is writable"
-        if "Unknown encoder" in err or "Unrecognized option" in err or "not found" in err:
-            hint = "this ffmpeg lacks the encoder; use the one pip installs (imageio-ffmpeg)"
+        if any(sign in err for sign in LACKS):
+            hint = (
+                "this ffmpeg lacks an encoder or option the format needs; point "
+                "AUDIO_GUIDE_FFMPEG at one that has it (the imageio-ffmpeg wheel's does)"
+            )
         raise ExportError(f"ffmpeg could not encode {what} ({last}); {hint}")
 
 
