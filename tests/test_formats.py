@@ -169,3 +169,21 @@ def test_the_studio_builds_the_chosen_format(client: TestClient, workspace: Work
     served = client.get(f"/files/{files['audio']}")
     assert served.status_code == 200 and served.headers["content-type"] == "audio/mp4"
     assert (workspace.output / files["vtt"]).is_file()
+
+
+def test_an_ffmpeg_without_the_encoder_is_named(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fake = tmp_path / "ffmpeg"
+    fake.write_text("#!/bin/sh\necho \"Unknown encoder 'libopus'\" >&2\nexit 1\n")
+    fake.chmod(0o755)
+    monkeypatch.setenv("AUDIO_GUIDE_FFMPEG", str(fake))
+    runtime.ffmpeg_exe.cache_clear()
+    try:
+        code, _, err = run("build", str(_routine(tmp_path)), "--engine", "fake", "--format",
+                           "opus", "-o", str(tmp_path / "x.opus"))  # fmt: skip
+    finally:
+        runtime.ffmpeg_exe.cache_clear()
+    assert code == 1
+    assert "(Unknown encoder 'libopus'); this ffmpeg lacks an encoder" in err
+    assert not (tmp_path / "x.opus").exists()
