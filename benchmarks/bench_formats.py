@@ -2,12 +2,12 @@
 
 Usage: .venv/bin/python benchmarks/bench_formats.py [--repeat N]     (part of ``make bench``)
 
-For mp3, m4b and opus: ``build back_pain --tick 5 --bed noise`` (12.4 min, every listening
+For mp3, m4b and opus: ``build back_pain --tick 5 --bed noise`` (14 min, every listening
 feature on), timed in its own process with its peak RSS (``wait4``), then decoded with ffmpeg
 and measured as tests/test_e2e.py measures the MP3 (tests/audio_checks.py): the worst distance
 from any spoken line or bell to the onset found in the decoded audio, the worst chapter start as
 ffmpeg's demuxer reads it (what ``ffprobe -show_chapters`` prints), integrated loudness and true
-peak (``ebur128``). Then the same build ``--repeat N`` (default 5: 62 min) shows that memory
+peak (``ebur128``). Then the same build ``--repeat N`` (default 5: 70 min) shows that memory
 stays flat with length.
 """
 
@@ -92,6 +92,8 @@ def main() -> None:
                 timed([CLI, "build", "back_pain", *EXTRA, "-o", str(out)], env),
                 timed([CLI, "build", *long_args], env),
             )
+        timeline = json.loads((tmp / "bp.timeline.json").read_text())
+        minutes = timeline["duration"] / 60
         for fmt, (out, (wall, rss), (long_wall, long_rss)) in runs.items():
             m = measure(out)
             lines.append(
@@ -101,7 +103,8 @@ def main() -> None:
             )
     print("\n".join(lines))
     print(
-        f"\n`build back_pain --tick 5 --bed noise` (12.4 min), clips cached; {os.cpu_count()} "
+        f"\n`build back_pain --tick 5 --bed noise` ({minutes:.1f} min), clips cached; "
+        f"{os.cpu_count()} "
         f"CPUs; load average {load_before:.1f} before, {os.getloadavg()[0]:.1f} after"
     )
 
