@@ -20,12 +20,12 @@ from audio_guide.authoring.config import PROFILE_KEYS, ProfileLibrary, profile_s
 from audio_guide.authoring.phrases import languages
 from audio_guide.authoring.yamlread import Reader, compose_file
 from audio_guide.model import Origin
-from audio_guide.settings import Layer
+from audio_guide.settings import CHOICES, Layer
 from audio_guide.words import suggest
 
-FORMATS = ("mp3",)
-"""Formats a client can ask for. The seam for ``build --format``: when the exporters offer more
-(m4b, opus), this tuple takes their list and ``practice.jobs`` passes the format to the build."""
+FORMATS = tuple(f for f in CHOICES["format"] if f != "wav")
+"""Formats a client can ask for: those of ``build --format`` less the uncompressed WAV; each
+track's settings carry its format (``practice.tracks``), so its timeline records it."""
 CLIENT_KEYS = ("title", "routines", "language", "formats")
 DEFAULT_TITLE = "Your routines"
 

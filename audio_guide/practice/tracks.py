@@ -156,8 +156,8 @@ class Resolver:
                 entry.name,
                 fmt,
                 routine,
-                settings,
-                origins,
+                replace(settings, format=fmt),
+                {**origins, "format": f"client {client.path} (formats)"},
                 {**parts, "format": fmt},
                 inputs,
             )
