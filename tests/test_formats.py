@@ -187,3 +187,25 @@ def test_an_ffmpeg_without_the_encoder_is_named(
     assert code == 1
     assert "(Unknown encoder 'libopus'); this ffmpeg lacks an encoder" in err
     assert not (tmp_path / "x.opus").exists()
+
+
+def test_a_client_gets_each_of_its_formats(tmp_path: Path) -> None:
+    """A practice client with ``formats: [m4b, opus]`` gets both tracks, each timeline naming
+    its own format, the feed's enclosure the first with its media type."""
+    import feedparser
+    from practice_helpers import client_text, make_practice, tokens
+
+    root = make_practice(tmp_path / "p", clients=1)
+    (root / "clients" / "c0.yaml").write_text(client_text(0, formats="[m4b, opus]"))
+    code, _, err = run("batch", str(root), "--jobs", "1")
+    assert code == 0, err
+    site = root / "site" / tokens(root)["c0"]
+    for name in ("r1", "r2"):
+        for fmt in ("m4b", "opus"):
+            assert (site / f"{name}.{fmt}").is_file()
+        timeline = json.loads((site / f"{name}.timeline.json").read_text(encoding="utf-8"))
+        assert timeline["settings"]["format"] in ("m4b", "opus")
+    feed = feedparser.parse(str(site / "feed.xml"))
+    enclosures = [e.enclosures[0] for e in feed.entries]
+    assert {e.type for e in enclosures} == {"audio/mp4"}
+    assert all(e.href.endswith(".m4b") for e in enclosures)
