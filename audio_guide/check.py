@@ -18,12 +18,12 @@ import yaml
 
 from audio_guide.authoring.clients import CLIENT_KEYS, read_client
 from audio_guide.authoring.config import PROFILE_KEYS, read_profile, read_profiles
+from audio_guide.authoring.effective import effective_settings
 from audio_guide.authoring.points import Library, assemble, load_point_file
 from audio_guide.authoring.validate import load_routine
 from audio_guide.authoring.yamlread import compose_file
-from audio_guide.build import effective_settings
 from audio_guide.errors import AudioGuideError, RoutineError
-from audio_guide.settings import Layer
+from audio_guide.layers import Layer
 
 _PROFILE_ONLY = ("voice", "pacing", "sound", "notes", "phrases")
 _CLIENT_OK = {*CLIENT_KEYS, *PROFILE_KEYS}

@@ -10,14 +10,8 @@ from collections.abc import Mapping
 from dataclasses import fields
 
 from audio_guide.errors import UsageError
-from audio_guide.settings import (
-    PER_POINT_FLAGS,
-    Layer,
-    Settings,
-    flag_name,
-    parse_override,
-    parse_value,
-)
+from audio_guide.layers import Layer
+from audio_guide.settings import PER_POINT_FLAGS, Settings, flag_name, parse_override, parse_value
 from audio_guide.words import suggest
 
 

@@ -21,11 +21,13 @@ import tempfile
 import time
 from pathlib import Path
 
+from audio_guide.authoring.effective import effective_settings
 from audio_guide.authoring.phrases import phrases_dir
 from audio_guide.authoring.script import Clock, compile_script
-from audio_guide.build import effective_settings, load, make_plan
+from audio_guide.build import load, make_plan
+from audio_guide.layers import Layer
 from audio_guide.model import Routine
-from audio_guide.settings import DEFAULTS, Layer
+from audio_guide.settings import DEFAULTS
 from audio_guide.sound.engines import Samples, SpeechEngine, VoiceInfo, VoiceParams, get_engine
 from audio_guide.sound.engines.fake import FakeEngine
 from audio_guide.sound.synth import ClipCache

@@ -21,6 +21,7 @@ import tempfile
 from pathlib import Path
 
 from audio_guide import build as pipeline
+from audio_guide.authoring.effective import effective_settings
 from audio_guide.flags import layer_from_strings
 from audio_guide.sound.mix import _limiter, measure
 from audio_guide.sound.predict import Programme
@@ -37,7 +38,7 @@ def table(routine_name: str, loudness: str, engines: list[str], cache: Path) -> 
     ]
     for engine in engines:
         layer = layer_from_strings({"engine": engine, "loudness": loudness})
-        settings, origins = pipeline.effective_settings(routine, [layer])
+        settings, origins = effective_settings(routine, [layer])
         plan = pipeline.make_plan(routine, settings, origins, ClipCache(cache))
         options = pipeline.mix_options(settings)
         programme = Programme(plan.timeline, plan.clips, _limiter(plan.timeline, options))

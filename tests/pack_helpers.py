@@ -9,8 +9,9 @@ import numpy as np
 import numpy.typing as npt
 
 from audio_guide import build as pipeline
+from audio_guide.authoring.effective import effective_settings
 from audio_guide.authoring.recording import recording_list
-from audio_guide.settings import Layer
+from audio_guide.layers import Layer
 from audio_guide.sound.engines import VoiceParams
 from audio_guide.sound.engines.fake import FakeEngine
 from audio_guide.sound.packs import Pack, create_pack
@@ -54,7 +55,7 @@ def burst(
 def needs(routine_spec: str) -> tuple[str, list[str]]:
     """The language and texts a pack needs for ``routine_spec`` at default settings."""
     routine = pipeline.load(routine_spec)
-    settings, _ = pipeline.effective_settings(routine, [Layer("test", {"engine": "recorded"})])
+    settings, _ = effective_settings(routine, [Layer("test", {"engine": "recorded"})])
     return routine.language, [t for t, _ in recording_list(routine, settings)]
 
 

@@ -12,9 +12,10 @@ from __future__ import annotations
 import pytest
 from test_counts_real import RATES, asked, check, rate_values
 
+from audio_guide.authoring.effective import effective_settings
 from audio_guide.authoring.script import Clock, compile_script
-from audio_guide.build import effective_settings, load, make_plan
-from audio_guide.settings import Layer
+from audio_guide.build import load, make_plan
+from audio_guide.layers import Layer
 from audio_guide.sound.engines import Samples, SpeechEngine, VoiceInfo, VoiceParams
 from audio_guide.sound.engines.fake import FakeEngine
 from audio_guide.sound.synth import ClipCache

@@ -13,12 +13,13 @@ from typing import Any
 import pytest
 from audio_checks import count_timing, decode, onsets
 
+from audio_guide.authoring.effective import effective_settings
 from audio_guide.authoring.phrases import phrases_dir
 from audio_guide.authoring.script import Clock, compile_script
-from audio_guide.build import effective_settings, load, make_plan
+from audio_guide.build import load, make_plan
 from audio_guide.cli import main
+from audio_guide.layers import Layer
 from audio_guide.schedule import MIN_GAP
-from audio_guide.settings import Layer
 from audio_guide.sound import fit as tsm
 from audio_guide.sound.synth import ClipCache
 from audio_guide.timeline import EventKind, Role, Timeline

@@ -12,8 +12,9 @@ import numpy as np
 import pytest
 from scipy import ndimage, signal
 
-from audio_guide.build import effective_settings, load, make_plan, mix_options
-from audio_guide.settings import Layer
+from audio_guide.authoring.effective import effective_settings
+from audio_guide.build import load, make_plan, mix_options
+from audio_guide.layers import Layer
 from audio_guide.sound import dsp
 from audio_guide.sound.engines import VoiceParams
 from audio_guide.sound.engines.fake import FakeEngine

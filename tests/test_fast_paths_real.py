@@ -6,8 +6,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from audio_guide.build import effective_settings, load, make_plan, mix_options
-from audio_guide.settings import Layer
+from audio_guide.authoring.effective import effective_settings
+from audio_guide.build import load, make_plan, mix_options
+from audio_guide.layers import Layer
 from audio_guide.sound.engines import VoiceParams, get_engine
 from audio_guide.sound.loudness import LoudnessMeter
 from audio_guide.sound.mix import master, measure

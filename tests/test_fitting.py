@@ -14,11 +14,13 @@ import numpy as np
 import pytest
 
 from audio_guide import fitting
+from audio_guide.authoring.effective import effective_settings
 from audio_guide.authoring.script import Script, compile_script
-from audio_guide.build import effective_settings, load, make_plan
+from audio_guide.build import load, make_plan
 from audio_guide.cli import main
+from audio_guide.layers import Layer
 from audio_guide.schedule import MIN_GAP
-from audio_guide.settings import CountStyle, Layer
+from audio_guide.settings import CountStyle
 from audio_guide.sound import fit as tsm
 from audio_guide.sound.engines import Samples, VoiceParams, count_rate_for, register
 from audio_guide.sound.engines.fake import FakeEngine

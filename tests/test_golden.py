@@ -13,8 +13,9 @@ from pathlib import Path
 import pytest
 from conftest import FIXTURES
 
-from audio_guide.build import effective_settings, load, make_plan
-from audio_guide.settings import Layer
+from audio_guide.authoring.effective import effective_settings
+from audio_guide.build import load, make_plan
+from audio_guide.layers import Layer
 from audio_guide.sound.engines.fake import FakeEngine
 from audio_guide.sound.synth import ClipCache
 

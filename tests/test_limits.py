@@ -184,14 +184,13 @@ def test_max_hours_out_of_range(value: str) -> None:
 def test_floor_is_a_lower_bound_of_the_real_length() -> None:
     from audio_guide import build as pipeline
     from audio_guide.authoring import limits
-    from audio_guide.settings import Layer
+    from audio_guide.authoring.effective import effective_settings
+    from audio_guide.layers import Layer
     from audio_guide.sound.synth import ClipCache
 
     routine = pipeline.load("back_pain")
     for values in ({}, {"repeat": 3, "pace": 1.5}, {"sides": "left"}, {"rate": 400}):
-        settings, origins = pipeline.effective_settings(
-            routine, [Layer("t", {"engine": "fake", **values})]
-        )
+        settings, origins = effective_settings(routine, [Layer("t", {"engine": "fake", **values})])
         floor, _ = limits.programme_floor(routine, settings)
         plan = pipeline.make_plan(routine, settings, origins, ClipCache(None))
         assert 0.6 * plan.timeline.duration < floor <= plan.timeline.duration, values

@@ -18,9 +18,10 @@ import pytest
 from audio_checks import ebur128
 from conftest import FIXTURES
 
-from audio_guide.build import effective_settings, load, make_plan, mix_options
+from audio_guide.authoring.effective import effective_settings
+from audio_guide.build import load, make_plan, mix_options
 from audio_guide.cli import main
-from audio_guide.settings import Layer
+from audio_guide.layers import Layer
 from audio_guide.sound.mix import _limiter, measure
 from audio_guide.sound.predict import Programme
 from audio_guide.sound.synth import ClipCache, default_cache_dir

@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 from conftest import FIXTURES, plan, run, write
 
+from audio_guide.authoring.effective import effective_settings
 from audio_guide.authoring.items import ChapterMark, Clock, Say
 from audio_guide.authoring.phrases import (
     Phrases,
@@ -20,10 +21,10 @@ from audio_guide.authoring.phrases import (
     placeholder_problem,
 )
 from audio_guide.authoring.script import compile_script
-from audio_guide.build import effective_settings, load
+from audio_guide.build import load
 from audio_guide.errors import UsageError
+from audio_guide.layers import Layer
 from audio_guide.model import Phased, SayStep, Step
-from audio_guide.settings import Layer
 
 ROUTINE = (
     "title: Phrases\n"

@@ -88,10 +88,11 @@ def test_back_pain_with_piper_is_mastered(back_pain: dict[str, Any]) -> None:
 
 def test_a_rebuild_reuses_the_clips(back_pain: dict[str, Any], piper_cache: Path) -> None:
     from audio_guide import build as pipeline
+    from audio_guide.authoring.effective import effective_settings
     from audio_guide.sound.synth import ClipCache
 
     routine = pipeline.load("back_pain")
-    settings, origins = pipeline.effective_settings(routine, [])
+    settings, origins = effective_settings(routine, [])
     plan = pipeline.make_plan(
         routine, replace(settings, engine="piper"), origins, ClipCache(piper_cache)
     )

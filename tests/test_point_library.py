@@ -8,11 +8,12 @@ from pathlib import Path
 import pytest
 from conftest import write
 
+from audio_guide.authoring.effective import effective_settings
 from audio_guide.authoring.points import Library, load_point_file, shipped_points_path
 from audio_guide.authoring.script import Say, compile_script
-from audio_guide.build import effective_settings, load
+from audio_guide.build import load
+from audio_guide.layers import Layer
 from audio_guide.model import Point
-from audio_guide.settings import Layer
 from audio_guide.timeline import Role
 
 COMMON = (

@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from audio_guide.build import effective_settings, load, make_plan
+from audio_guide.authoring.effective import effective_settings
+from audio_guide.build import load, make_plan
+from audio_guide.layers import Layer
 from audio_guide.schedule import MIN_GAP
-from audio_guide.settings import Layer
 from audio_guide.sound import chime
 from audio_guide.sound.engines.fake import FakeEngine
 from audio_guide.sound.synth import ClipCache

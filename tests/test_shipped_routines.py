@@ -8,10 +8,11 @@ from pathlib import Path
 import yaml
 from conftest import ROOT
 
-from audio_guide.build import effective_settings, load, make_plan
+from audio_guide.authoring.effective import effective_settings
+from audio_guide.build import load, make_plan
 from audio_guide.cli import main
+from audio_guide.layers import Layer
 from audio_guide.model import Phased, Step
-from audio_guide.settings import Layer
 from audio_guide.sound.engines.fake import FakeEngine
 from audio_guide.sound.synth import ClipCache
 from audio_guide.timeline import Role

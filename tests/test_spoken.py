@@ -17,13 +17,14 @@ from pathlib import Path
 import pytest
 from conftest import FIXTURES, write
 
+from audio_guide.authoring.effective import effective_settings
 from audio_guide.authoring.lexicon import Lexicon
 from audio_guide.authoring.script import utterances
-from audio_guide.build import Plan, effective_settings, load, make_plan
+from audio_guide.build import Plan, load, make_plan
 from audio_guide.cli import main
+from audio_guide.layers import Layer
 from audio_guide.outputs.captions import lrc, vtt
 from audio_guide.outputs.tags import summary
-from audio_guide.settings import Layer
 from audio_guide.sound.engines.fake import FakeEngine
 from audio_guide.sound.synth import ClipCache
 from audio_guide.timeline import EventKind

@@ -19,8 +19,9 @@ from pathlib import Path
 from audio_guide.authoring.config import PROFILE_KEYS, ProfileLibrary, profile_sections
 from audio_guide.authoring.phrases import languages
 from audio_guide.authoring.yamlread import Reader, compose_file
+from audio_guide.layers import Layer
 from audio_guide.model import Origin
-from audio_guide.settings import CHOICES, Layer
+from audio_guide.settings import CHOICES
 from audio_guide.words import suggest
 
 FORMATS = tuple(f for f in CHOICES["format"] if f != "wav")

@@ -16,6 +16,7 @@ from audio_guide.authoring.lexicon import read_lexicon
 from audio_guide.authoring.phrases import read_phrases
 from audio_guide.authoring.plurals import nest
 from audio_guide.authoring.yamlread import Reader, compose_file
+from audio_guide.layers import Layer
 from audio_guide.model import Cycles, Origin
 from audio_guide.runtime import config_dir
 from audio_guide.settings import (
@@ -26,7 +27,6 @@ from audio_guide.settings import (
     SOUND_KEYS,
     VOICE_KEYS,
     CountStyle,
-    Layer,
     point_id,
 )
 

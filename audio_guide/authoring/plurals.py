@@ -15,7 +15,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
 
-from audio_guide.settings import merge_keyed
+from audio_guide.layers import merge_keyed
 from audio_guide.words import fmt
 
 CATEGORIES = ("zero", "one", "two", "few", "many", "other")

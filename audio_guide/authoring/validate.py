@@ -29,8 +29,9 @@ from audio_guide.authoring.stepkinds import (
 )
 from audio_guide.authoring.yamlread import Reader, compose_file
 from audio_guide.errors import UsageError
+from audio_guide.layers import Layer
 from audio_guide.model import AnyStep, Cycles, Hold, Phased, Point, Routine, Sides, Step
-from audio_guide.settings import Layer, Settings
+from audio_guide.settings import Settings
 from audio_guide.words import suggest
 
 ROUTINE_KEYS = (

@@ -69,6 +69,7 @@ def _needs(routine_spec: str, pack: str, args: argparse.Namespace) -> tuple[str,
     """The routine's name, language and the texts a pack needs for it, in order."""
     from audio_guide import build as pipeline
     from audio_guide.authoring.config import read_profiles
+    from audio_guide.authoring.effective import effective_settings
     from audio_guide.authoring.points import assemble
     from audio_guide.authoring.recording import recording_list
     from audio_guide.flags import layer_from_strings
@@ -79,7 +80,7 @@ def _needs(routine_spec: str, pack: str, args: argparse.Namespace) -> tuple[str,
     flags = layer_from_strings(
         {"engine": "recorded", "voice": pack, "phrases": getattr(args, "phrase", [])}
     )
-    settings, _ = pipeline.effective_settings(routine, [*(p for p, _ in profiles), flags])
+    settings, _ = effective_settings(routine, [*(p for p, _ in profiles), flags])
     return routine.name, routine.language, [t for t, _ in recording_list(routine, settings)]
 
 

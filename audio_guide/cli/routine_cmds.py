@@ -18,9 +18,10 @@ from audio_guide.authoring.points import assemble
 from audio_guide.cli.options import add_points_flag
 from audio_guide.errors import UsageError
 from audio_guide.flags import layer_from_strings
+from audio_guide.layers import Layer
 from audio_guide.outputs.captions import FORMATS as CAPTION_FORMATS
 from audio_guide.outputs.report import count_warnings, fmt_time, format_settings, format_table
-from audio_guide.settings import PER_POINT_FLAGS, Layer
+from audio_guide.settings import PER_POINT_FLAGS
 from audio_guide.sound.engines import engine_names
 
 SETTING_FLAGS = (
@@ -203,7 +204,10 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
     prefetch(ffmpeg=args.command == "build")
     from audio_guide import build as pipeline
+    from audio_guide.authoring.effective import effective_settings
+    from audio_guide.outputs.naming import output_format
     from audio_guide.sound.synth import ClipCache, default_cache_dir
+    from audio_guide.sound.voicing import engine_for, resolve_voice
 
     max_hours = limits.parse_max_hours(args.max_hours)
     profiles = read_profiles(args.profile)
@@ -211,14 +215,14 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     routine = pipeline.load(args.routine, library)
     captions = _caption_formats(getattr(args, "captions", None))
     layers = [*(layer for layer, _ in profiles), _flag_layer(args)]
-    settings, origins = pipeline.effective_settings(routine, layers)
+    settings, origins = effective_settings(routine, layers)
     if args.command == "plan" and args.settings:
-        engine = pipeline.engine_for(settings, origins)
-        voice_id = pipeline.resolve_voice(engine, settings, origins)
+        engine = engine_for(settings, origins)
+        voice_id = resolve_voice(engine, settings, origins)
         out.write(format_settings(settings, origins, {"voice": voice_id}) + "\n")
         return 0
     if args.command == "build":
-        output, settings = pipeline.output_format(settings, origins, args.output, routine.name)
+        output, settings = output_format(settings, origins, args.output, routine.name)
     cache = ClipCache(None if args.no_cache else (args.cache_dir or default_cache_dir()))
     progress = _progress(err)
     plan = pipeline.make_plan(

@@ -45,6 +45,7 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 def pack_coverage(name: str) -> dict[str, object]:
     """A pack's clips, counts 1..60 and each shipped routine of its language: (recorded, needed)."""
     from audio_guide import build as pipeline
+    from audio_guide.authoring.effective import effective_settings
     from audio_guide.authoring.recording import count_coverage, routine_coverage
     from audio_guide.authoring.validate import shipped_routines
     from audio_guide.sound.packs import find_pack
@@ -54,7 +55,7 @@ def pack_coverage(name: str) -> dict[str, object]:
     for spec in shipped_routines():
         routine = pipeline.load(spec)
         if routine.language == pack.language:
-            settings, _ = pipeline.effective_settings(routine, [])
+            settings, _ = effective_settings(routine, [])
             routines[spec] = list(routine_coverage(pack, routine, settings))
     return {
         "clips": pack.clip_count(),

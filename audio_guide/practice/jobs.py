@@ -58,6 +58,7 @@ class Result:
 def run_job(job: Job) -> Result:
     """Build one track (in whatever process or machine runs this)."""
     from audio_guide import build as pipeline
+    from audio_guide.outputs.naming import timeline_path
     from audio_guide.sound.synth import ClipCache, default_cache_dir
 
     started = time.monotonic()
@@ -81,7 +82,7 @@ def run_job(job: Job) -> Result:
             return Result(
                 track.key,
                 audio=out.read_bytes(),
-                timeline=pipeline.timeline_path(out).read_text(encoding="utf-8"),
+                timeline=timeline_path(out).read_text(encoding="utf-8"),
                 captions=out.with_suffix(".vtt").read_text(encoding="utf-8"),
                 seconds=time.monotonic() - started,
             )

@@ -22,22 +22,18 @@ from pathlib import Path
 import audio_guide
 from audio_guide.authoring import limits
 from audio_guide.authoring.clients import Client, ClientRoutine
+from audio_guide.authoring.effective import effective_settings
 from audio_guide.authoring.phrases import effective_phrases
 from audio_guide.authoring.points import Library, LibraryLayer, assemble, load_point_file
 from audio_guide.authoring.script import compile_script
-from audio_guide.build import (
-    LANGUAGE_ORIGIN,
-    check_engine_settings,
-    effective_settings,
-    engine_for,
-    resolve_voice,
-)
 from audio_guide.build import load as load_routine
 from audio_guide.errors import UsageError
+from audio_guide.layers import LANGUAGE_ORIGIN
 from audio_guide.model import Origin, Routine
 from audio_guide.practice.folder import Practice
 from audio_guide.settings import Settings
 from audio_guide.sound.engines import SpeechEngine, VoiceParams
+from audio_guide.sound.voicing import check_engine_settings, engine_for, resolve_voice
 
 PARTS = {
     "script": "what is said or when (routine, points, phrases or pacing)",

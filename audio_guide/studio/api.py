@@ -19,11 +19,13 @@ from starlette.responses import JSONResponse, Response
 
 from audio_guide import build as pipeline
 from audio_guide.authoring.config import ProfileLibrary, read_profiles
+from audio_guide.authoring.effective import effective_settings
 from audio_guide.authoring.points import assemble
 from audio_guide.errors import AudioGuideError, RoutineError, UsageError
 from audio_guide.flags import layer_from_strings
+from audio_guide.layers import Layer
 from audio_guide.model import Routine
-from audio_guide.settings import Layer, Settings
+from audio_guide.settings import Settings
 from audio_guide.studio import messages
 from audio_guide.studio.workspace import MAX_UPLOAD, Refused, Workspace
 
@@ -188,7 +190,7 @@ def choose(data: Mapping[str, object], workspace: Workspace) -> Chosen:
     routine = routine_from(data, workspace, profiles)
     layer = studio_layer(with_bed_in(data, workspace))
     layers = [*(profile for profile, _ in profiles), layer]
-    settings, origins = pipeline.effective_settings(routine, layers)
+    settings, origins = effective_settings(routine, layers)
     if not workspace.bed_allowed(settings.bed):
         raise Refused(
             f"bed file {settings.bed!r} is outside the routines folder {workspace.routines}; "
