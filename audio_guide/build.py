@@ -42,9 +42,9 @@ from audio_guide.sound.engines import (
     supports_rate,
 )
 from audio_guide.sound.engines.voices import speaks
+from audio_guide.sound.layout import Pcm
 from audio_guide.sound.mix import MixOptions, master
 from audio_guide.sound.parallel import synthesize
-from audio_guide.sound.predict import Pcm
 from audio_guide.sound.synth import ClipBank, ClipCache
 from audio_guide.timeline import EventKind, Timeline
 
