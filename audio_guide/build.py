@@ -36,9 +36,9 @@ from audio_guide.sound.engines import (
     VoiceParams,
     clips_given,
 )
+from audio_guide.sound.layout import Pcm
 from audio_guide.sound.mix import MixOptions, master
 from audio_guide.sound.parallel import synthesize
-from audio_guide.sound.predict import Pcm
 from audio_guide.sound.synth import ClipBank, ClipCache
 from audio_guide.sound.voicing import check_engine_settings, engine_for, fill_engine, resolve_voice
 from audio_guide.timeline import EventKind, Timeline

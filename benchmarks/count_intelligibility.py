@@ -14,11 +14,10 @@ gives how many of the 59 it recognised; ``1.0`` is the clip as synthesized.
 from __future__ import annotations
 
 import sys
-import tempfile
-from pathlib import Path
+from typing import Any
 
 import numpy as np
-from pocketsphinx import Decoder
+from recognise import hypothesis, number_decoder, spelled
 from scipy.signal import resample_poly
 
 from audio_guide.sound.engines import Samples, VoiceParams, get_engine
@@ -27,70 +26,35 @@ from audio_guide.sound.synth import trim
 
 RATES = [80, 120, 160, 220]
 FACTORS = [1.0, 1.2, 1.3, 1.4, 1.5, 1.6, 1.8, 2.0]
-ONES = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"]
-TEENS = [
-    "ten",
-    "eleven",
-    "twelve",
-    "thirteen",
-    "fourteen",
-    "fifteen",
-    "sixteen",
-    "seventeen",
-    "eighteen",
-    "nineteen",
-]
-TENS = {2: "twenty", 3: "thirty", 4: "forty", 5: "fifty"}
 
 
-def words(n: int) -> str:
-    """The number as pocketsphinx's dictionary writes it."""
-    if n < 10:
-        return ONES[n]
-    if n < 20:
-        return TEENS[n - 10]
-    return TENS[n // 10] + ("" if n % 10 == 0 else " " + ONES[n % 10])
-
-
-def decoder(folder: Path) -> Decoder:
-    grammar = folder / "numbers.gram"
-    alternatives = " | ".join(words(n) for n in range(1, 60))
-    grammar.write_text(f"#JSGF V1.0;\ngrammar n;\npublic <n> = {alternatives};\n")
-    return Decoder(jsgf=str(grammar), samprate=16000, loglevel="FATAL")
-
-
-def heard(dec: Decoder, clip: Samples, sr: int) -> str:
+def heard(dec: Any, clip: Samples, sr: int) -> str:
     x = clip.astype(np.float32) / 32768
     pad = np.zeros(int(0.3 * sr), np.float32)
     y = resample_poly(np.concatenate([pad, x, pad]), 16000, sr)
-    dec.start_utt()
-    dec.process_raw((np.clip(y, -1, 1) * 32767).astype(np.int16).tobytes(), full_utt=True)
-    dec.end_utt()
-    hyp = dec.hyp()
-    return hyp.hypstr if hyp else ""
+    return hypothesis(dec, (np.clip(y, -1, 1) * 32767).astype(np.int16).tobytes())
 
 
 def main(names: list[str]) -> None:
-    with tempfile.TemporaryDirectory() as tmp:
-        dec = decoder(Path(tmp))
-        head = " | ".join(f"{f:.1f}x" for f in FACTORS)
-        print(f"| engine | rate | {head} |")
-        print("|---|---|" + "---|" * len(FACTORS))
-        for name in names:
-            engine = get_engine(name)
-            voice = engine.resolve_voice("en")
-            for rate in RATES:
-                params = VoiceParams(voice, rate, 1.0, 50)
-                clips = {n: trim(engine.synthesize(str(n), params)) for n in range(1, 60)}
-                cells = []
-                for f in FACTORS:
-                    ok = sum(
-                        heard(dec, c if f == 1.0 else stretch(c, engine.sample_rate, f),
-                              engine.sample_rate) == words(n)
-                        for n, c in clips.items()
-                    )  # fmt: skip
-                    cells.append(f"{ok}/59")
-                print(f"| {name} | {rate} | {' | '.join(cells)} |", flush=True)
+    dec = number_decoder(range(1, 60))
+    head = " | ".join(f"{f:.1f}x" for f in FACTORS)
+    print(f"| engine | rate | {head} |")
+    print("|---|---|" + "---|" * len(FACTORS))
+    for name in names:
+        engine = get_engine(name)
+        voice = engine.resolve_voice("en")
+        for rate in RATES:
+            params = VoiceParams(voice, rate, 1.0, 50)
+            clips = {n: trim(engine.synthesize(str(n), params)) for n in range(1, 60)}
+            cells = []
+            for f in FACTORS:
+                ok = sum(
+                    heard(dec, c if f == 1.0 else stretch(c, engine.sample_rate, f),
+                          engine.sample_rate) == " ".join(spelled(n))
+                    for n, c in clips.items()
+                )  # fmt: skip
+                cells.append(f"{ok}/59")
+            print(f"| {name} | {rate} | {' | '.join(cells)} |", flush=True)
 
 
 if __name__ == "__main__":

@@ -24,38 +24,9 @@ import tempfile
 from pathlib import Path
 
 import numpy as np
+from recognise import hypothesis, number_decoder, spelled
 
 BIN = Path(sys.executable).parent
-ONES = [
-    "zero",
-    "one",
-    "two",
-    "three",
-    "four",
-    "five",
-    "six",
-    "seven",
-    "eight",
-    "nine",
-    "ten",
-    "eleven",
-    "twelve",
-    "thirteen",
-    "fourteen",
-    "fifteen",
-    "sixteen",
-    "seventeen",
-    "eighteen",
-    "nineteen",
-]
-TENS = ["_", "_", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
-
-
-def spelled(n: int) -> list[str]:
-    """English words for 0..99."""
-    if n < 20:
-        return [ONES[n]]
-    return [TENS[n // 10]] + ([ONES[n % 10]] if n % 10 else [])
 
 
 def ffmpeg() -> str:
@@ -89,12 +60,7 @@ def ebur128(mp3: Path) -> tuple[float, float]:
 
 def caught(audio: np.ndarray, timeline: dict[str, object]) -> tuple[int, int]:
     """(counts heard, counts asked) in a decoded build."""
-    from pocketsphinx import Decoder
-
-    decoder = Decoder(samprate=16000, loglevel="FATAL")
-    numbers = " | ".join(" ".join(spelled(n)) for n in range(100))
-    decoder.add_jsgf_string("counts", f"#JSGF V1.0;\ngrammar counts;\npublic <n> = {numbers};\n")
-    decoder.activate_search("counts")
+    decoder = number_decoder(range(100))
     events = sorted(timeline["events"], key=lambda e: e["start"])  # type: ignore[index]
     hits = total = 0
     for i, event in enumerate(events):
@@ -105,10 +71,7 @@ def caught(audio: np.ndarray, timeline: dict[str, object]) -> tuple[int, int]:
         if i + 1 < len(events):
             end = min(end, events[i + 1]["start"])
         piece = audio[round(event["start"] * 16000) : round(end * 16000)]
-        decoder.start_utt()
-        decoder.process_raw(piece.tobytes(), full_utt=True)
-        decoder.end_utt()
-        heard = decoder.hyp().hypstr.split() if decoder.hyp() else []
+        heard = hypothesis(decoder, piece.tobytes()).split()
         hits += heard == spelled(int(event["text"].strip(".")))
     return hits, total
 

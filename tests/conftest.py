@@ -93,6 +93,24 @@ def client(workspace: Any) -> Iterator[Any]:
         yield c
 
 
+@pytest.fixture
+def config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An empty config folder for this test (``AUDIO_GUIDE_CONFIG_DIR``): voice packs land here."""
+    folder = tmp_path / "config"
+    monkeypatch.setenv("AUDIO_GUIDE_CONFIG_DIR", str(folder))
+    return folder
+
+
+@pytest.fixture
+def tiny(tmp_path: Path) -> str:
+    """The path of ``pack_helpers.TINY`` written to a file: a routine with few utterances."""
+    from pack_helpers import TINY
+
+    path = tmp_path / "tiny.yaml"
+    path.write_text(TINY, encoding="utf-8")
+    return str(path)
+
+
 def run(*argv: str) -> tuple[int, str, str]:
     """Run the CLI in-process: (exit code, stdout, stderr)."""
     from audio_guide.cli import main

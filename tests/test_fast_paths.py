@@ -18,10 +18,10 @@ from audio_guide.layers import Layer
 from audio_guide.sound import dsp
 from audio_guide.sound.engines import VoiceParams
 from audio_guide.sound.engines.fake import FakeEngine
+from audio_guide.sound.layout import layout
 from audio_guide.sound.loudness import LoudnessMeter
 from audio_guide.sound.mix import MixOptions, _limiter, master, measure
 from audio_guide.sound.parallel import synthesize
-from audio_guide.sound.predict import layout
 from audio_guide.sound.synth import ClipCache, synthesize_all
 from audio_guide.timeline import EventKind
 

@@ -21,6 +21,7 @@ from audio_guide.cli import main
 from audio_guide.layers import Layer
 from audio_guide.schedule import MIN_GAP
 from audio_guide.settings import CountStyle
+from audio_guide.sound import engines
 from audio_guide.sound import fit as tsm
 from audio_guide.sound.engines import Samples, VoiceParams, count_rate_for, register
 from audio_guide.sound.engines.fake import FakeEngine
@@ -144,9 +145,13 @@ def test_beyond_the_limit_a_hold_counts_every_2nd_second_with_a_warning(
     assert tl.as_dict()["thinned_counts"][0]["every"] == 2
 
 
-def test_plan_prints_the_thinning_warning_at_the_step(tmp_path: Path) -> None:
+def test_plan_prints_the_thinning_warning_at_the_step(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     spec = tmp_path / "r.yaml"
     spec.write_text(SHORT + GO + 'count: "{n} seconds"}\n', encoding="utf-8")
+    # registered for this test only: the engine list (and the schema built from it) stays as shipped
+    monkeypatch.setattr(engines, "_REGISTRY", dict(engines._REGISTRY))
     register("given", GivenClips)
     out, err = io.StringIO(), io.StringIO()
     assert main(["plan", str(spec), "--engine", "given", "--json"], out, err) == 0

@@ -7,26 +7,11 @@ import subprocess
 from pathlib import Path
 
 import numpy as np
-import pytest
 from conftest import run
-from pack_helpers import TINY, burst, write_wav
+from pack_helpers import burst, write_wav
 
 from audio_guide.runtime import ffmpeg_exe
 from audio_guide.sound.packs import find_pack
-
-
-@pytest.fixture
-def config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    folder = tmp_path / "config"
-    monkeypatch.setenv("AUDIO_GUIDE_CONFIG_DIR", str(folder))
-    return folder
-
-
-@pytest.fixture
-def tiny(tmp_path: Path) -> str:
-    path = tmp_path / "tiny.yaml"
-    path.write_text(TINY, encoding="utf-8")
-    return str(path)
 
 
 def numbered(tiny: str, pack: str) -> list[str]:

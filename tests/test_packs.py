@@ -9,27 +9,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 from conftest import run
-from pack_helpers import TINY, burst, fake_pack, needs, write_wav
+from pack_helpers import burst, fake_pack, needs, write_wav
 
 from audio_guide.errors import RoutineError, UsageError
 from audio_guide.sound import takes
 from audio_guide.sound.packs import create_pack, find_pack, read_pack
 
 SR = 22050
-
-
-@pytest.fixture
-def config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    folder = tmp_path / "config"
-    monkeypatch.setenv("AUDIO_GUIDE_CONFIG_DIR", str(folder))
-    return folder
-
-
-@pytest.fixture
-def tiny(tmp_path: Path) -> str:
-    path = tmp_path / "tiny.yaml"
-    path.write_text(TINY, encoding="utf-8")
-    return str(path)
 
 
 def level(x: np.ndarray) -> float:

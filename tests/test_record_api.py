@@ -14,13 +14,6 @@ from pack_helpers import TINY, burst, write_wav
 from audio_guide.sound.packs import find_pack
 
 
-@pytest.fixture
-def config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    folder = tmp_path / "config"
-    monkeypatch.setenv("AUDIO_GUIDE_CONFIG_DIR", str(folder))
-    return folder
-
-
 def body(settings: dict[str, str] | None = None) -> dict[str, Any]:
     return {"routine": {"ref": "folder:tiny.yaml", "text": TINY}, "settings": settings or {}}
 

@@ -42,20 +42,8 @@ def speech(seconds: float = 8.0) -> np.ndarray:
 
     engine = get_engine("pyttsx3")
     params = VoiceParams(engine.resolve_voice("en-us"), 170, 1.0, 50)
-    words = [
-        "one",
-        "two",
-        "three",
-        "four",
-        "five",
-        "six",
-        "seven",
-        "eight",
-        "nine",
-        "ten",
-        "eleven",
-        "twelve",
-    ]
+    words = ["one", "two", "three", "four", "five", "six",
+             "seven", "eight", "nine", "ten", "eleven", "twelve"]  # fmt: skip
     parts: list[np.ndarray] = []
     while sum(map(len, parts)) < seconds * engine.sample_rate:
         for word in words:

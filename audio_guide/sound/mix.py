@@ -20,8 +20,9 @@ import numpy as np
 import numpy.typing as npt
 
 from audio_guide.sound.analysis import AnalysisStore
+from audio_guide.sound.layout import ClipSource, Pcm, to_int16
 from audio_guide.sound.loudness import Limiter
-from audio_guide.sound.predict import ClipSource, Pcm, Programme, to_int16
+from audio_guide.sound.predict import Programme
 from audio_guide.timeline import Timeline
 
 Block = npt.NDArray[np.float32]

@@ -17,8 +17,8 @@ from audio_guide import build as pipeline
 from audio_guide.errors import UsageError
 from audio_guide.settings import Settings
 from audio_guide.sound.engines import VoiceParams, clips_given, get_engine
+from audio_guide.sound.layout import Pcm
 from audio_guide.sound.mix import master
-from audio_guide.sound.predict import Pcm
 from audio_guide.sound.synth import ClipCache, synthesize_all, trim
 from audio_guide.timeline import EventKind
 
