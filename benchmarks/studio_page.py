@@ -1,6 +1,6 @@
 """The studio page in a real browser with the default engine: how long what a user does takes.
 
-Usage: .venv/bin/python benchmarks/studio_page.py [--runs N] [--screenshot docs/studio.png]
+Usage: .venv/bin/python benchmarks/studio_page.py [--runs N] [--screenshot docs/img/studio.png]
 
 Serves the studio (no default profile, so the engine is the default, pyttsx3) and drives the
 system Chromium (/usr/bin/chromium or $AUDIO_GUIDE_CHROMIUM) with Playwright. Reports medians

@@ -6,7 +6,7 @@ The WAV is real speech from espeak-ng, so each take is speech-like sound. The pa
 every take trimmed and levelled; a build with ``--engine recorded`` places each clip at its
 planned onset, checked on the decoded MP3 by cross-correlation; a silent and a clipped
 microphone get their 4xx messages shown on the page. Set ``AUDIO_GUIDE_RECORD_SCREENSHOT=
-docs/record.png`` to save the README's screenshot of the panel from this run.
+docs/img/record.png`` to save the docs' screenshot of the panel from this run.
 """
 
 from __future__ import annotations

@@ -5,7 +5,7 @@ sees the picture and the total length update, builds (fake engine, set in a defa
 and checks that the audio element reports the timeline's duration and the page lists its
 chapters. Skipped, saying why, when no browser can be
 had (Playwright's own browser download is not used: Debian's ``chromium`` is).
-Set ``AUDIO_GUIDE_SCREENSHOT=docs/studio.png`` to save the README's screenshot from this run.
+Set ``AUDIO_GUIDE_SCREENSHOT=docs/img/studio.png`` to save the docs' screenshot from this run.
 """
 
 from __future__ import annotations
