@@ -34,7 +34,7 @@ test: $(TEST_STAMP)
 	$(BIN)/python -m pytest -n 2 --dist loadfile -q
 
 lint: $(TEST_STAMP)
-	$(BIN)/ruff check audio_guide tests
+	$(BIN)/ruff check audio_guide tests docs
 	$(BIN)/mypy audio_guide
 
 bench: $(TEST_STAMP)

@@ -147,7 +147,8 @@ def settings_texts(settings: Settings) -> dict[str, object]:
 
 
 def field_docs(cls: type = Settings) -> Mapping[str, str]:
-    """The attribute docstrings of a dataclass (the string under each field), by field name."""
+    """The attribute docstrings of a dataclass or an enum (the string under each field or member),
+    by name."""
     try:
         tree = ast.parse(inspect.cleandoc(inspect.getsource(cls)))
     except (OSError, TypeError, SyntaxError):
@@ -155,12 +156,15 @@ def field_docs(cls: type = Settings) -> Mapping[str, str]:
     body = tree.body[0].body if tree.body and isinstance(tree.body[0], ast.ClassDef) else []
     docs: dict[str, str] = {}
     for prev, node in itertools.pairwise(body):
+        targets: list[ast.expr] = [prev.target] if isinstance(prev, ast.AnnAssign) else []
+        if isinstance(prev, ast.Assign):  # an enum member
+            targets = prev.targets
         if (
-            isinstance(prev, ast.AnnAssign)
-            and isinstance(prev.target, ast.Name)
+            len(targets) == 1
+            and isinstance(targets[0], ast.Name)
             and isinstance(node, ast.Expr)
             and isinstance(node.value, ast.Constant)
             and isinstance(node.value.value, str)
         ):
-            docs[prev.target.id] = " ".join(node.value.value.replace("``", "").split())
+            docs[targets[0].id] = " ".join(node.value.value.replace("``", "").split())
     return docs
