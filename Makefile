@@ -10,7 +10,7 @@ TEST_STAMP := $(VENV)/.installed-test
 # out of the output so a real warning block ("!!") stands out (.ci/run fails on one).
 PIP_INSTALL := PYTHONWARNINGS="ignore:Editable installation:UserWarning" $(BIN)/python -m pip install --quiet
 
-.PHONY: demo test lint bench intelligibility clean
+.PHONY: demo test lint bench intelligibility docs clean
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -35,7 +35,7 @@ test: $(TEST_STAMP)
 
 lint: $(TEST_STAMP)
 	$(BIN)/ruff check audio_guide tests docs
-	$(BIN)/mypy audio_guide
+	$(BIN)/mypy audio_guide docs/hooks.py docs/screenshots.py
 
 bench: $(TEST_STAMP)
 	$(BIN)/python benchmarks/bench_render.py
@@ -50,6 +50,14 @@ intelligibility: $(TEST_STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[test,natural,fit,bench]'
 	$(BIN)/python benchmarks/intelligibility.py
 	$(BIN)/python benchmarks/count_intelligibility.py
+
+# the documentation site: its pictures taken from the running program (docs/screenshots.py: the
+# studio on back_pain with the default engine, in the system Chromium), then the site with every
+# link and anchor checked (mkdocs --strict; the reference pages are generated from the code),
+# into site/
+docs: $(TEST_STAMP)
+	$(BIN)/python docs/screenshots.py
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict
 
 clean:
 	rm -rf $(VENV) output/*.mp3 output/*.json

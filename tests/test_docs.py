@@ -171,3 +171,45 @@ def test_every_picture_the_docs_name_exists() -> None:
     assert len(links) >= 3
     for page, link in links:
         assert (page.parent / link).is_file(), f"{page.relative_to(ROOT)} shows missing {link}"
+
+
+def _screenshots_module() -> object:
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("docs_screenshots", DOCS / "screenshots.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_every_picture_in_docs_img_is_made_by_the_script() -> None:
+    """The docs show only pictures the screenshot script makes (so none goes stale)."""
+    made = set(_screenshots_module().FILES.values())  # type: ignore[attr-defined]
+    for page, link in _image_links():
+        path = (page.parent / link).resolve()
+        if path.parent == (DOCS / "img").resolve():
+            assert path.name in made, f"{link} in {page.name} is not made by docs/screenshots.py"
+
+
+@pytest.mark.browser
+def test_screenshot_script_takes_the_pictures(tmp_path: Path) -> None:
+    """``make docs``'s script, in the browser tests' environment (fake engine, quick): the plan
+    picture and the studio after a build."""
+    from test_studio_browser import chromium_path
+
+    pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+    env = {**os.environ, "AUDIO_GUIDE_CHROMIUM": chromium_path()}
+    args = ["--out", str(tmp_path), "--only", "plan,studio", "--engine", "fake"]
+    done = subprocess.run(
+        [sys.executable, str(DOCS / "screenshots.py"), *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=240,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["back_pain.svg", "studio.png"]
+    assert (tmp_path / "studio.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert (tmp_path / "studio.png").stat().st_size > 20_000
+    assert b"<svg" in (tmp_path / "back_pain.svg").read_bytes()[:2000]

@@ -34,8 +34,10 @@ async function loadList() {
     st.language = data.language;
     st.items = data.items;
     st.index = Math.min(st.index, Math.max(0, st.items.length - 1));
+    if (st.listFailed) showError("");  // a list that failed while the routine was loading
+    st.listFailed = false;
     render();
-  } catch (e) { if (seq === st.listSeq) showError(e.message); }
+  } catch (e) { if (seq === st.listSeq) { st.listFailed = true; showError(e.message); } }
 }
 
 function render() {
