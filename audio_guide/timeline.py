@@ -16,38 +16,55 @@ class EventKind(str, Enum):
     """What makes the sound."""
 
     SPEECH = "speech"
+    """A spoken line or count."""
     CHIME = "chime"
+    """A bell (with a press or release cue) or a tick."""
 
 
 class Role(str, Enum):
     """Why a sound is there."""
 
     INTRO = "intro"
+    """An opening line."""
     SAFETY = "safety"
+    """A safety line."""
     ROUND = "round"
+    """Announces a round of a repeated routine ("Round 2 of 2.")."""
     STEP = "step"
     """Names the point about to be worked."""
     LOCATE = "locate"
+    """Where the point is."""
     INSTRUCT = "instruct"
+    """How to press, what it may help with, another way to do it, or a step's own ``say:`` lines."""
     CAUTION = "caution"
+    """A caution of the point."""
     SWITCH = "switch"
+    """Leads a side of a step worked on each side."""
     FIND = "find"
+    """The plan of the hold and the time to find the point."""
     PRESS = "press"
+    """The cue that starts a press or hold; its onset starts the clock."""
     COUNT = "count"
+    """A spoken count, on its second."""
     RELEASE = "release"
+    """The cue that ends a press or hold, on the clock."""
     TICK = "tick"
     """A quiet tick inside a hold (``--tick N``)."""
     PHASE = "phase"
     """The cue that starts a phase of phased cycles ("Breathe in.")."""
     OUTRO = "outro"
+    """A closing line."""
 
 
 class Side(str, Enum):
     """Which side of the body an event or hold is about."""
 
     LEFT = "left"
+    """The left hand, arm, leg or side."""
     RIGHT = "right"
+    """The right hand, arm, leg or side."""
     BOTH = "both"
+    """Both sides at once (a step worked together)."""
 
 
 def _t(seconds: float) -> float:
@@ -63,12 +80,15 @@ class Event:
     end: float
     """Seconds where the sound ends."""
     kind: EventKind
+    """What makes the sound."""
     text: str
     """What is said (speech) or the sound's name (chime)."""
     role: Role
+    """Why the sound is there."""
     point: str | None = None
     """Point id the event belongs to, if any."""
     side: Side | None = None
+    """The side of the body the event is about, if any."""
     spoken: str | None = None
     """What the voice says, when the lexicon makes it differ from ``text`` (the written form)."""
     filled: str | None = None
@@ -114,8 +134,11 @@ class HoldSpan:
     point: str
     """The point id, or the name of a step written in the routine."""
     side: Side
+    """The side pressed."""
     start: float
+    """The onset of the cue that starts it (seconds)."""
     end: float
+    """The onset of the cue that ends it (seconds)."""
     seconds: float
     """The seconds asked for; ``end - start`` equals it to the sample."""
     phase: str | None = None
@@ -143,8 +166,11 @@ class Thinned:
     step: str
     """``FILE:LINE:COL`` of the step."""
     point: str
+    """The point id, or the name of a step written in the routine."""
     side: Side
+    """The side of that clock."""
     every: int
+    """Counts are spoken every this many seconds."""
     dropped: int
     """Counts the count style asked for and this clock leaves out."""
     cause: str = ""
@@ -167,9 +193,13 @@ class Chapter:
     """A navigable part of the track: the intro, each step, the closing."""
 
     title: str
+    """As players list it ("LI 4 — web of the hand")."""
     start: float
+    """Seconds where the chapter starts."""
     end: float
+    """Seconds where it ends (the next chapter's start, or the end of the audio)."""
     point: str | None = None
+    """The point id of a step's chapter."""
 
     def as_dict(self) -> dict[str, object]:
         """Contract form."""
@@ -184,15 +214,23 @@ class Timeline:
     """Everything the mixer and the exporters need, and nothing about how it was computed."""
 
     title: str
+    """The routine's title."""
     duration: float
     """Seconds of audio, exactly ``samples / sample_rate``."""
     sample_rate: int
+    """Samples per second of the audio."""
     events: tuple[Event, ...]
+    """Every sound, in time order."""
     holds: tuple[HoldSpan, ...]
+    """Every timed press, hold and phase."""
     chapters: tuple[Chapter, ...]
+    """The chapters, in time order."""
     artist: str = ""
+    """The routine's ``artist:`` (the audio's artist tag)."""
     album: str = ""
+    """The routine's ``album:`` (the audio's album tag)."""
     description: str = ""
+    """The routine's ``description:``."""
     settings: dict[str, object] = field(default_factory=dict)
     """The effective settings of the build."""
     skipped_counts: int = 0

@@ -213,3 +213,10 @@ def test_screenshot_script_takes_the_pictures(tmp_path: Path) -> None:
     assert (tmp_path / "studio.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert (tmp_path / "studio.png").stat().st_size > 20_000
     assert b"<svg" in (tmp_path / "back_pain.svg").read_bytes()[:2000]
+
+
+def test_every_timeline_key_and_value_is_described(reference: dict[str, str]) -> None:
+    """A key added to the contract without its docstring shows up here, not as a blank."""
+    for line in reference["reference/timeline.md"].splitlines():
+        if line.startswith("| `"):
+            assert line.rstrip().rsplit("|", 2)[1].strip(), f"no description: {line}"

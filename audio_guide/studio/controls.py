@@ -10,6 +10,7 @@ from __future__ import annotations
 import ast
 import inspect
 import itertools
+import textwrap
 from collections.abc import Mapping
 from dataclasses import fields
 
@@ -150,7 +151,7 @@ def field_docs(cls: type = Settings) -> Mapping[str, str]:
     """The attribute docstrings of a dataclass or an enum (the string under each field or member),
     by name."""
     try:
-        tree = ast.parse(inspect.cleandoc(inspect.getsource(cls)))
+        tree = ast.parse(textwrap.dedent(inspect.getsource(cls)))
     except (OSError, TypeError, SyntaxError):
         return {}
     body = tree.body[0].body if tree.body and isinstance(tree.body[0], ast.ClassDef) else []
