@@ -12,7 +12,7 @@ variant, so each client needs clips of its own. Rows, each once (a batch is 30 b
 - the rerun with nothing changed.
 
 Also the CPU time per track (the batch process and its children, user + sys) for the
-100,000-tracks-a-night estimate in the README; a cold batch of N clients x ``hands`` on the
+100,000-tracks-a-night estimate in docs/practice.md; a cold batch of N clients x ``hands`` on the
 Piper engine gives Piper's (``--piper N``, default 3 when the ``natural`` extra is installed).
 """
 

@@ -7,9 +7,10 @@ system Chromium (/usr/bin/chromium or $AUDIO_GUIDE_CHROMIUM) with Playwright. Re
 of N (default 5): the page up (load to the plan's total shown, back_pain open); a form edit (a
 hold changed in its field, to the new YAML in the text view); the YAML typed (to the form
 re-read); a form edit to the new total length (validation and plan after it); then one build
-of back_pain at rate 120 (clips from the user clip cache when there). --screenshot saves the
-README's picture after that build. Uses the user clip cache unless $AUDIO_GUIDE_CACHE says
-otherwise; figures from a busy machine are not comparable.
+of back_pain at rate 120 (clips from the user clip cache when there). --screenshot saves a
+picture after that build (the docs' own pictures come from docs/screenshots.py). Uses the user
+clip cache unless $AUDIO_GUIDE_CACHE says otherwise; figures from a busy machine are not
+comparable.
 """
 
 from __future__ import annotations

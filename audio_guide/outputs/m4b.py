@@ -2,7 +2,7 @@
 
 ffmpeg encodes with its own AAC encoder and writes the chapters, read from an ffmetadata file
 made from the timeline, as a QuickTime chapter track and a Nero ``chpl`` list (Apple's players
-read the first, many others the second). Measured choices (``README``, "Formats"):
+read the first, many others the second). Measured choices (docs/benchmarks.md, "Formats"):
 
 - AAC at 44.1 kHz (the track resampled with soxr, which keeps the clock): at 22.05 kHz AAC's
   2048-sample windows smeared a sound's start up to 8.3 ms ahead of it (4.5 ms at 44.1 kHz).

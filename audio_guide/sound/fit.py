@@ -33,8 +33,8 @@ if TYPE_CHECKING:
     from audio_guide.sound.engines import Samples
 
 MAX_SPEEDUP = 1.4
-"""The most a clip is sped up. Chosen by measurement (``benchmarks/count_intelligibility.py``,
-table in the README): pocketsphinx, told the counts 1..59 as a grammar, recognised Piper Joe's
+"""The most a clip is sped up. Chosen by measurement (``benchmarks/count_intelligibility.py``;
+docs/benchmarks.md): pocketsphinx, told the counts 1..59 as a grammar, recognised Piper Joe's
 counts time-compressed by up to 1.4 within two of 59 of the unstretched clips at 80..220 wpm,
 and fewer beyond (1.6 at 220 wpm: 48 of 59 against 59; 2.0: 19); espeak-ng's at 1.4 within
 three of unstretched at every rate."""

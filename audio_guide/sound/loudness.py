@@ -98,8 +98,8 @@ class Limiter:
     whole syllables down (5.7 LU of each sound's loudness taken, median, on back_pain; the gain
     had to rise 8 dB to gain the last 3 LU) and a recogniser caught fewer counts than at -19
     LUFS (0.694 against 0.717); held for 5 ms it takes 1.7 LU and catches more (0.766 against
-    0.702). ``benchmarks/gain_reduction.py``, ``benchmarks/intelligibility.py``; README
-    "Loudness".
+    0.702). ``benchmarks/gain_reduction.py``, ``benchmarks/intelligibility.py``;
+    docs/benchmarks.md, "Loudness".
     """
 
     def __init__(
