@@ -220,3 +220,15 @@ def test_every_timeline_key_and_value_is_described(reference: dict[str, str]) ->
     for line in reference["reference/timeline.md"].splitlines():
         if line.startswith("| `"):
             assert line.rstrip().rsplit("|", 2)[1].strip(), f"no description: {line}"
+
+
+def test_nested_blocks_are_indented_four_spaces() -> None:
+    """Python-Markdown (MkDocs) needs 4 spaces to nest a list or a table in a list item; with
+    2 (as GitHub allows) the page shows them flat, and no build warns."""
+    for page in sorted(DOCS.rglob("*.md")):
+        fenced = False
+        for n, line in enumerate(page.read_text(encoding="utf-8").splitlines(), 1):
+            if line.lstrip().startswith("```"):
+                fenced = not fenced
+            elif not fenced and re.match(r"^ {2}(?:[-*+] |\d+\. |\|)", line):
+                raise AssertionError(f"{page.relative_to(ROOT)}:{n}: indent nested blocks by 4")
