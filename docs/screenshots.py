@@ -197,13 +197,14 @@ def shoot_client(page: Any, work: Path, target: Path) -> None:
     place(lambda p: page.screenshot(path=str(p), full_page=True), target)
 
 
-def shoot_handout(page: Any, work: Path, target: Path) -> None:
-    """The handout of back_pain as printed, when ``audio-guide handout`` exists."""
+def shoot_handout(page: Any, work: Path, target: Path, engine: str | None) -> None:
+    """The HTML handout of back_pain as printed, when ``audio-guide handout`` exists."""
     if "handout" not in commands():
         print("screenshots: handout skipped: there is no 'audio-guide handout' command yet")
         return
     made = work / "handout.html"
-    run_cli("handout", "back_pain", "-o", str(made))
+    run_cli("handout", "back_pain", "-o", str(made), *(["--engine", engine] if engine else []))
+    page.emulate_media(media="print")
     page.goto(made.as_uri())
     page.wait_for_load_state("load")
     place(lambda p: page.screenshot(path=str(p), full_page=True), target)
@@ -265,7 +266,7 @@ def take_in_browser(shots: list[str], work: Path, out: Path, engine: str | None)
                 elif shot == "client":
                     shoot_client(page, work, target)
                 elif shot == "handout":
-                    shoot_handout(page, work, target)
+                    shoot_handout(page, work, target, engine)
                 page.close()
         finally:
             browser.close()
