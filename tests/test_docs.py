@@ -195,12 +195,14 @@ def test_every_picture_in_docs_img_is_made_by_the_script() -> None:
 @pytest.mark.browser
 def test_screenshot_script_takes_the_pictures(tmp_path: Path) -> None:
     """``make docs``'s script, in the browser tests' environment (fake engine, quick): the plan
-    picture and the studio after a build."""
+    picture, the studio after a build, and the recording panel with a pack that exists when
+    the page opens (no stale "the routine has problems" from the list asked while it loaded:
+    the script waits for the error line to be empty)."""
     from test_studio_browser import chromium_path
 
     pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
     env = {**os.environ, "AUDIO_GUIDE_CHROMIUM": chromium_path()}
-    args = ["--out", str(tmp_path), "--only", "plan,studio", "--engine", "fake"]
+    args = ["--out", str(tmp_path), "--only", "plan,studio,record", "--engine", "fake"]
     done = subprocess.run(
         [sys.executable, str(DOCS / "screenshots.py"), *args],
         env=env,
@@ -209,7 +211,7 @@ def test_screenshot_script_takes_the_pictures(tmp_path: Path) -> None:
         timeout=240,
     )
     assert done.returncode == 0, done.stderr[-3000:]
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["back_pain.svg", "studio.png"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["back_pain.svg", "record.png", "studio.png"]
     assert (tmp_path / "studio.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert (tmp_path / "studio.png").stat().st_size > 20_000
     assert b"<svg" in (tmp_path / "back_pain.svg").read_bytes()[:2000]
