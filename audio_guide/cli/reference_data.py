@@ -40,7 +40,9 @@ def files_page() -> str:
         "",
         f"{GENERATED} from the JSON Schemas shipped in `audio_guide/schemas/` "
         "(`audio-guide schema KIND`). `[]` is an item of a list, `<name>` a key you choose. "
-        "The schemas check the shape; `audio-guide check` checks the rest.",
+        "*Required* means required wherever its parent is given; a step's keys belong to its "
+        "kind (`point:`, `name:`, `say:` or `pause:` decides which). The schemas check the "
+        "shape; `audio-guide check` checks the rest.",
     ]
     for kind in KINDS:
         schema = json.loads(shipped(kind))
