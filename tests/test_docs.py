@@ -211,7 +211,8 @@ def test_screenshot_script_takes_the_pictures(tmp_path: Path) -> None:
         timeout=240,
     )
     assert done.returncode == 0, done.stderr[-3000:]
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["back_pain.svg", "record.png", "studio.png"]
+    made = sorted(p.name for p in tmp_path.iterdir())
+    assert made == ["back_pain.svg", "record.png", "studio.png"]
     assert (tmp_path / "studio.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert (tmp_path / "studio.png").stat().st_size > 20_000
     assert b"<svg" in (tmp_path / "back_pain.svg").read_bytes()[:2000]
