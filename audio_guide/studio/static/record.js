@@ -34,10 +34,12 @@ async function loadList() {
     st.language = data.language;
     st.items = data.items;
     st.index = Math.min(st.index, Math.max(0, st.items.length - 1));
-    if (st.listFailed) showError("");  // a list that failed while the routine was loading
-    st.listFailed = false;
+    // a list that failed (as while the routine loads) stops showing once a list comes; any
+    // other message (a refused take) stays
+    if (st.listError && $("record-error").textContent === st.listError) showError("");
+    st.listError = "";
     render();
-  } catch (e) { if (seq === st.listSeq) { st.listFailed = true; showError(e.message); } }
+  } catch (e) { if (seq === st.listSeq) { st.listError = e.message; showError(e.message); } }
 }
 
 function render() {
