@@ -235,3 +235,42 @@ def test_nested_blocks_are_indented_four_spaces() -> None:
                 fenced = not fenced
             elif not fenced and re.match(r"^ {2}(?:[-*+] |\d+\. |\|)", line):
                 raise AssertionError(f"{page.relative_to(ROOT)}:{n}: indent nested blocks by 4")
+
+
+PROFILE_KEYS = {"notes", "voice", "pacing", "sound", "phrases", "lexicon"}
+
+
+def _yaml_examples() -> list[tuple[str, str, str]]:
+    """``(where, kind, text)`` of each YAML example in the docs that stands on its own: routines
+    (a ``steps:`` fragment gets a title), profiles and point files that name no other file."""
+    found = []
+    for page in [ROOT / "README.md", *sorted(DOCS.rglob("*.md"))]:
+        text = page.read_text(encoding="utf-8")
+        for m in re.finditer(r"```yaml\n(.*?)```", text, flags=re.S):
+            block = m.group(1)
+            keys = set(re.findall(r"^([a-z_]+):", block, flags=re.M))
+            where = f"{page.relative_to(ROOT)}:{text.count(chr(10), 0, m.start()) + 2}"
+            if "steps" in keys:
+                kind = "routine"
+                block = block if "title" in keys else "title: Example\n" + block
+            elif keys <= PROFILE_KEYS and "points" not in keys:
+                kind = "profile"
+            elif keys == {"points"}:
+                kind = "points"
+            else:
+                continue
+            found.append((where, kind, block))
+    return found
+
+
+@pytest.mark.parametrize("where,kind,text", _yaml_examples(), ids=lambda v: str(v)[:40])
+def test_yaml_examples_in_the_docs_are_valid(
+    where: str, kind: str, text: str, tmp_path: Path
+) -> None:
+    import io
+
+    path = tmp_path / f"example.{kind}.yaml"
+    path.write_text(text, encoding="utf-8")
+    out, err = io.StringIO(), io.StringIO()
+    code = main(["check", "--kind", kind, str(path)], out, err)
+    assert code == 0, f"{where}: {err.getvalue()}"
