@@ -263,7 +263,9 @@ def _yaml_examples() -> list[tuple[str, str, str]]:
     return found
 
 
-@pytest.mark.parametrize("where,kind,text", _yaml_examples(), ids=lambda v: str(v)[:40])
+@pytest.mark.parametrize(
+    "where,kind,text", [pytest.param(*example, id=example[0]) for example in _yaml_examples()]
+)
 def test_yaml_examples_in_the_docs_are_valid(
     where: str, kind: str, text: str, tmp_path: Path
 ) -> None:
