@@ -51,7 +51,8 @@ def detect_kind(path: Path) -> str | None:
         return "routine"
     if "routines" in keys or (path.parent.name == "clients" and not keys.keys() - _CLIENT_OK):
         return "client"
-    if isinstance(keys.get("points"), yaml.MappingNode) or "translations" in keys:
+    point_sections = keys.keys() & {"translations", "lexicons"}
+    if isinstance(keys.get("points"), yaml.MappingNode) or point_sections:
         return "points"
     if isinstance(keys.get("points"), yaml.SequenceNode) or any(k in keys for k in _PROFILE_ONLY):
         return "profile"

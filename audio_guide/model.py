@@ -75,6 +75,9 @@ class Point:
     ``cautions``), when ``source:`` is a mapping."""
     caution_sources: tuple[str | None, ...] = ()
     """The reference of each caution given as ``{text, source}`` (None where not given)."""
+    caution_editorial: tuple[str | None, ...] = ()
+    """For each caution that is the project's own advice (``{text, editorial}``), why; None
+    where a reference stands behind it."""
     notes: str | None = None
     """Not spoken: where the entry departs from a source, and why."""
     language: str = "en"
@@ -92,6 +95,12 @@ class Point:
         """The reference for caution ``index``: its own, else the cautions' or the entry's."""
         own = self.caution_sources[index] if index < len(self.caution_sources) else None
         return own or self.source_of("cautions")
+
+    def caution_editorial_note(self, index: int) -> str | None:
+        """Why caution ``index`` is the project's own advice, when it is (no reference)."""
+        if index < len(self.caution_editorial):
+            return self.caution_editorial[index]
+        return None
 
     def languages(self) -> tuple[str, ...]:
         """The languages it has texts in, its own first."""

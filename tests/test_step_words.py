@@ -170,7 +170,7 @@ def test_repetitions_on_a_steady_hold_is_refused(tmp_path: Path) -> None:
     [
         ("es", "Lift. 1 de 10.", "Lift. Última vez."),
         ("de", "Lift. 1 von 10.", "Lift. Zum letzten Mal."),
-        ("fr", "Lift. 1 sur 10.", "Lift. Dernière fois."),
+        ("fr", "Lift. 1 sur 10.", "Lift. Une dernière fois."),
     ],
 )
 def test_announcements_in_every_language(

@@ -52,7 +52,7 @@ POINT_REQUIRED = ("name", "location")
 _TEXT_KEYS = (
     *("name", "location", "who", "title", "region", "method", "purpose", "alternative", "notes"),
 )
-FILE_KEYS = ("language", "lexicon", "points", "translations")
+FILE_KEYS = ("language", "lexicon", "lexicons", "points", "translations")
 
 
 def shipped_points_path() -> Path:
@@ -81,6 +81,8 @@ class LibraryLayer:
     lexicon: Mapping[str, tuple[str, Origin]] = field(default_factory=dict)
     translations: Translations = field(default_factory=dict)
     """Language -> point id -> texts, for points of this layer or lower ones."""
+    lexicons: Mapping[str, Mapping[str, tuple[str, Origin]]] = field(default_factory=dict)
+    """Language -> lexicon entries for routines in that language (``lexicons:``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,6 +97,12 @@ class Library:
     lexicon: Mapping[str, str] = field(default_factory=dict)
     lexicon_from: Mapping[str, str] = field(default_factory=dict)
     """Written form -> ``LABEL FILE:LINE:COL`` of the entry in effect."""
+    lexicons: Mapping[str, Mapping[str, tuple[str, int]]] = field(default_factory=dict)
+    """Language -> written form -> (spoken form, layer number) of the language's own entries."""
+    lexicon_layer: Mapping[str, int] = field(default_factory=dict)
+    """Written form -> the layer number of the ``lexicon`` entry in effect."""
+    layers: int = 0
+    """How many layers were laid on (a later layer has a higher number)."""
 
     def overlay(self, layer: LibraryLayer) -> Library:
         """This library with ``layer`` on top, merged point by point and entry by entry.
@@ -112,13 +120,34 @@ class Library:
         if problems:
             raise RoutineError(problems)
         lexicon, lexicon_from = dict(self.lexicon), dict(self.lexicon_from)
+        number = self.layers + 1
+        lexicon_layer = dict(self.lexicon_layer)
         for written, (spoken, where) in layer.lexicon.items():
             lexicon[written], lexicon_from[written] = spoken, f"{layer.label} {where}"
-        return Library(points, layer_of, replaced, lexicon, lexicon_from)
+            lexicon_layer[written] = number
+        lexicons = {lang: dict(entries) for lang, entries in self.lexicons.items()}
+        for lang, entries in layer.lexicons.items():
+            own = lexicons.setdefault(lang, {})
+            for written, (spoken, _) in entries.items():
+                own[written] = (spoken, number)
+        return Library(
+            points, layer_of, replaced, lexicon, lexicon_from, lexicons, lexicon_layer, number
+        )
 
-    def voice(self) -> Lexicon:
-        """The lexicon, ready to apply."""
-        return Lexicon(self.lexicon)
+    def lexicon_for(self, language: str) -> dict[str, str]:
+        """The lexicon a routine in ``language`` is spoken with: the ``lexicon:`` entries, and
+        the language's own ``lexicons:`` entries over those of the same or a lower layer (a
+        routine's or profile's plain ``lexicon:`` entry still wins over a shipped language
+        entry)."""
+        out = dict(self.lexicon)
+        for written, (spoken, number) in self.lexicons.get(language, {}).items():
+            if number >= self.lexicon_layer.get(written, 0):
+                out[written] = spoken
+        return out
+
+    def voice(self, language: str = DEFAULT_LANGUAGE) -> Lexicon:
+        """The lexicon for ``language``, ready to apply."""
+        return Lexicon(self.lexicon_for(language))
 
 
 def describe(point: Point, label: str) -> str:
@@ -172,7 +201,7 @@ def read_point_table(
         source, sources = (
             read_source(reader, fields["source"], pid) if "source" in fields else (None, ())
         )
-        cautions, caution_sources = read_cautions(reader, fields.get("cautions"), pid)
+        cautions, caution_sources, editorial = read_cautions(reader, fields.get("cautions"), pid)
         sides = Sides.TOGETHER
         if "sides" in fields:
             chosen = reader.choice(fields["sides"], f"{pid}.sides", ("together", "each"))
@@ -190,6 +219,7 @@ def read_point_table(
             source=source or None,
             sources=sources,
             caution_sources=caution_sources,
+            caution_editorial=editorial,
             language=language,
             origin=reader.origin(keys[pid]),
             **text,  # type: ignore[arg-type]
@@ -208,7 +238,22 @@ def read_library_sections(
     points = read_point_table(reader, top["points"], language=language) if "points" in top else {}
     lexicon = read_lexicon(reader, top["lexicon"]) if "lexicon" in top else {}
     translations = read_translations(reader, top["translations"]) if "translations" in top else {}
-    return LibraryLayer(label, points, lexicon, translations)
+    lexicons = read_lexicons(reader, top["lexicons"]) if "lexicons" in top else {}
+    return LibraryLayer(label, points, lexicon, translations, lexicons)
+
+
+def read_lexicons(
+    reader: Reader, node: yaml.Node
+) -> dict[str, dict[str, tuple[str, Origin]]]:
+    """A ``lexicons:`` section: language -> lexicon entries (the spoken forms of point codes a
+    language's listeners know, for example German ``LI: "D I"``)."""
+    codes = {k.value: k for k, _ in node.value} if isinstance(node, yaml.MappingNode) else {}
+    out: dict[str, dict[str, tuple[str, Origin]]] = {}
+    for code, table in (reader.mapping(node, "lexicons", list(codes)) or {}).items():
+        language = read_language(reader, codes[code], "lexicons")
+        if language is not None:
+            out[language] = read_lexicon(reader, table, f"lexicons.{language}")
+    return out
 
 
 def load_point_file(path: Path, label: str) -> LibraryLayer:

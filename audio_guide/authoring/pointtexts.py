@@ -25,7 +25,7 @@ from audio_guide.model import TEXT_FIELDS, Point, PointText
 from audio_guide.words import suggest
 
 SOURCE_KEYS = ("location", "method", "purpose", "alternative", "cautions", "notes")
-CAUTION_KEYS = ("text", "source")
+CAUTION_KEYS = ("text", "source", "editorial")
 TRANSLATION_KEYS = TEXT_FIELDS
 Translations = Mapping[str, Mapping[str, PointText]]
 """Language -> point id -> texts."""
@@ -58,29 +58,40 @@ def read_source(
 
 def read_cautions(
     reader: Reader, node: yaml.Node | None, pid: str
-) -> tuple[tuple[str, ...], tuple[str | None, ...]]:
-    """The cautions (a text, a list of texts or of ``{text, source}``) and their own sources."""
+) -> tuple[tuple[str, ...], tuple[str | None, ...], tuple[str | None, ...]]:
+    """The cautions (a text, a list of texts or of ``{text, source}`` / ``{text, editorial}``),
+    their own sources, and for each the reason it is the project's own advice (``editorial:``,
+    None where a reference stands behind it). A caution names a source or is editorial, not both.
+    """
     if node is None or (isinstance(node, yaml.SequenceNode) and not node.value):
-        return (), ()
+        return (), (), ()
     items = node.value if isinstance(node, yaml.SequenceNode) else [node]
     texts: list[str] = []
     sources: list[str | None] = []
+    editorial: list[str | None] = []
     for item in items:
         what = f"{pid}.cautions"
+        source = reason = None
         if isinstance(item, yaml.MappingNode):
             fields = reader.mapping(item, what, CAUTION_KEYS, ("text",)) or {}
             text = reader.text(fields["text"], f"{what}.text") if "text" in fields else None
-            source = (
-                " ".join(reader.texts(fields["source"], f"{what}.source"))
-                if "source" in fields
-                else None
-            )
+            if "source" in fields:
+                source = " ".join(reader.texts(fields["source"], f"{what}.source"))
+            if "editorial" in fields:
+                reason = reader.text(fields["editorial"], f"{what}.editorial")
+                if "source" in fields:
+                    reader.error(
+                        fields["editorial"],
+                        f"{what}: give either 'source' (a reference says it) or 'editorial' "
+                        "(the project's own advice, and why), not both",
+                    )
         else:
-            text, source = reader.text(item, what), None
+            text = reader.text(item, what)
         if text is not None:
             texts.append(text)
             sources.append(source or None)
-    return tuple(texts), tuple(sources)
+            editorial.append(reason or None)
+    return tuple(texts), tuple(sources), tuple(editorial)
 
 
 def read_translations(reader: Reader, node: yaml.Node) -> dict[str, dict[str, PointText]]:

@@ -41,6 +41,13 @@ def build(kind: str) -> Schema:
         "lexicon": ref("lexicon"),
         "translations": ref("translations"),
         "language": {"enum": languages(), "description": "the language of the points' texts"},
+        "lexicons": {
+            "type": "object",
+            "propertyNames": {"enum": languages()},
+            "additionalProperties": ref("lexicon"),
+            "description": "lexicon entries for routines in one language (language -> lexicon); "
+            "they win over 'lexicon:' entries of the same layer",
+        },
     }
     if kind == "routine":
         body: Schema = {

@@ -38,7 +38,13 @@ def defs() -> Schema:
     inline = {k: TEXT for k in INLINE_KEYS}
     one_work = {"oneOf": [{"required": ["hold"]}, {"required": ["cycles"]}]}
     point_props: Schema = {k: TEXT for k in POINT_KEYS}
-    caution = {"anyOf": [TEXT, only("text", text=TEXT, source=TEXTS)]}
+    caution = {
+        "anyOf": [
+            TEXT,
+            only("text", text=TEXT, source=TEXTS),
+            only("text", text=TEXT, editorial=TEXT),
+        ]
+    }
     point_props.update(
         cautions={"anyOf": [TEXT, {"type": "array", "items": caution}]},
         bilateral={"type": "boolean"},

@@ -127,7 +127,7 @@ def load_routine_library(
         source=str(path),
         settings=settings,
         settings_origins=origins,
-        lexicon=tuple(library.lexicon.items()),
+        lexicon=tuple(library.lexicon_for(language).items()),
         language=language,
     ), library
 

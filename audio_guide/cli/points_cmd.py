@@ -16,6 +16,13 @@ from audio_guide.model import Point
 from audio_guide.words import suggest
 
 
+def caution_source(point: Point, index: int) -> str:
+    """What stands behind caution ``index``: its reference, or ``editorial: WHY``."""
+    note = point.caution_editorial_note(index)
+    if note:
+        return f"editorial (the project's own advice): {note}"
+    return point.caution_source(index) or ""
+
 def add(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     """Register ``points``."""
     help_text = "List the effective point library (shipped, user, --points, profile, routine)."
@@ -70,9 +77,7 @@ def point_dict(point: Point, library: Library, language: str | None = None) -> d
         for k in ("location", "method", "purpose", "alternative")
         if (v := point.source_of(k)) and getattr(point, k)
     }
-    sources |= {
-        f"caution {i + 1}": point.caution_source(i) or "" for i in range(len(point.cautions))
-    }
+    sources |= {f"caution {i + 1}": caution_source(point, i) for i in range(len(point.cautions))}
     if point.source and not point.sources:
         out["source"] = point.source
     elif sources:
