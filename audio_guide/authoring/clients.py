@@ -21,6 +21,7 @@ from audio_guide.authoring.phrases import languages
 from audio_guide.authoring.yamlread import Reader, compose_file
 from audio_guide.layers import Layer
 from audio_guide.model import Origin
+from audio_guide.safename import is_inside, name_problem
 from audio_guide.settings import CHOICES
 from audio_guide.words import suggest
 
@@ -76,6 +77,10 @@ def read_client(path: Path, routines_dir: Path | None = None) -> Client:
     """
     folder = routines_dir or path.parent.parent / "routines"
     reader = Reader(str(path))
+    problem = name_problem(path.stem, "client file name")
+    if problem:
+        reader.error(None, problem)
+        reader.raise_if_any()
     root = compose_file(path)
     if root is None:
         reader.error(None, "the client file is empty; give at least 'routines:'")
@@ -106,8 +111,14 @@ def read_client(path: Path, routines_dir: Path | None = None) -> Client:
             name = reader.text(node, "routines")
             if name is None:
                 continue
+            problem = name_problem(name, "routines")
+            if problem:
+                reader.error(node, problem)
+                continue
             file = routine_file(folder, name, language)
-            if any(r.name == name for r in routines):
+            if file is not None and not is_inside(folder, file):
+                reader.error(node, f"routines: '{name}' leads outside {folder} (through a link)")
+            elif any(r.name == name for r in routines):
                 reader.error(node, f"routines: '{name}' is listed twice")
             elif file is None:
                 reader.error(

@@ -18,6 +18,7 @@ import yaml
 from audio_guide.authoring import limits
 from audio_guide.errors import Problem, RoutineError
 from audio_guide.model import Origin
+from audio_guide.safename import control_character
 from audio_guide.words import out_of_range, suggest
 
 _NUMBER = re.compile(r"^[+-]?(?:0|[1-9][0-9_]*)(?:\.[0-9]*)?$|^[+-]?\.[0-9]+$")
@@ -193,6 +194,14 @@ class Reader:
         value = " ".join(str(node.value).split())
         if not value:
             self.error(node, f"{what} is empty")
+            return None
+        bad = control_character(value)
+        if bad:
+            self.error(
+                node,
+                f"{what} contains a control character ({bad}) that captions, feeds, pages and "
+                "tags cannot hold; remove it",
+            )
             return None
         return value
 

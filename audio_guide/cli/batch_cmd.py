@@ -40,6 +40,12 @@ def add(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     )
     p.add_argument("--cache-dir", type=Path, help="clip cache folder (default: user cache)")
     p.add_argument("--no-cache", action="store_true", help="synthesize every clip afresh")
+    p.add_argument(
+        "--new-tokens",
+        action="store_true",
+        help="when state/tokens.json is lost and cannot be rebuilt from state/tracks, issue new "
+        "tokens (every such client's feed address and episode ids change)",
+    )
     p.set_defaults(run=run)
 
 
@@ -82,6 +88,7 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         cache_dir=str(cache) if cache else None,
         use_cache=not args.no_cache,
         max_hours=limits.parse_max_hours(args.max_hours),
+        new_tokens=args.new_tokens,
     )
 
     def say(line: str) -> None:

@@ -34,8 +34,18 @@ def add(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """Run ``practice init`` or ``practice revoke``."""
+    from audio_guide.errors import UsageError
+    from audio_guide.safename import NAME_MAX_BYTES, inside
+
     if args.action == "init":
         from audio_guide.practice.example import init
+
+        too_long = [p for p in args.folder.parts if len(p.encode("utf-8")) > NAME_MAX_BYTES]
+        if too_long:
+            raise UsageError(
+                f"practice init: a folder name of {len(too_long[0].encode('utf-8'))} bytes is "
+                f"too long; the limit is {NAME_MAX_BYTES}"
+            )
 
         written = init(args.folder)
         out.write(
@@ -43,11 +53,10 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             f"audio-guide batch {args.folder}\n"
         )
         return 0
-    from audio_guide.errors import UsageError
     from audio_guide.practice.folder import Tokens, open_practice
 
     practice = open_practice(args.dir)
-    if not (practice.clients / f"{args.client}.yaml").is_file():
+    if not inside(practice.clients, args.client, "client", ".yaml").is_file():
         names = ", ".join(p.stem for p in practice.client_files()) or "none"
         raise UsageError(f"no client '{args.client}' in {practice.clients} (clients: {names})")
     tokens = Tokens(practice)

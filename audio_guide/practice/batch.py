@@ -41,6 +41,8 @@ class Options:
     cache_dir: str | None = None
     use_cache: bool = True
     max_hours: float = limits.MAX_HOURS
+    new_tokens: bool = False
+    """Issue new tokens where a lost tokens.json cannot be rebuilt (every such address changes)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,7 +92,7 @@ class Batch:
         self.practice = practice
         self.options = options
         self.say = say
-        self.tokens = Tokens(practice)
+        self.tokens = Tokens(practice, options.new_tokens)
         self.manifest = Manifest(practice)
         self.tracks = self.manifest.tracks
         self.folders = self.manifest.folders
@@ -111,6 +113,7 @@ class Batch:
             deliver.move_revoked(self)
             self._build()
             deliver.refresh(self, self.options.base_url)
+            self._record_feeds()
             self._save(force=True)
         self.outcome.seconds = time.monotonic() - started
         return self.outcome
@@ -204,6 +207,7 @@ class Batch:
             },
         )
         self.folders[track.client] = token
+        self.manifest.feeds[track.client] = self.tokens.feed_id(track.client)
         self.manifest.touch(track.client)
         old = self.tracks.get(track.key, {})
         audio = digest(result.audio)
@@ -222,6 +226,15 @@ class Batch:
             "chapters": [[c["start"], c["title"]] for c in timeline["chapters"]],
         }
         self._save()
+
+    def _record_feeds(self) -> None:
+        """Keep every delivered client's feed id in its track record too (a lost tokens.json is
+        rebuilt from them)."""
+        for client in self.folders:
+            feed = self.tokens.data.get(client, {}).get("feed")
+            if feed and self.manifest.feeds.get(client) != feed:
+                self.manifest.feeds[client] = feed
+                self.manifest.touch(client)
 
     def _save(self, force: bool = False) -> None:
         """Record the manifest (at most once a second while building, and at the end)."""

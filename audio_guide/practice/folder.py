@@ -27,6 +27,7 @@ from typing import Any
 
 from audio_guide.errors import AudioGuideError, UsageError
 from audio_guide.outputs.files import write_text_atomic
+from audio_guide.practice.state import check_tokens, check_tracks
 
 TOKEN = re.compile(r"^[0-9a-f]{32}$")
 """What a client's folder under ``site/`` is called: 128 random bits in hex."""
@@ -102,11 +103,37 @@ def write_json(path: Path, data: dict[str, Any]) -> None:
 
 
 class Tokens:
-    """Each client's private token (its folder under ``site/``) and feed id (for GUIDs)."""
+    """Each client's private token (its folder under ``site/``) and feed id (for GUIDs).
 
-    def __init__(self, practice: Practice) -> None:
+    A missing ``tokens.json`` is rebuilt from the track records (``state/tracks``), which hold
+    each delivered client's folder and feed id, so every address and GUID stays. Where a record
+    lacks them, nothing is invented: ``new_tokens`` must say that new ones may be issued.
+    """
+
+    def __init__(self, practice: Practice, new_tokens: bool = False) -> None:
         self.path = practice.state / "tokens.json"
-        self.data: dict[str, dict[str, str]] = read_json(self.path)
+        self.rebuilt = False
+        """True when ``tokens.json`` was missing and was rebuilt from the track records."""
+        if self.path.exists():
+            self.data: dict[str, dict[str, str]] = check_tokens(self.path, read_json(self.path))
+            return
+        self.data = {}
+        lost = []
+        for path in _track_files(practice):
+            record = check_tracks(path, read_json(path))
+            folder, feed = record.get("folder"), record.get("feed")
+            if folder and feed:
+                self.data[path.stem] = {"token": folder, "feed": feed}
+            elif folder or record.get("tracks"):
+                lost.append(path.stem)
+        self.rebuilt = bool(self.data)
+        if lost and not new_tokens:
+            raise UsageError(
+                f"{self.path} is missing and the track records do not hold the feed of "
+                f"{', '.join(sorted(lost))}; restore it from a backup, or run batch with "
+                "--new-tokens to issue new ones (every such client's feed address and episode "
+                "ids change, and they must subscribe again)"
+            )
 
     def get(self, client: str) -> str:
         """The client's token, issuing one on first use."""
@@ -145,11 +172,15 @@ class Manifest:
         """``CLIENT/ROUTINE.FORMAT`` -> its record."""
         self.folders: dict[str, str] = {}
         """Client -> the token its folder had when last delivered."""
+        self.feeds: dict[str, str] = {}
+        """Client -> its feed id, kept beside the folder so a lost tokens.json can be rebuilt."""
         self.dirty: set[str] = set()
-        for path in sorted(self.folder.glob("*.json")) if self.folder.is_dir() else []:
-            data = read_json(path)
+        for path in _track_files(practice):
+            data = check_tracks(path, read_json(path))
             if isinstance(data.get("folder"), str):
                 self.folders[path.stem] = data["folder"]
+            if isinstance(data.get("feed"), str):
+                self.feeds[path.stem] = data["feed"]
             self.tracks.update(
                 {k: v for k, v in data.get("tracks", {}).items() if k.startswith(f"{path.stem}/")}
             )
@@ -168,10 +199,18 @@ class Manifest:
         for client, tracks in grouped.items():
             path = self.folder / f"{client}.json"
             if tracks or client in self.folders:
-                write_json(path, {"folder": self.folders.get(client), "tracks": tracks})
+                record = {"folder": self.folders.get(client), "tracks": tracks}
+                if client in self.feeds:
+                    record["feed"] = self.feeds[client]
+                write_json(path, record)
             else:
                 path.unlink(missing_ok=True)
         self.dirty.clear()
+
+
+def _track_files(practice: Practice) -> list[Path]:
+    folder = practice.state / "tracks"
+    return sorted(folder.glob("*.json")) if folder.is_dir() else []
 
 
 @contextlib.contextmanager
