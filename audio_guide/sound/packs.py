@@ -24,6 +24,7 @@ import yaml
 
 from audio_guide.errors import Problem, RoutineError, UsageError
 from audio_guide.runtime import config_dir
+from audio_guide.safename import inside, is_inside, name_problem
 from audio_guide.sound.engines import Samples
 
 PACK_FILE = "pack.yaml"
@@ -61,8 +62,14 @@ class Pack:
     sample_rate: int = DEFAULT_RATE
 
     def clip_path(self, text: str, language: str | None = None) -> Path:
-        """Where the clip of ``text`` in ``language`` (default: the pack's) lives."""
-        return self.path / "clips" / (language or self.language) / clip_name(text)
+        """Where the clip of ``text`` in ``language`` (default: the pack's) lives; a language
+        that is not a plain name, or a clips folder that leads elsewhere, is refused."""
+        clips = self.path / "clips"
+        folder = inside(clips, language or self.language, "language")
+        path = folder / clip_name(text)
+        if not is_inside(self.path, path):
+            raise UsageError(f"{clips} leads outside the pack {self.path} (through a link)")
+        return path
 
     def has(self, text: str, language: str | None = None) -> bool:
         """Whether ``text`` is recorded."""
@@ -173,6 +180,8 @@ def read_pack(folder: Path) -> Pack:
                     values[key] = int(node.value)
             elif not node.value.strip() and key != "consent":
                 at(node, f"{key} is empty")
+            elif key == "language" and (problem := name_problem(node.value, "language")):
+                at(node, problem)
             else:
                 values[key] = " ".join(node.value.split())
         for key in ("speaker", "language"):
@@ -249,6 +258,9 @@ def create_pack(
         raise UsageError(f"there is already a voice pack at {folder}")
     if not speaker.strip() or not language.strip():
         raise UsageError("a new pack needs the speaker's name and its language")
+    problem = name_problem(language.strip(), "language")
+    if problem:
+        raise UsageError(problem)
     pack = Pack(folder, folder.name, normal(speaker), normal(consent), language.strip())
     pack = replace(pack, sample_rate=sample_rate)
     pack.write_meta()

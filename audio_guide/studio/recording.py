@@ -64,7 +64,10 @@ def _text(request: Request) -> tuple[str, str | None]:
         raise Refused("give the take's text as ?text=")
     if len(text) > 2000:
         raise Refused("the text is longer than 2000 characters")
-    return text, request.query_params.get("lang") or None
+    lang = request.query_params.get("lang") or None
+    if lang is not None and lang not in languages():
+        raise Refused(f"lang {lang[:40]!r}: give one of {', '.join(languages())}")
+    return text, lang
 
 
 async def _take_body(request: Request) -> bytes:
