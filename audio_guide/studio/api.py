@@ -7,7 +7,6 @@ problems, ``problems`` at their line and column); nothing reaches the page as a 
 from __future__ import annotations
 
 import functools
-import json
 import logging
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
@@ -26,7 +25,7 @@ from audio_guide.flags import layer_from_strings
 from audio_guide.layers import Layer
 from audio_guide.model import Routine
 from audio_guide.settings import Settings
-from audio_guide.studio import messages
+from audio_guide.studio import messages, strictjson
 from audio_guide.studio.workspace import MAX_UPLOAD, Refused, Workspace
 
 LOG = logging.getLogger("audio_guide.studio")
@@ -104,9 +103,9 @@ async def json_body(request: Request) -> dict[str, object]:
         raise Refused("send JSON with Content-Type: application/json", 415)
     raw = await body_bytes(request)
     try:
-        data = json.loads(raw)
-    except (ValueError, UnicodeDecodeError):
-        raise Refused("the request body is not valid JSON") from None
+        data = strictjson.loads(raw)
+    except strictjson.BadJSON as exc:
+        raise Refused(f"the request body is not accepted: {exc}") from None
     if not isinstance(data, dict):
         raise Refused("the request body should be a JSON object")
     return data

@@ -12,6 +12,7 @@ from __future__ import annotations
 import copy
 import io
 from collections.abc import Sequence
+from pathlib import Path as FilePath
 from typing import Any
 
 import yaml as pyyaml
@@ -23,7 +24,8 @@ from ruamel.yaml.util import load_yaml_guess_indent
 
 from audio_guide.authoring.limits import MAX_FILE_BYTES
 from audio_guide.authoring.validate import ROUTINE_KEYS, STEP_KEYS
-from audio_guide.errors import UsageError
+from audio_guide.authoring.yamlread import compose_file
+from audio_guide.errors import RoutineError, UsageError
 
 Path = Sequence[str | int]
 MAX_NODES = 20_000
@@ -45,6 +47,7 @@ class FormError(UsageError):
 def _yaml(text: str) -> tuple[YAML, Any]:
     if len(text.encode("utf-8")) > MAX_FILE_BYTES:
         raise FormError("the routine is too large for the forms; edit the YAML text")
+    _plain_yaml(text)
     try:
         _, indent, offset = load_yaml_guess_indent(text) if text.strip() else (None, 4, 2)
     except YAMLError:
@@ -66,6 +69,41 @@ def _yaml(text: str) -> tuple[YAML, Any]:
     if not isinstance(doc, CommentedMap):
         raise FormError("a routine is a mapping (title:, steps: ...); fix it in the text first")
     return y, doc
+
+
+_CORE = "tag:yaml.org,2002:"
+_PLAIN_TAGS = {_CORE + t for t in ("str", "int", "float", "bool", "null", "map", "seq")}
+
+
+def _plain_yaml(text: str) -> None:
+    """Refuse, before the round-trip parser sees it, what the forms cannot keep: the CLI's
+    limits (size, nesting, lengths: the same ``compose_file``), tags other than YAML's own
+    (``!!python/object/apply:...``) and merge keys (``<<``)."""
+    try:
+        root = compose_file(FilePath("routine"), text)
+    except RoutineError as exc:
+        first = exc.problems[0]
+        if first.message.startswith("YAML syntax error"):
+            raise FormError(
+                f"the YAML does not parse at {first.line}:{first.col}; fix it in the text first"
+            ) from None
+        raise FormError(
+            f"the forms cannot read this routine at {first.line}:{first.col}: {first.message}; "
+            "fix it in the text"
+        ) from None
+    stack = [root] if root is not None else []
+    while stack:
+        node = stack.pop()
+        if node.tag not in _PLAIN_TAGS:
+            mark = node.start_mark
+            raise FormError(
+                f"the forms cannot keep {node.tag.replace(_CORE, '!!')} at {mark.line + 1}:"
+                f"{mark.column + 1} (tags and merge keys); edit the YAML text"
+            )
+        if isinstance(node, pyyaml.MappingNode):
+            stack.extend(n for pair in node.value for n in pair)
+        elif isinstance(node, pyyaml.SequenceNode):
+            stack.extend(node.value)
 
 
 def _dump(y: YAML, doc: Any) -> str:
@@ -137,7 +175,7 @@ def _apply_one(doc: CommentedMap, edit: dict[str, Any]) -> None:
         return
     if op == "insert":
         seq = _walk(doc, path, create=True, leaf=CommentedSeq)
-        index = edit.get("index", len(seq))
+        index = edit.get("index", len(seq) if isinstance(seq, CommentedSeq) else 0)
         if not isinstance(seq, CommentedSeq) or not isinstance(index, int):
             raise FormError("'insert' needs a list at 'path' and a whole 'index'")
         index = max(0, min(index, len(seq)))
