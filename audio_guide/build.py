@@ -24,7 +24,7 @@ from audio_guide.layers import DEFAULT_ORIGIN
 from audio_guide.model import Routine
 from audio_guide.outputs.captions import WRITERS
 from audio_guide.outputs.export import check_free_space, exporter_for
-from audio_guide.outputs.files import staged
+from audio_guide.outputs.files import file_sha256, staged
 from audio_guide.outputs.naming import timeline_path
 from audio_guide.outputs.tags import read_cover
 from audio_guide.schedule import schedule
@@ -141,6 +141,9 @@ def make_plan(
         "language": routine.language,
         "phrases": dict(effective_phrases(settings.phrases, routine.language).texts),
     }
+    if settings.bed not in (None, "noise"):  # a file: its name and content, never its folder
+        bed = Path(str(settings.bed))
+        recorded |= {"bed": bed.name, "bed_sha256": file_sha256(bed)}
     if given is not None:
         timeline = given.mark(timeline, recorded)
     else:

@@ -202,3 +202,33 @@ def test_revoke_and_init_refuse_names_a_file_system_cannot_hold(
     assert code == 2 and "internal error" not in err and "disk" not in err, err
     code, _, err = run("practice", "init", str(tmp_path / ("d" * 300)))
     assert code == 2 and "the limit is 200" in err, err
+
+
+def test_published_files_carry_no_path_and_no_markup(tmp_path: Path) -> None:
+    import numpy as np
+    from pack_helpers import write_wav
+
+    practice = make_practice(tmp_path / "zed", clients=1)
+    write_wav(practice / "clients" / "own" / "rain.wav", np.full(22050, 0.01), 22050)
+    (practice / "routines" / "r1.yaml").write_text(
+        'title: "<svg onload=alert(1)> & co"\n'
+        'intro: ["<b>Sit</b> & breathe --> now."]\n'
+        "steps:\n  - point: LI4\n    hold: 3\n"
+    )
+    client = practice / "clients" / "c0.yaml"
+    client.write_text(
+        "routines: [r1]\nvoice: {engine: fake}\nsound: {bed: own/rain.wav, loudness: off}\n"
+    )
+    code, _, err = batch(practice)
+    assert code == 0, err
+    (folder,) = (practice / "site").iterdir()
+    timeline = (folder / "r1.timeline.json").read_text()
+    assert str(tmp_path) not in timeline and "rain.wav" in timeline
+    assert json.loads(timeline)["settings"]["bed_sha256"]
+    captions = (folder / "r1.vtt").read_text()
+    assert "&lt;b&gt;Sit&lt;/b&gt; &amp; breathe --&gt; now." in captions and "<b>" not in captions
+    page = (folder / "index.html").read_text()
+    assert "<svg" not in page and "&lt;svg onload=alert(1)&gt;" in page
+    assert 'href="./r1.mp3"' in page
+    for published in folder.iterdir():
+        assert str(tmp_path) not in published.read_bytes().decode("utf-8", "replace"), published

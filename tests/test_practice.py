@@ -202,7 +202,7 @@ def test_feed_carries_what_a_podcast_app_needs(first: tuple[Path, str, str]) -> 
     xml = ET.parse(folder / "feed.xml").getroot()
     assert xml.find("channel/{https://podcastindex.org/namespace/1.0}guid") is not None
     page = (folder / "index.html").read_text()
-    assert 'src="r1.mp3"' in page and "http" not in page.replace("https://example", "")
+    assert 'src="./r1.mp3"' in page and "http" not in page.replace("https://example", "")
 
 
 def test_clients_are_checked_like_profiles(tmp_path: Path) -> None:

@@ -25,10 +25,17 @@ def vtt(timeline: Timeline) -> str:
 
     doc = webvtt.WebVTT(
         captions=[
-            webvtt.Caption(_vtt_time(e.start), _vtt_time(e.end), e.text) for e in spoken(timeline)
+            webvtt.Caption(_vtt_time(e.start), _vtt_time(e.end), cue_text(e.text))
+            for e in spoken(timeline)
         ]
     )
     return str(doc.content)
+
+
+def cue_text(text: str) -> str:
+    """``text`` as WebVTT cue text: '&', '<' and '>' escaped, so a '<b>' or '-->' in a routine
+    is shown as written, never read as markup or the end of a cue."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def lrc(timeline: Timeline) -> str:

@@ -103,3 +103,17 @@ def write_text_atomic(path: Path, text: str) -> None:
     """Write a text file so it appears complete or not at all."""
     with atomic_path(path) as tmp:
         tmp.write_text(text, encoding="utf-8")
+
+
+def file_sha256(path: Path) -> str:
+    """sha256 hex of a file's bytes, read in blocks ('' when it cannot be read)."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    try:
+        with path.open("rb") as fh:
+            for block in iter(lambda: fh.read(1 << 20), b""):
+                digest.update(block)
+    except OSError:
+        return ""
+    return digest.hexdigest()

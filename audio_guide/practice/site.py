@@ -15,6 +15,7 @@ import uuid
 from collections.abc import Sequence
 from importlib import resources
 from pathlib import Path
+from urllib.parse import quote
 
 from audio_guide.outputs.files import staged
 from audio_guide.outputs.report import fmt_time
@@ -53,8 +54,11 @@ def guid(feed_id: str, routine: str) -> str:
 
 
 def url(base: str | None, token: str, name: str) -> str:
-    """A file's URL: ``BASE/TOKEN/NAME``, or ``NAME`` relative to the feed and page."""
-    return f"{base.rstrip('/')}/{token}/{name}" if base else name
+    """A file's URL: ``BASE/TOKEN/NAME``, or ``./NAME`` relative to the feed and page. The name
+    is percent-encoded and a relative URL starts with ``./``, so no name reads as a scheme
+    (``javascript:``) or a path."""
+    quoted = quote(name)
+    return f"{base.rstrip('/')}/{token}/{quoted}" if base else f"./{quoted}"
 
 
 def page(title: str, language: str, episodes: Sequence[Episode]) -> str:

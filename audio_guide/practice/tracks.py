@@ -30,6 +30,7 @@ from audio_guide.build import load as load_routine
 from audio_guide.errors import UsageError
 from audio_guide.layers import LANGUAGE_ORIGIN
 from audio_guide.model import Origin, Routine
+from audio_guide.outputs.files import file_sha256
 from audio_guide.practice.folder import Practice
 from audio_guide.settings import Settings
 from audio_guide.sound.engines import SpeechEngine, VoiceParams
@@ -79,10 +80,7 @@ def digest(text: str | bytes) -> str:
 
 def file_hash(path: Path) -> str:
     """sha256 of a file's bytes ('' when it cannot be read)."""
-    try:
-        return digest(path.read_bytes())
-    except OSError:
-        return ""
+    return file_sha256(path)
 
 
 _SCALARS = (str, int, float, bool, type(None))
