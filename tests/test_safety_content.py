@@ -350,3 +350,33 @@ def test_lexicons_are_validated(tmp_path: Path) -> None:
     assert code == 2
     assert f"{points}:2:3: lexicons: unknown language 'xx'" in err
     assert f"{points}:3:7:" in err
+
+
+def test_a_caution_is_sourced_or_editorial_never_both(tmp_path: Path) -> None:
+    from conftest import run
+
+    points = tmp_path / "p.yaml"
+    points.write_text(
+        "points:\n  K1:\n    name: k\n    location: here\n    cautions:\n"
+        "      - text: Press gently.\n        source: A Book (2000)\n"
+        "        editorial: my own advice\n",
+        encoding="utf-8",
+    )
+    code, _, err = run("check", str(points))
+    assert code == 2
+    assert f"{points}:8:20: K1.cautions: give either 'source'" in err
+    points.write_text(
+        "points:\n  K1:\n    name: k\n    location: here\n    cautions:\n"
+        "      - text: Press gently.\n        editorial: my own advice\n",
+        encoding="utf-8",
+    )
+    assert run("check", str(points))[0] == 0
+
+
+def test_the_docs_credit_no_book_with_a_varicose_vein_caution() -> None:
+    """The cited manual describes bleeding BL40's veins: 'not over varicose veins' is our own."""
+    docs = SCRIPTS.parent / "docs"
+    for page in docs.glob("*.md"):
+        for block in re.findall(r"```yaml\n(.*?)```", page.read_text(encoding="utf-8"), re.S):
+            for caution in re.findall(r"- text: \"[^\"]*varicose[^\"]*\"\n\s+(\w+):", block):
+                assert caution == "editorial", page
