@@ -327,7 +327,8 @@ def test_german_syllable_codes_are_said_as_syllables_letter_codes_spelled() -> N
         "LI 4, ST 36, HT 7, SI 3, KI 3, PC 6, LR 3, LU 7, BL 60, GB 20, TE 5, SP 6, GV 20, CV 6"
     )
     assert said == (
-        "Di 4, Ma 36, He 7, Dü 3, Ni 3, Pe 6, Le 3, Lu 7, B L 60, G B 20, 3 E 5, M P 6, L G 20, K G 6"
+        "Di 4, Ma 36, He 7, Dü 3, Ni 3, Pe 6, Le 3, Lu 7, "
+        "B L 60, G B 20, 3 E 5, M P 6, L G 20, K G 6"
     )
 
 
