@@ -311,12 +311,25 @@ def test_point_codes_are_spoken_as_the_language_knows_them(routine: str) -> None
 
 @pytest.mark.parametrize(
     ("language", "li4", "b23", "te3"),
-    [("de", "D I 4", "B L 23", "3 E 3"), ("fr", "G I 4", "V 23", "T R 3")],
+    [("de", "Di 4", "B L 23", "3 E 3"), ("fr", "G I 4", "V 23", "T R 3")],
 )
 def test_german_and_french_codes(language: str, li4: str, b23: str, te3: str) -> None:
     voice = assemble(user_folder=False).voice(language)
     assert voice.spoken("LI 4, B 23, TE 3") == f"{li4}, {b23}, {te3}"
     assert assemble(user_folder=False).voice("en").spoken("LI 4") == "L I 4"
+
+
+def test_german_syllable_codes_are_said_as_syllables_letter_codes_spelled() -> None:
+    """German charts write Di, Ma, He, Dü, Ni, Pe, Le, Lu (read as a syllable: "Ma 36", never
+    "M A 36") and Bl, Gb, 3E, MP, LG, KG (read letter by letter)."""
+    voice = assemble(user_folder=False).voice("de")
+    said = voice.spoken(
+        "LI 4, ST 36, HT 7, SI 3, KI 3, PC 6, LR 3, LU 7, BL 60, GB 20, TE 5, SP 6, GV 20, CV 6"
+    )
+    assert said == (
+        "Di 4, Ma 36, He 7, Dü 3, Ni 3, Pe 6, Le 3, Lu 7, "
+        "B L 60, G B 20, 3 E 5, M P 6, L G 20, K G 6"
+    )
 
 
 def test_a_routine_lexicon_still_wins_over_a_shipped_language_code(tmp_path: Path) -> None:
@@ -338,3 +351,33 @@ def test_lexicons_are_validated(tmp_path: Path) -> None:
     assert code == 2
     assert f"{points}:2:3: lexicons: unknown language 'xx'" in err
     assert f"{points}:3:7:" in err
+
+
+def test_a_caution_is_sourced_or_editorial_never_both(tmp_path: Path) -> None:
+    from conftest import run
+
+    points = tmp_path / "p.yaml"
+    points.write_text(
+        "points:\n  K1:\n    name: k\n    location: here\n    cautions:\n"
+        "      - text: Press gently.\n        source: A Book (2000)\n"
+        "        editorial: my own advice\n",
+        encoding="utf-8",
+    )
+    code, _, err = run("check", str(points))
+    assert code == 2
+    assert f"{points}:8:20: K1.cautions: give either 'source'" in err
+    points.write_text(
+        "points:\n  K1:\n    name: k\n    location: here\n    cautions:\n"
+        "      - text: Press gently.\n        editorial: my own advice\n",
+        encoding="utf-8",
+    )
+    assert run("check", str(points))[0] == 0
+
+
+def test_the_docs_credit_no_book_with_a_varicose_vein_caution() -> None:
+    """The cited manual describes bleeding BL40's veins: 'not over varicose veins' is our own."""
+    docs = SCRIPTS.parent / "docs"
+    for page in docs.glob("*.md"):
+        for block in re.findall(r"```yaml\n(.*?)```", page.read_text(encoding="utf-8"), re.S):
+            for caution in re.findall(r"- text: \"[^\"]*varicose[^\"]*\"\n\s+(\w+):", block):
+                assert caution == "editorial", page
