@@ -26,11 +26,15 @@ from audio_guide.errors import Problem, RoutineError, UsageError
 from audio_guide.runtime import config_dir
 from audio_guide.safename import inside, is_inside, name_problem
 from audio_guide.sound.engines import Samples
+from audio_guide.sound.takes import MAX_SECONDS
 
 PACK_FILE = "pack.yaml"
 DEFAULT_RATE = 22050
 """Sample rate of a new pack: espeak-ng's and Piper Joe's, so filled clips need no resampling."""
 RATES = (16000, 22050, 24000, 32000, 44100, 48000)
+MAX_CLIP_SECONDS = MAX_SECONDS + 1
+"""Longest clip a pack may hold: a take is refused past ``takes.MAX_SECONDS``, so a longer
+clip was not made here, and is refused before it is decoded (memory stays bounded)."""
 KEYS = ("name", "speaker", "consent", "language", "sample_rate")
 NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
 
@@ -87,6 +91,11 @@ class Pack:
         path = self.clip_path(text, language)
         try:
             with soundfile.SoundFile(str(path)) as f:
+                if f.frames > MAX_CLIP_SECONDS * f.samplerate:
+                    raise UsageError(
+                        f"{path}: {f.frames / max(f.samplerate, 1):.0f} s long, more than a "
+                        f"take may be ({MAX_CLIP_SECONDS:g} s); record {text!r} again"
+                    )
                 if f.samplerate != self.sample_rate or f.channels != 1:
                     raise UsageError(
                         f"{path}: recorded at {f.samplerate} Hz with {f.channels} channels, but "

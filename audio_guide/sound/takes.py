@@ -81,6 +81,7 @@ def decode(source: bytes | Path, sample_rate: int) -> Floats:
         if size > MAX_BYTES:
             raise TakeRefused(f"{path.name} is larger than {MAX_BYTES >> 20} MB")
     try:
+        check_header(path, path.name if tmp is None else "the take")
         cmd = [ffmpeg_exe(), "-nostdin", "-v", "error", "-i", str(path), "-vn"]
         cmd += ["-t", f"{MAX_SECONDS + 1:g}", "-ac", "1", "-ar", str(sample_rate)]
         cmd += ["-f", "f32le", "-"]
@@ -98,6 +99,34 @@ def decode(source: bytes | Path, sample_rate: int) -> Floats:
             f"the take is longer than {MAX_SECONDS:g} s; record one sentence or count per take"
         )
     return samples
+
+
+MIN_RATE, MAX_RATE = 8000, 192000
+"""Sample rates a take may declare: a header claiming 1 Hz would make the resampler build
+hours of audio from a few kilobytes."""
+
+
+def check_header(path: Path, name: str, max_seconds: float = MAX_SECONDS + 1) -> None:
+    """Refuse, from its header alone, a file whose sample rate is out of range or whose length
+    is over ``max_seconds``, before anything is decoded (formats libsndfile reads: WAV, FLAC,
+    Ogg, AIFF ...; others, such as WebM or MP3, have codec-fixed rates and are bounded by
+    ffmpeg's ``-t``)."""
+    import soundfile
+
+    try:
+        info = soundfile.info(str(path))
+    except (RuntimeError, OSError, ValueError):  # not a libsndfile format: ffmpeg decides
+        return
+    if not MIN_RATE <= info.samplerate <= MAX_RATE:
+        raise TakeRefused(
+            f"{name} says it was recorded at {info.samplerate} Hz; record again at "
+            f"{MIN_RATE}-{MAX_RATE} Hz"
+        )
+    if info.frames > max_seconds * info.samplerate:
+        raise TakeRefused(
+            f"{name} is {info.frames / info.samplerate:.0f} s long; the limit is "
+            f"{max_seconds:g} s (one sentence or count per take)"
+        )
 
 
 def _frame_levels(x: Floats, sample_rate: int) -> tuple[npt.NDArray[np.float64], int]:
