@@ -71,3 +71,12 @@ def test_a_pack_file_with_a_path_for_a_language_is_refused_at_its_line(
         find_pack("me")
     message = str(info.value)
     assert f"{folder / 'pack.yaml'}:3:11: language: '../../x' is not a plain name" in message
+
+
+def test_a_pack_name_too_long_for_a_folder_is_bad_input(client: Any, config: Path) -> None:
+    name = "p" * 300
+    config.mkdir(exist_ok=True)
+    code, _, err = run("pack", "import", name, str(config))
+    assert code == 2 and "up to 64" in err and "internal error" not in err, err
+    res = client.post("/api/packs", json={"name": name, "speaker": "A", "language": "en"})
+    assert res.status_code == 400 and "up to 64" in res.json()["error"]

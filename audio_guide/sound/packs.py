@@ -24,7 +24,7 @@ import yaml
 
 from audio_guide.errors import Problem, RoutineError, UsageError
 from audio_guide.runtime import config_dir
-from audio_guide.safename import inside, is_inside, name_problem
+from audio_guide.safename import NAME_MAX_BYTES, inside, is_inside, name_problem
 from audio_guide.sound.engines import Samples
 from audio_guide.sound.takes import MAX_SECONDS
 
@@ -230,6 +230,12 @@ def list_packs() -> list[Pack]:
 def pack_folder(spec: str) -> Path:
     """The folder ``spec`` names: a path holding ``pack.yaml``, else a name in the config folder."""
     path = Path(spec).expanduser()
+    too_long = [p for p in path.parts if len(p.encode("utf-8")) > NAME_MAX_BYTES]
+    if too_long:
+        raise UsageError(
+            f"pack {spec[:40]!r}...: a name of {len(too_long[0].encode('utf-8'))} bytes is too "
+            f"long for a folder; use letters, digits, '.', '_' or '-' (up to 64)"
+        )
     if (path / PACK_FILE).is_file() or os.sep in spec or spec.startswith("."):
         return path
     return packs_dir() / safe_pack_name(spec)
