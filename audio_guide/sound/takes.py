@@ -81,7 +81,7 @@ def decode(source: bytes | Path, sample_rate: int) -> Floats:
         if size > MAX_BYTES:
             raise TakeRefused(f"{path.name} is larger than {MAX_BYTES >> 20} MB")
     try:
-        check_header(path, path.name if tmp is None else "the take")
+        check_header(path, "the take")
         cmd = [ffmpeg_exe(), "-nostdin", "-v", "error", "-i", str(path), "-vn"]
         cmd += ["-t", f"{MAX_SECONDS + 1:g}", "-ac", "1", "-ar", str(sample_rate)]
         cmd += ["-f", "f32le", "-"]
@@ -124,8 +124,8 @@ def check_header(path: Path, name: str, max_seconds: float = MAX_SECONDS + 1) ->
         )
     if info.frames > max_seconds * info.samplerate:
         raise TakeRefused(
-            f"{name} is {info.frames / info.samplerate:.0f} s long; the limit is "
-            f"{max_seconds:g} s (one sentence or count per take)"
+            f"{name} is longer than {MAX_SECONDS:g} s ({info.frames / info.samplerate:.0f} s); "
+            "record one sentence or count per take"
         )
 
 
