@@ -88,7 +88,8 @@ def _read(path: Path) -> Region:
 
 
 def place_problems(place: FigurePlace) -> list[tuple[str, str]]:
-    """What is wrong with a place on a region figure: (key, message) pairs, none when fine."""
+    """What is wrong with a place on a region figure: (key, message) pairs, none when fine; the
+    key is the ``figure:`` key at fault, empty for the place as a whole."""
     if place.region is None:
         return []
     found = regions().get(place.region)
@@ -115,9 +116,9 @@ def place_problems(place: FigurePlace) -> list[tuple[str, str]]:
         if v is not None
     ]
     if len(bases) != 1:
-        out.append(("region", "give exactly one of 'at', 'level' or 'from' (with 'to')"))
+        out.append(("", "give exactly one of 'at', 'level' or 'from' (with 'to')"))
     if (place.start is None) != (place.to is None):
-        out.append(("region", "'from' and 'to' go together"))
+        out.append(("", "'from' and 'to' go together"))
     if place.level is not None and found.midline is None:
         out.append(("level", f"figure '{found.id}' has no midline; use 'at' or 'from'"))
     if place.lateral and found.midline is None:
