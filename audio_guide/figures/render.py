@@ -20,7 +20,8 @@ _FONT = 24
 
 
 def _label(x: float, y: float, text: str, width: float, mirrored: bool) -> str:
-    left = mirrored or x > width - 100
+    wide = _MARK_R + 6 + 0.66 * _FONT * len(text)  # DejaVu Sans Bold is about 0.66 em a letter
+    left = x + wide > width if not mirrored else x - wide >= 0
     tx = x - _MARK_R - 6 if left else x + _MARK_R + 6
     anchor = "end" if left else "start"
     return (
