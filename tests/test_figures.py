@@ -466,3 +466,23 @@ def test_check_notes_a_point_without_a_picture(tmp_path: Path) -> None:
         "points", "MINE", "--points", str(path), "--picture", str(tmp_path / "a.svg")
     )
     assert code == 2 and "no picture" in err
+
+
+def test_a_point_placed_by_a_click_builds_with_its_picture(tmp_path: Path) -> None:
+    import yaml
+
+    place = place_from_click("knee_back", 300, 230)
+    path = tmp_path / "points.yaml"
+    path.write_text(
+        yaml.safe_dump(
+            {
+                "points": {
+                    "MINE": {"name": "My knee", "location": "Below the crease.", "figure": place}
+                }
+            }
+        ),
+        encoding="utf-8",
+    )
+    point = load_point_file(path, "mine").points["MINE"]
+    assert point.figure is not None and resolve(point.figure) == pytest.approx((300, 230), abs=0.2)
+    assert picture_png(point, width=300) is not None
