@@ -486,3 +486,17 @@ def test_a_point_placed_by_a_click_builds_with_its_picture(tmp_path: Path) -> No
     point = load_point_file(path, "mine").points["MINE"]
     assert point.figure is not None and resolve(point.figure) == pytest.approx((300, 230), abs=0.2)
     assert picture_png(point, width=300) is not None
+
+
+def test_own_point_with_an_svg_or_jpeg_image(tmp_path: Path) -> None:
+    (tmp_path / "spot.svg").write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 50 100">'
+        '<rect width="50" height="100" fill="#000"/></svg>',
+        encoding="utf-8",
+    )
+    point = load_point_file(_point_file(tmp_path, "{image: spot.svg}"), "mine").points["MINE"]
+    png = Image.open(io.BytesIO(picture_png(point, width=50) or b""))
+    assert png.size == (50, 100) and png.convert("L").getpixel((25, 50)) == 0  # drawn, not blank
+    Image.new("RGB", (30, 60), "white").save(tmp_path / "spot.jpg")
+    point = load_point_file(_point_file(tmp_path, "{image: spot.jpg}"), "mine").points["MINE"]
+    assert 'viewBox="0 0 30 60"' in (picture_svg(point) or "")

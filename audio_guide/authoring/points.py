@@ -246,9 +246,7 @@ def read_library_sections(
     return LibraryLayer(label, points, lexicon, translations, lexicons)
 
 
-def read_lexicons(
-    reader: Reader, node: yaml.Node
-) -> dict[str, dict[str, tuple[str, Origin]]]:
+def read_lexicons(reader: Reader, node: yaml.Node) -> dict[str, dict[str, tuple[str, Origin]]]:
     """A ``lexicons:`` section: language -> lexicon entries (the spoken forms of point codes a
     language's listeners know, for example German ``LI: "D I"``)."""
     codes = {k.value: k for k, _ in node.value} if isinstance(node, yaml.MappingNode) else {}

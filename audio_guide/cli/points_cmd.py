@@ -24,6 +24,7 @@ def caution_source(point: Point, index: int) -> str:
         return f"editorial (the project's own advice): {note}"
     return point.caution_source(index) or ""
 
+
 def add(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     """Register ``points``."""
     help_text = "List the effective point library (shipped, user, --points, profile, routine)."

@@ -8,11 +8,14 @@ the same pixels on every machine.
 from __future__ import annotations
 
 import base64
+import io
 import re
 from pathlib import Path
 from xml.sax.saxutils import escape
 
+from audio_guide.errors import AudioGuideError
 from audio_guide.figures.regions import Region, Xy
+from audio_guide.words import fmt
 
 _HEAD = re.compile(r"<title>.*?</title>\s*(<desc>.*?</desc>)?", re.S)
 _MARK_R = 11.0
@@ -69,14 +72,20 @@ def marked(fig: Region, marks: list[Xy], label: str, title: str, desc: str) -> s
 
 def image_svg(path: Path, title: str, desc: str) -> str:
     """An image file (SVG, PNG or JPEG) wrapped as a standalone SVG with title and description."""
-    data = path.read_bytes()
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise AudioGuideError(
+            f"cannot read the picture {path} ({exc.strerror or exc}); put the image back "
+            "beside its point file or change the point's figure:"
+        ) from exc
     kind = {
         ".svg": "image/svg+xml",
         ".png": "image/png",
         ".jpg": "image/jpeg",
         ".jpeg": "image/jpeg",
     }[path.suffix.lower()]
-    width, height = _size(data, kind)
+    width, height = (fmt(v) for v in _size(data, kind))
     href = f"data:{kind};base64,{base64.b64encode(data).decode('ascii')}"
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}">'
@@ -86,13 +95,16 @@ def image_svg(path: Path, title: str, desc: str) -> str:
 
 
 def _size(data: bytes, kind: str) -> tuple[float, float]:
-    if kind == "image/png" and data[12:16] == b"IHDR":
-        return int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
     if kind == "image/svg+xml":
         found = re.search(rb'viewBox="\s*[-\d.]+\s+[-\d.]+\s+([\d.]+)\s+([\d.]+)', data)
-        if found:
-            return float(found.group(1)), float(found.group(2))
-    return 400.0, 400.0
+        return (float(found.group(1)), float(found.group(2))) if found else (400.0, 400.0)
+    from PIL import Image  # Pillow comes with matplotlib
+
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            return float(image.width), float(image.height)
+    except (OSError, ValueError) as exc:
+        raise AudioGuideError(f"the picture is not a readable {kind} image ({exc})") from exc
 
 
 def _fonts() -> list[str]:
