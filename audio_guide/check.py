@@ -10,7 +10,7 @@ with them, so a folder of routines and their own points checks as one.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -24,6 +24,7 @@ from audio_guide.authoring.validate import load_routine
 from audio_guide.authoring.yamlread import compose_file
 from audio_guide.errors import AudioGuideError, RoutineError
 from audio_guide.layers import Layer
+from audio_guide.model import Point, Step
 
 _PROFILE_ONLY = ("voice", "pacing", "sound", "notes", "phrases")
 _CLIENT_OK = {*CLIENT_KEYS, *PROFILE_KEYS}
@@ -36,6 +37,17 @@ class Outcome:
     path: Path
     kind: str | None
     problems: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    """Worth knowing, not wrong (a point without a picture)."""
+
+
+def picture_notes(points: Iterable[Point]) -> list[str]:
+    """A note for each point that has no ``figure:`` and so is built without a picture."""
+    return [
+        f"{p.origin or p.id}: note: point {p.id} has no 'figure:', so it is built without a picture"
+        for p in points
+        if p.figure is None
+    ]
 
 
 def detect_kind(path: Path) -> str | None:
@@ -95,7 +107,8 @@ def check_files(
                     "or a point file (points:); use --kind"
                 )
             elif o.kind == "points":
-                load_point_file(o.path, "points")
+                layer = load_point_file(o.path, "points")
+                o.notes += picture_notes(layer.points.values())
                 good_points.append(o.path)
             elif o.kind == "profile":
                 read_profile(o.path)
@@ -116,14 +129,17 @@ def check_files(
             o.problems.append(f"{o.path}: not checked: the point library or profile is invalid")
         return outcomes
     for o in routines:
-        o.problems += _check_routine(o.path, library, [layer for layer, _ in found])
+        o.problems, o.notes = _check_routine(o.path, library, [layer for layer, _ in found])
     return outcomes
 
 
-def _check_routine(path: Path, library: Library, layers: list[Layer]) -> list[str]:
+def _check_routine(
+    path: Path, library: Library, layers: list[Layer]
+) -> tuple[list[str], list[str]]:
     try:
         routine = load_routine(path, library)
         effective_settings(routine, layers)
     except AudioGuideError as exc:
-        return _messages(exc, path)
-    return []
+        return _messages(exc, path), []
+    used = {s.point.id: s.point for s in routine.steps if isinstance(s, Step) and not s.inline}
+    return [], picture_notes(used.values())

@@ -47,6 +47,49 @@ class PointText:
 
 
 @dataclass(frozen=True, slots=True)
+class FigurePlace:
+    """Where a point's picture comes from (a point file's ``figure:``): a place on a shipped
+    region figure, given in that figure's landmarks and body inches (B-cun), or an image file.
+
+    The place is ``at`` a landmark, or ``level`` with one (on the midline), or ``fraction`` of
+    the way ``from`` one landmark ``to`` another; then moved ``lateral`` B-cun out from the
+    midline, ``cun`` B-cun ``toward`` a landmark, and ``dx``/``dy`` B-cun right/down.
+    """
+
+    region: str | None = None
+    """A region figure's id (``lower_back``); None for an image file."""
+    at: str | None = None
+    level: str | None = None
+    start: str | None = None
+    """``from:`` in the file."""
+    to: str | None = None
+    fraction: float = 0.5
+    lateral: float = 0.0
+    toward: str | None = None
+    cun: float = 0.0
+    dx: float = 0.0
+    dy: float = 0.0
+    image: str | None = None
+    """An image file (``.svg``, ``.png``, ``.jpg``) beside the point file: its absolute path."""
+    origin: Origin | None = None
+
+    def as_dict(self) -> dict[str, object]:
+        """The place as written in a point file (``figure:``), defaults left out."""
+        if self.image is not None:
+            return {"image": self.image}
+        out: dict[str, object] = {"region": self.region}
+        for name, key in (("at", "at"), ("level", "level"), ("start", "from"), ("to", "to")):
+            if getattr(self, name) is not None:
+                out[key] = getattr(self, name)
+        if self.start is not None:
+            out["fraction"] = self.fraction
+        for name in ("lateral", "toward", "cun", "dx", "dy"):
+            if getattr(self, name) not in (None, 0.0):
+                out[name] = getattr(self, name)
+        return out
+
+
+@dataclass(frozen=True, slots=True)
 class Point:
     """One acupressure point from a point library (shipped, user, ``--points`` or a routine)."""
 
@@ -82,6 +125,8 @@ class Point:
     """Not spoken: where the entry departs from a source, and why."""
     language: str = "en"
     """The language of the texts above."""
+    figure: FigurePlace | None = None
+    """Where its picture comes from; None: built without a picture."""
     translations: tuple[tuple[str, PointText], ...] = ()
     """The texts in other languages, by language code."""
     origin: Origin | None = None

@@ -18,6 +18,7 @@ from pathlib import Path
 import yaml
 
 from audio_guide.authoring.config import ProfileLibrary
+from audio_guide.authoring.figureread import read_figure
 from audio_guide.authoring.lexicon import Lexicon, read_lexicon
 from audio_guide.authoring.phrases import DEFAULT_LANGUAGE
 from audio_guide.authoring.pointtexts import (
@@ -47,6 +48,7 @@ POINT_KEYS = (
     "sides",
     "source",
     "notes",
+    "figure",
 )
 POINT_REQUIRED = ("name", "location")
 _TEXT_KEYS = (
@@ -209,9 +211,11 @@ def read_point_table(
         bilateral = (
             reader.flag(fields["bilateral"], f"{pid}.bilateral") if "bilateral" in fields else True
         )
+        figure = read_figure(reader, fields["figure"], pid) if "figure" in fields else None
         if any(text.get(k) is None for k in POINT_REQUIRED):
             continue
         points[pid] = Point(
+            figure=figure,
             id=pid,
             cautions=cautions,
             bilateral=bilateral is not False,
@@ -242,9 +246,7 @@ def read_library_sections(
     return LibraryLayer(label, points, lexicon, translations, lexicons)
 
 
-def read_lexicons(
-    reader: Reader, node: yaml.Node
-) -> dict[str, dict[str, tuple[str, Origin]]]:
+def read_lexicons(reader: Reader, node: yaml.Node) -> dict[str, dict[str, tuple[str, Origin]]]:
     """A ``lexicons:`` section: language -> lexicon entries (the spoken forms of point codes a
     language's listeners know, for example German ``LI: "D I"``)."""
     codes = {k.value: k for k, _ in node.value} if isinstance(node, yaml.MappingNode) else {}

@@ -17,7 +17,25 @@ from audio_guide.authoring.schemaparts import (
     section,
 )
 from audio_guide.authoring.stepkinds import INLINE_KEYS, MAX_PHASES, WORK_KEYS
+from audio_guide.figures import region_figures
 from audio_guide.settings import PACING_KEYS, SOUND_KEYS, VOICE_KEYS
+
+
+def _figure() -> Schema:
+    """A point's ``figure:``: a place on a region figure, or an image file beside the file."""
+    number: Schema = {"type": "number"}
+    place = only(
+        "region",
+        region={"enum": region_figures(), "description": "the region figure"},
+        **{k: TEXT for k in ("at", "level", "from", "to", "toward")},
+        fraction={"anyOf": [number, {"type": "string", "pattern": r"^\s*\d+\s*/\s*\d+\s*$"}]},
+        lateral=number,
+        cun=number,
+        dx=number,
+        dy=number,
+    )
+    image = only("image", image={**TEXT, "description": "an image file beside the point file"})
+    return {"anyOf": [place, image], "description": "where the point's picture comes from"}
 
 
 def defs() -> Schema:
@@ -61,6 +79,7 @@ def defs() -> Schema:
             ]
         },
         notes=TEXTS,
+        figure=_figure(),
     )
     translation: Schema = {
         **only("location", **{k: TEXT for k in TRANSLATION_KEYS}),

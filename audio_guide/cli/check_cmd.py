@@ -37,6 +37,8 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             err.writelines(f"{line}\n" for line in o.problems)
         elif not args.quiet:
             out.write(f"{o.path}: ok ({o.kind})\n")
+        if not args.quiet:
+            out.writelines(f"{line}\n" for line in o.notes)
     if bad:
         err.write(f"{bad} of {len(outcomes)} files have problems\n")
         return 2

@@ -11,7 +11,8 @@ from audio_guide.authoring.config import read_profiles
 from audio_guide.authoring.phrases import languages
 from audio_guide.authoring.points import Library, assemble, describe, lookup, spellings
 from audio_guide.cli.options import add_points_flag
-from audio_guide.errors import UsageError
+from audio_guide.errors import ExportError, UsageError
+from audio_guide.figures import figure_of, picture_png, picture_svg
 from audio_guide.model import Point
 from audio_guide.words import suggest
 
@@ -23,12 +24,19 @@ def caution_source(point: Point, index: int) -> str:
         return f"editorial (the project's own advice): {note}"
     return point.caution_source(index) or ""
 
+
 def add(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     """Register ``points``."""
     help_text = "List the effective point library (shipped, user, --points, profile, routine)."
     p: argparse.ArgumentParser = sub.add_parser("points", help=help_text, description=help_text)
     p.add_argument("id", nargs="?", metavar="ID", help="show one point (id, WHO code or name)")
     p.add_argument("--json", action="store_true", help="print the library as JSON")
+    p.add_argument(
+        "--picture",
+        type=Path,
+        metavar="FILE",
+        help="write the point's picture to FILE (.svg or .png); needs ID",
+    )
     add_points_flag(p, "a point file over the shipped and user points (repeatable)")
     p.add_argument("--profile", type=Path, help="a profile whose points: and lexicon: apply")
     p.add_argument("--routine", metavar="ROUTINE", help="a routine whose own points: apply")
@@ -68,6 +76,9 @@ def point_dict(point: Point, library: Library, language: str | None = None) -> d
                 out[name] = value
         out["cautions"] = list(shown.cautions)
     out["languages"] = list(point.languages())
+    out["figure"] = figure_of(point)
+    if point.figure is not None:
+        out["figure_place"] = point.figure.as_dict()
     out["bilateral"] = point.bilateral
     out["sides"] = point.sides.value
     if point.notes:
@@ -106,6 +117,10 @@ def _language(args: argparse.Namespace) -> str | None:
 def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """Print the library (or one point) as a table, details or JSON."""
     language = _language(args)
+    if args.picture is not None and not args.id:
+        raise UsageError("--picture needs a point: audio-guide points ID --picture FILE")
+    if args.picture is not None and args.picture.suffix.lower() not in (".svg", ".png"):
+        raise UsageError(f"--picture: '{args.picture}' must end in .svg or .png")
     library = library_for(args)
     points = library.points
     if args.id:
@@ -116,6 +131,8 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                 if not found
                 else f"'{args.id}' names {len(found)} points: {', '.join(p.id for p in found)}"
             )
+        if args.picture is not None:
+            return _write_picture(found[0], language, args.picture, out)
         data = point_dict(found[0], library, language)
         if args.json:
             out.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
@@ -165,3 +182,25 @@ def _title(point: Point, language: str | None) -> str:
 
 def _mapping(value: object) -> list[tuple[str, object]]:
     return list(value.items()) if isinstance(value, dict) else []
+
+
+def _write_picture(point: Point, language: str | None, path: Path, out: TextIO) -> int:
+    """Write the point's picture (texts in ``language`` for its description) to ``path``."""
+    from audio_guide.outputs.files import atomic_path, cannot_write
+
+    shown = (point.in_language(language) if language else None) or point
+    if point.figure is None:
+        raise UsageError(
+            f"point {point.id} has no picture; give it a 'figure:' in its point file "
+            "(a region and a place, or an image file)"
+        )
+    data = (
+        picture_png(shown) if path.suffix.lower() == ".png" else (picture_svg(shown) or "").encode()
+    )
+    try:
+        with atomic_path(path) as tmp:
+            tmp.write_bytes(data or b"")
+    except OSError as exc:
+        raise ExportError(cannot_write(path, exc)) from exc
+    out.write(f"wrote {path}\n")
+    return 0

@@ -3,7 +3,8 @@
 ``pages()`` gives ``{path: markdown}`` under ``reference/``: every command and flag (walked from
 the parsers ``main`` uses), every setting with its range and default (``settings``, through the
 studio's control descriptions), every file key (``reference_data``: the JSON Schemas), the phrase
-keys (``keys.yaml``) and the timeline contract (``timeline``'s dataclasses). ``docs/hooks.py``
+keys (``keys.yaml``), the timeline contract (``timeline``'s dataclasses) and the region figures
+(``scripts_data/figures``). ``docs/hooks.py``
 adds them to the MkDocs build; nothing generated is kept in git.
 """
 
@@ -15,7 +16,14 @@ import os
 from collections.abc import Iterator
 
 from audio_guide.cli import _parser
-from audio_guide.cli.reference_data import GENERATED, cell, files_page, phrases_page, timeline_page
+from audio_guide.cli.reference_data import (
+    GENERATED,
+    cell,
+    figures_page,
+    files_page,
+    phrases_page,
+    timeline_page,
+)
 from audio_guide.settings import PER_POINT_FLAGS, RANGES, Settings
 from audio_guide.studio.controls import describe
 from audio_guide.words import fmt
@@ -26,6 +34,7 @@ PAGES = (
     ("reference/files.md", "File keys"),
     ("reference/phrases.md", "Phrase keys"),
     ("reference/timeline.md", "Timeline contract"),
+    ("reference/figures.md", "Figures"),
 )
 """The generated pages in nav order, with their titles (``mkdocs.yml`` lists the same paths)."""
 
@@ -38,6 +47,7 @@ def pages() -> dict[str, str]:
         "reference/files.md": files_page(),
         "reference/phrases.md": phrases_page(),
         "reference/timeline.md": timeline_page(),
+        "reference/figures.md": figures_page(),
     }
 
 

@@ -1,5 +1,6 @@
 """Reference pages for the data formats: file keys (from the shipped JSON Schemas), phrase keys
-(``keys.yaml``) and the timeline contract (``timeline``'s dataclasses and enums)."""
+(``keys.yaml``), the timeline contract (``timeline``'s dataclasses and enums) and the region
+figures with their landmarks (``scripts_data/figures``)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from typing import Any
 from audio_guide import timeline
 from audio_guide.authoring.phrases import DEFAULT_LANGUAGE, key_specs, load_phrases
 from audio_guide.authoring.schema import KINDS, shipped
+from audio_guide.figures.regions import regions
 from audio_guide.studio.controls import field_docs
 from audio_guide.words import fmt
 
@@ -209,4 +211,36 @@ def timeline_page() -> str:
         lines += ["| value | what it is |", "|---|---|"]
         members: list[Enum] = list(enum)
         lines += [f"| `{m.value}` | {cell(docs.get(m.name, ''))} |" for m in members]
+    return "\n".join(lines) + "\n"
+
+
+def figures_page() -> str:
+    """Every region figure: what it shows and is drawn from, its scale, its landmarks (the names
+    a point file's ``figure:`` uses) and the drawing itself."""
+    lines = [
+        "# Figures",
+        "",
+        f"{GENERATED} from the figure files in `scripts_data/figures/`. A point file's "
+        "`figure:` names one of these figures and a place in its landmarks "
+        "([Pictures of the points](../write.md#pictures-of-the-points)). Right-side figures "
+        "show one limb; figures with a midline show both sides, and a paired point is marked "
+        "on both.",
+    ]
+    for fig in regions().values():
+        desc = fig.svg.split("<desc>", 1)[1].split("</desc>", 1)[0] if "<desc>" in fig.svg else ""
+        names = ", ".join(f"`{n}`" for n in fig.landmarks)
+        sides = "both sides (midline)" if fig.midline is not None else "one side"
+        # one page holds every figure: each one's mirrored half needs its own id there
+        drawing = " ".join(fig.svg.replace('"#half"', f'"#{fig.id}-half"').split())
+        drawing = drawing.replace('id="half"', f'id="{fig.id}-half"')
+        lines += [
+            "",
+            f"## {fig.id}",
+            "",
+            f"{fig.title}. {' '.join(desc.split())}",
+            "",
+            f"Shows {sides}. Landmarks: {names}.",
+            "",
+            f'<div class="figure" style="max-width: 300px">{drawing}</div>',
+        ]
     return "\n".join(lines) + "\n"

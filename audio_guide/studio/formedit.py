@@ -164,8 +164,10 @@ def _apply_one(doc: CommentedMap, edit: dict[str, Any]) -> None:
     op, path = edit.get("op"), edit.get("path")
     if op not in ("set", "insert", "delete", "move", "duplicate"):
         raise FormError(f"unknown edit {op!r}: use set, insert, delete, move or duplicate")
-    if not isinstance(path, list) or not path or not all(
-        isinstance(p, (str, int)) and not isinstance(p, bool) for p in path
+    if (
+        not isinstance(path, list)
+        or not path
+        or not all(isinstance(p, (str, int)) and not isinstance(p, bool) for p in path)
     ):
         raise FormError("an edit's 'path' should be a non-empty list of keys and indexes")
     if op == "set":

@@ -97,9 +97,7 @@ class _CancellableBank(ClipBank):
 class Jobs:
     """The builds of one studio."""
 
-    def __init__(
-        self, output: Path, cache: Callable[[], ClipCache], keep: float = KEEP_S
-    ) -> None:
+    def __init__(self, output: Path, cache: Callable[[], ClipCache], keep: float = KEEP_S) -> None:
         self.output = output
         self.cache = cache
         self.keep = keep
