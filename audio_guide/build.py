@@ -20,13 +20,14 @@ from audio_guide.authoring.phrases import (
 from audio_guide.authoring.points import Library
 from audio_guide.authoring.script import Script, compile_script, utterances
 from audio_guide.authoring.validate import check, find_routine
+from audio_guide.figures import picture_png
 from audio_guide.layers import DEFAULT_ORIGIN
-from audio_guide.model import Routine
+from audio_guide.model import Routine, Step
 from audio_guide.outputs.captions import WRITERS
 from audio_guide.outputs.export import check_free_space, exporter_for
 from audio_guide.outputs.files import file_sha256, staged
 from audio_guide.outputs.naming import timeline_path
-from audio_guide.outputs.tags import read_cover
+from audio_guide.outputs.tags import ChapterArt, Cover, read_cover
 from audio_guide.schedule import schedule
 from audio_guide.settings import Settings
 from audio_guide.sound import chime
@@ -155,6 +156,17 @@ def _timeline_json(timeline: Timeline) -> str:
     return json.dumps(timeline.as_dict(), indent=2, ensure_ascii=False) + "\n"
 
 
+def chapter_art(routine: Routine, cover: Cover | None = None) -> ChapterArt:
+    """Each point's picture (PNG, 600 px wide) for its chapters, and the cover for the rest."""
+    points = {s.point.id: s.point for s in routine.steps if isinstance(s, Step)}
+    pictures = {}
+    for pid, point in points.items():
+        png = picture_png(point)
+        if png is not None:
+            pictures[pid] = Cover(png, "image/png")
+    return ChapterArt(pictures, cover)
+
+
 def mix_options(settings: Settings) -> MixOptions:
     """The mastering part of the settings."""
     return MixOptions(loudness=settings.loudness, bed=settings.bed, bed_level=settings.bed_level)
@@ -178,8 +190,10 @@ def render(
     """
     explicit = plan.origins.get("format", DEFAULT_ORIGIN) != DEFAULT_ORIGIN
     exporter = exporter_for(output, plan.settings.format if explicit else None)
-    if cover is not None:
-        exporter.add_cover(read_cover(cover))
+    front = read_cover(cover) if cover is not None else None
+    if front is not None:
+        exporter.add_cover(front)
+    exporter.add_chapter_art(chapter_art(plan.routine, front))
     timeline = plan.timeline
     check_free_space(output, exporter, timeline)
     if progress:

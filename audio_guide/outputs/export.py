@@ -25,7 +25,14 @@ from typing import TYPE_CHECKING, Protocol
 
 from audio_guide.errors import ExportError, UsageError
 from audio_guide.outputs.encoder import encode, le_bytes
-from audio_guide.outputs.tags import Cover, Tagger, cover_tagger, tag_file
+from audio_guide.outputs.tags import (
+    ChapterArt,
+    Cover,
+    Tagger,
+    chapter_art_tagger,
+    cover_tagger,
+    tag_file,
+)
 from audio_guide.timeline import Timeline
 
 if TYPE_CHECKING:
@@ -46,6 +53,10 @@ class Exporter(Protocol):
         """Embed ``cover`` as the front cover (a ``UsageError`` where the format has none)."""
         ...
 
+    def add_chapter_art(self, art: ChapterArt) -> None:
+        """Give each chapter its picture, where the format can hold one per chapter."""
+        ...
+
     def write(self, blocks: Iterable[Pcm], timeline: Timeline, tmp: Path) -> None:
         """Write the whole track to ``tmp``, a temporary file its caller moves into place."""
         ...
@@ -60,6 +71,9 @@ class WavExporter:
     def add_cover(self, cover: Cover) -> None:
         """WAV holds no cover: refused."""
         raise UsageError("--cover needs an .mp3, .m4b or .opus output, not .wav")
+
+    def add_chapter_art(self, art: ChapterArt) -> None:
+        """WAV has no chapters: nothing to do."""
 
     def write(self, blocks: Iterable[Pcm], timeline: Timeline, tmp: Path) -> None:
         """Stream blocks into the WAV file ``tmp``."""
@@ -86,6 +100,10 @@ class Mp3Exporter:
     def add_cover(self, cover: Cover) -> None:
         """An APIC frame with ``cover``."""
         self.taggers.append(cover_tagger(cover))
+
+    def add_chapter_art(self, art: ChapterArt) -> None:
+        """An APIC sub-frame in each chapter's CHAP frame."""
+        self.taggers.append(chapter_art_tagger(art))
 
     def write(self, blocks: Iterable[Pcm], timeline: Timeline, tmp: Path) -> None:
         """Encode and tag into ``tmp`` (seekable, so ffmpeg writes the encoder-delay header)."""

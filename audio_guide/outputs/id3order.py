@@ -1,4 +1,4 @@
-"""Put an ID3v2.4 tag's chapter frames in time order, in place.
+"""Put an ID3v2.3 or 2.4 tag's chapter frames in time order, in place.
 
 mutagen writes frames sorted by size and key, not in the order they were added (its issue #506),
 so CHAP frames came out scrambled and players and ffmpeg that list chapters in file order showed
@@ -26,11 +26,14 @@ def _chap_start(frame: bytes) -> int:
     return int.from_bytes(body[end + 1 : end + 5], "big")
 
 
-def split_frames(tag: bytes) -> list[bytes]:
-    """The frames of an ID3v2.4 tag body (header excluded), each with its own header."""
+def split_frames(tag: bytes, version: int = 4) -> list[bytes]:
+    """The frames of an ID3v2.3 or 2.4 tag body (header excluded), each with its own header
+    (2.4 frame sizes are synchsafe, 2.3 sizes plain integers)."""
     frames, pos = [], 0
     while pos + _HEADER <= len(tag) and tag[pos : pos + 4] != b"\0\0\0\0":
-        end = pos + _HEADER + _synchsafe(tag[pos + 4 : pos + 8])
+        raw = tag[pos + 4 : pos + 8]
+        size = _synchsafe(raw) if version == 4 else int.from_bytes(raw, "big")
+        end = pos + _HEADER + size
         if end > len(tag):
             break
         frames.append(tag[pos:end])
@@ -41,15 +44,15 @@ def split_frames(tag: bytes) -> list[bytes]:
 def order_chapters(path: Path) -> bool:
     """Reorder the chapter frames of the tag at the start of ``path``; False if left alone.
 
-    Only a plain ID3v2.4 tag (no unsynchronisation, no extended header) is touched, which is
-    what mutagen writes.
+    Only a plain ID3v2.3 or 2.4 tag (no unsynchronisation, no extended header) is touched,
+    which is what mutagen writes.
     """
     with path.open("r+b") as fh:
         head = fh.read(_HEADER)
-        if len(head) < _HEADER or head[:3] != b"ID3" or head[3] != 4 or head[5] & 0xC0:
+        if len(head) < _HEADER or head[:3] != b"ID3" or head[3] not in (3, 4) or head[5] & 0xC0:
             return False
         tag = fh.read(_synchsafe(head[6:10]))
-        frames = split_frames(tag)
+        frames = split_frames(tag, head[3])
         chapters = sorted((f for f in frames if f[:4] == b"CHAP"), key=_chap_start)
         tocs = [f for f in frames if f[:4] == b"CTOC"]
         others = [f for f in frames if f[:4] not in (b"CHAP", b"CTOC")]

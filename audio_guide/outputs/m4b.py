@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 from audio_guide.errors import ExportError
 from audio_guide.outputs.encoder import encode
 from audio_guide.outputs.files import cannot_write
-from audio_guide.outputs.tags import Cover, basics
+from audio_guide.outputs.tags import ChapterArt, Cover, basics
 from audio_guide.timeline import Timeline
 
 if TYPE_CHECKING:
@@ -49,6 +49,10 @@ class M4bExporter:
 
     def __init__(self) -> None:
         self.cover: Cover | None = None
+
+    def add_chapter_art(self, art: ChapterArt) -> None:
+        """M4B chapters here carry a title and a time, no picture per chapter (the cover
+        stands for the whole track); see the formats table in the docs."""
 
     def add_cover(self, cover: Cover) -> None:
         """Embed ``cover`` (``covr``)."""

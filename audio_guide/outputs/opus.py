@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 from audio_guide.errors import ExportError
 from audio_guide.outputs.encoder import encode
 from audio_guide.outputs.files import cannot_write
-from audio_guide.outputs.tags import Cover, basics
+from audio_guide.outputs.tags import ChapterArt, Cover, basics
 from audio_guide.timeline import Timeline
 
 if TYPE_CHECKING:
@@ -45,6 +45,10 @@ class OpusExporter:
 
     def __init__(self) -> None:
         self.cover: Cover | None = None
+
+    def add_chapter_art(self, art: ChapterArt) -> None:
+        """Opus chapters here carry a title and a time, no picture per chapter (the cover
+        stands for the whole track); see the formats table in the docs."""
 
     def add_cover(self, cover: Cover) -> None:
         """Embed ``cover`` (``METADATA_BLOCK_PICTURE``)."""

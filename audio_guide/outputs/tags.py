@@ -8,7 +8,7 @@ Everything a listener sees is read from the timeline in the routine's language (
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -26,7 +26,12 @@ Tagger = Callable[["ID3", Timeline], None]
 
 def tag_file(tmp: Path, timeline: Timeline, taggers: Iterable[Tagger] = ()) -> None:
     """Title, artist, album, a summary comment, the language and chapters (then ``taggers``),
-    saved as ID3v2.4 with the chapter frames put in time order."""
+    saved as ID3v2.3 with the chapter frames put in time order.
+
+    ID3v2.3, not 2.4: in 2.4 a chapter's sub-frame sizes are synchsafe, and ffmpeg (so mpv, VLC
+    and ffprobe) reads them as plain integers, so a chapter holding a picture larger than 127
+    bytes was dropped from their chapter lists; 2.3 sizes are plain integers, which every
+    reader agrees on. mutagen writes 2.3's UTF-16 where 2.4 would write UTF-8."""
     from mutagen import MutagenError
     from mutagen.id3 import COMM, ID3, TALB, TIT2, TLAN, TPE1, ID3NoHeaderError
 
@@ -44,7 +49,7 @@ def tag_file(tmp: Path, timeline: Timeline, taggers: Iterable[Tagger] = ()) -> N
     for tagger in taggers:
         tagger(tags, timeline)
     try:
-        tags.save(str(tmp), v2_version=4)
+        tags.save(str(tmp), v2_version=3)
     except MutagenError as exc:
         cause = exc.__cause__ or exc.__context__
         raise ExportError(
@@ -122,6 +127,46 @@ class Cover:
     data: bytes
     mime: str
     """``image/png`` or ``image/jpeg``."""
+
+
+@dataclass(frozen=True, slots=True)
+class ChapterArt:
+    """The picture each chapter shows while it plays: a point's chapter its point's picture,
+    the others (intro, closing, steps without a picture) the cover when there is one."""
+
+    pictures: Mapping[str, Cover]
+    """Point id -> its picture (PNG)."""
+    cover: Cover | None = None
+
+    def for_chapter(self, point: str | None) -> Cover | None:
+        """The picture of a chapter about ``point`` (None: not a point's chapter); a chapter
+        whose point has no picture shows the cover too."""
+        return self.pictures.get(point or "", self.cover)
+
+
+def chapter_art_tagger(art: ChapterArt) -> Tagger:
+    """A tagger putting each chapter's picture in its CHAP frame as an APIC sub-frame (chapter
+    art, as Apple Podcasts, Overcast and Pocket Casts show it)."""
+
+    def tag(tags: ID3, timeline: Timeline) -> None:
+        from mutagen.id3 import APIC, PictureType
+
+        for i, chapter in enumerate(timeline.chapters):
+            picture = art.for_chapter(chapter.point)
+            frame = tags.get(f"CHAP:ch{i}")
+            if picture is None or frame is None:
+                continue
+            frame.sub_frames.add(
+                APIC(
+                    encoding=3,
+                    mime=picture.mime,
+                    type=PictureType.ILLUSTRATION,
+                    desc=f"ch{i}",
+                    data=picture.data,
+                )
+            )
+
+    return tag
 
 
 def read_cover(image: Path) -> Cover:
