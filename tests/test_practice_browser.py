@@ -46,5 +46,27 @@ def test_index_page_lists_and_plays_tracks_with_chapters(tmp_path: Path) -> None
         duration = tab.evaluate("() => document.querySelector('audio').duration")
         assert duration == pytest.approx(timeline["duration"], abs=0.05)
         assert "now" in (first.locator("button.chapter").nth(1).get_attribute("class") or "")
+        # the hand's LI 4 chapter: its picture beside the player, the location as its words
+        hand = tab.locator("article").nth(1)
+        figure = hand.locator("figure.point")
+        assert figure.is_hidden()
+        hand.locator("button.chapter", has_text="LI 4").click()
+        figure.wait_for(state="visible")
+        image = figure.locator("img")
+        assert (image.get_attribute("src") or "").endswith("r2.point-LI4.png")
+        tab.wait_for_function(
+            "() => document.querySelectorAll('figure.point img')[1].naturalWidth > 0"
+        )
+        hand_timeline = json.loads((folder / "r2.timeline.json").read_text())
+        events = hand_timeline["events"]
+        li4 = [e for e in events if e.get("point") == "LI4" and e["role"] == "locate"]
+        assert image.get_attribute("alt") == li4[0]["text"]
+        assert figure.locator("figcaption").text_content() == "LI 4 — web of the hand"
         assert all(u.startswith("file://") for u in requests), "nothing from elsewhere"
+        pytest.importorskip("axe_playwright_python", reason="axe-playwright-python (test extra)")
+        from axe_playwright_python.sync_playwright import Axe
+
+        violations = Axe().run(tab).response["violations"]
+        bad = [v["id"] for v in violations if v["impact"] in ("serious", "critical")]
+        assert not bad, bad
         browser.close()

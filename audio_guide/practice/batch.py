@@ -18,12 +18,14 @@ from typing import Any
 
 from audio_guide.authoring import limits
 from audio_guide.authoring.clients import Client, read_client
+from audio_guide.build import chapter_art
 from audio_guide.errors import AudioGuideError
+from audio_guide.model import Step
 from audio_guide.practice import deliver
 from audio_guide.practice.feed import chapters_json
 from audio_guide.practice.folder import Manifest, Practice, Tokens, locked
 from audio_guide.practice.jobs import Job, Result, run_all
-from audio_guide.practice.site import write_track
+from audio_guide.practice.site import PICTURE_INFIX, glob_escape, picture_file, url, write_track
 from audio_guide.practice.tracks import PARTS, Resolver, Track, digest
 
 Say = Callable[[str], None]
@@ -197,13 +199,22 @@ class Batch:
         token = self.tokens.get(track.client)
         timeline = json.loads(result.timeline)
         name = track.routine_name
+        folder = self.practice.site / token
+        art = chapter_art(track.routine)
+        pictures = {pid: picture_file(name, pid) for pid in art.pictures}
+        images = {pid: url(self.options.base_url, token, f) for pid, f in pictures.items()}
+        alts = {s.point.id: s.point.location for s in track.routine.steps if isinstance(s, Step)}
+        for stale in folder.glob(f"{glob_escape(name)}{PICTURE_INFIX}*.png"):
+            if stale.name not in pictures.values():
+                stale.unlink(missing_ok=True)
         write_track(
-            self.practice.site / token,
+            folder,
             {
                 f"{name}.{track.fmt}": result.audio,
                 f"{name}.vtt": result.captions.encode("utf-8"),
-                f"{name}.chapters.json": chapters_json(timeline["chapters"]).encode("utf-8"),
+                f"{name}.chapters.json": chapters_json(timeline["chapters"], images).encode(),
                 f"{name}.timeline.json": result.timeline.encode("utf-8"),
+                **{f: art.pictures[pid].data for pid, f in pictures.items()},
             },
         )
         self.folders[track.client] = token
@@ -223,7 +234,10 @@ class Batch:
             "title": timeline["title"],
             "description": timeline.get("description", ""),
             "language": track.routine.language,
-            "chapters": [[c["start"], c["title"]] for c in timeline["chapters"]],
+            "chapters": [
+                [c["start"], c["title"], *_picture(c.get("point"), pictures, alts)]
+                for c in timeline["chapters"]
+            ],
         }
         self._save()
 
@@ -242,6 +256,13 @@ class Batch:
         if force or now - self._saved >= 1.0:
             self.manifest.save()
             self._saved = now
+
+
+def _picture(point: str | None, pictures: dict[str, str], alts: dict[str, str]) -> list[str]:
+    """A recorded chapter's picture file and its words, when its point has a picture."""
+    if point is None or point not in pictures:
+        return []
+    return [pictures[point], alts.get(point, "")]
 
 
 def _clock(seconds: float) -> str:

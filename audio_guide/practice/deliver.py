@@ -14,9 +14,17 @@ import shutil
 from typing import TYPE_CHECKING, Any
 
 from audio_guide.authoring.clients import Client
-from audio_guide.practice.feed import Episode, feed_xml
+from audio_guide.practice.feed import Chapter, Episode, feed_xml
 from audio_guide.practice.folder import TOKEN
-from audio_guide.practice.site import SIDE_SUFFIXES, guid, page, url, write_if_changed
+from audio_guide.practice.site import (
+    PICTURE_INFIX,
+    SIDE_SUFFIXES,
+    glob_escape,
+    guid,
+    page,
+    url,
+    write_if_changed,
+)
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -74,6 +82,8 @@ def _client_folder(batch: Batch, client: Client, base_url: str | None) -> None:
             if not any(r == routine for r, _ in wanted):
                 for suffix in SIDE_SUFFIXES:
                     (folder / f"{routine}{suffix}").unlink(missing_ok=True)
+                for picture in folder.glob(f"{glob_escape(routine)}{PICTURE_INFIX}*.png"):
+                    picture.unlink(missing_ok=True)
     feed_episodes: list[Episode] = []
     page_episodes: list[Episode] = []
     for entry in client.routines:
@@ -93,6 +103,13 @@ def _client_folder(batch: Batch, client: Client, base_url: str | None) -> None:
         feed_xml(client.title, link, batch.tokens.feed_id(client.name), language, feed_episodes),
     )
     write_if_changed(folder / "index.html", page(client.title, language, page_episodes))
+
+
+def _chapter(entry: list[Any], base: str | None, token: str) -> Chapter:
+    """A recorded chapter ``[start, title]`` or ``[start, title, picture file, alt text]``."""
+    start, title, *rest = entry
+    picture, alt = (str(rest[0]), str(rest[1])) if len(rest) == 2 else ("", "")
+    return Chapter(float(start), str(title), url(base, token, picture) if picture else "", alt)
 
 
 def _episode(
@@ -120,6 +137,6 @@ def _episode(
         chapters_url=url(base, token, f"{name}.chapters.json"),
         transcript_url=url(base, token, f"{name}.vtt"),
         language=record.get("language", "en"),
-        chapters=tuple((float(s), str(t)) for s, t in record.get("chapters", [])),
+        chapters=tuple(_chapter(entry, base, token) for entry in record.get("chapters", [])),
         downloads=tuple(downloads),
     )

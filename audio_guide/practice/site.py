@@ -22,6 +22,18 @@ from audio_guide.outputs.report import fmt_time
 from audio_guide.practice.feed import Episode
 
 SIDE_SUFFIXES = (".vtt", ".chapters.json", ".timeline.json")
+PICTURE_INFIX = ".point-"
+"""A routine's point pictures are ``ROUTINE.point-ID.png`` beside its track."""
+
+
+def picture_file(routine: str, point: str) -> str:
+    """The file name of a point's picture for a routine's chapters."""
+    return f"{routine}{PICTURE_INFIX}{point}.png"
+
+
+def glob_escape(name: str) -> str:
+    """``name`` with glob's special characters bracketed, to match it literally."""
+    return "".join(f"[{c}]" if c in "*?[" else c for c in name)
 
 
 def track_files(name: str, formats: Sequence[str]) -> list[str]:
@@ -74,10 +86,11 @@ def page(title: str, language: str, episodes: Sequence[Episode]) -> str:
 def _episode(e: Episode) -> str:
     q = html.escape
     chapters = "\n".join(
-        f'<li><button class="chapter" data-start="{start:.3f}">'
-        f'<span class="when">{fmt_time(start).split(".")[0]}</span> '
-        f'<span class="title">{q(title)}</span></button></li>'
-        for start, title in e.chapters
+        f'<li><button class="chapter" data-start="{c.start:.3f}" data-img="{q(c.image)}" '
+        f'data-alt="{q(c.alt)}">'
+        f'<span class="when">{fmt_time(c.start).split(".")[0]}</span> '
+        f'<span class="title">{q(c.title)}</span></button></li>'
+        for c in e.chapters
     )
     links = " · ".join(
         f'<a href="{q(href)}" download>{q(label)}</a>' for label, href in e.downloads
@@ -87,6 +100,8 @@ def _episode(e: Episode) -> str:
         f" · {q(e.description)}</p>\n"
         f'<audio controls preload="metadata" src="{q(e.url)}">'
         f'<track kind="captions" src="{q(e.transcript_url)}" srclang="{q(e.language)}" '
-        f'label="captions" default></audio>\n<ol class="chapters">\n{chapters}\n</ol>\n'
+        f'label="captions" default></audio>\n'
+        f'<figure class="point" hidden><img alt=""><figcaption></figcaption></figure>\n'
+        f'<ol class="chapters">\n{chapters}\n</ol>\n'
         f"<p>Download: {links}</p>\n</article>"
     )
