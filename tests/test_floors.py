@@ -11,7 +11,7 @@ PACKAGE = Path(audio_guide.__file__).parent
 
 FLOORS: tuple[tuple[str, ...], ...] = (
     ("audio_guide", "errors", "schemas"),
-    ("words", "model", "runtime", "timeline", "interrupts", "registry"),
+    ("words", "model", "runtime", "timeline", "interrupts", "registry", "safename"),
     ("settings",),
     ("layers",),
     ("authoring",),
@@ -68,6 +68,8 @@ def test_no_import_points_up_a_floor() -> None:
     upward = []
     for path in sorted(PACKAGE.rglob("*.py")):
         here = _part(_module(path))
+        if here not in RANK:  # reported by the test above
+            continue
         for target, line, col in _imports(path):
             there = _part(target)
             if there != here and RANK.get(there, -1) >= RANK[here]:
