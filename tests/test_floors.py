@@ -12,7 +12,7 @@ PACKAGE = Path(audio_guide.__file__).parent
 FLOORS: tuple[tuple[str, ...], ...] = (
     ("audio_guide", "errors", "schemas"),
     ("words", "model", "runtime", "timeline", "interrupts", "registry", "safename"),
-    ("settings",),
+    ("settings", "figures"),
     ("layers",),
     ("authoring",),
     ("sound", "schedule", "check", "flags"),
