@@ -28,6 +28,7 @@ from audio_guide.outputs.export import check_free_space, exporter_for
 from audio_guide.outputs.files import file_sha256, staged
 from audio_guide.outputs.naming import timeline_path
 from audio_guide.outputs.tags import ChapterArt, Cover, read_cover
+from audio_guide.runtime import lean_heap
 from audio_guide.schedule import schedule
 from audio_guide.settings import Settings
 from audio_guide.sound import chime
@@ -96,6 +97,7 @@ def make_plan(
     as pay off; see ``sound.parallel``).
     """
     limits.check_programme(routine, settings, max_hours)
+    lean_heap()
     engine = engine or engine_for(settings, origins)
     check_engine_settings(engine, settings, origins)
     voice_id = resolve_voice(engine, settings, origins)

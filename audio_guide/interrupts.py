@@ -1,9 +1,10 @@
 """SIGINT, SIGTERM and a closed pipe end a run cleanly: exit 130/143, no traceback, no stray file.
 
-``entry`` is the console script: it installs the handlers before the pipeline is imported, so an
-interrupt during start-up is as clean as one during a build. The first SIGINT or SIGTERM raises
-``Interrupted`` (a ``KeyboardInterrupt``) in the main thread; later ones are ignored so that the
-clean-up the first one started (temporary files removed, ffmpeg stopped) runs to its end.
+The console script (``audio_guide.__main__.entry``) installs the handlers before the pipeline
+is imported, so an interrupt during start-up is as clean as one during a build. The first SIGINT
+or SIGTERM raises ``Interrupted`` (a ``KeyboardInterrupt``) in the main thread; later ones are
+ignored so that the clean-up the first one started (temporary files removed, ffmpeg stopped) runs
+to its end.
 ``deferred`` holds signals back across the few lines that create or rename a temporary file, so
 an interrupt can never fall between creating a file and taking charge of removing it.
 """
@@ -11,9 +12,7 @@ an interrupt can never fall between creating a file and taking charge of removin
 from __future__ import annotations
 
 import contextlib
-import os
 import signal
-import sys
 from collections.abc import Iterator
 from types import FrameType
 
@@ -55,28 +54,3 @@ def deferred() -> Iterator[None]:
         _held.pop()
         if not _held and _pending:
             raise Interrupted(_pending.pop())
-
-
-def run_main() -> int:
-    """Run the CLI with the handlers in place; return its exit code."""
-    install()
-    try:
-        from audio_guide.cli import main
-
-        code = main()
-        sys.stdout.flush()
-    except KeyboardInterrupt as exc:  # while starting up, before main() took charge
-        name = str(exc) if isinstance(exc, Interrupted) else "SIGINT"
-        with contextlib.suppress(OSError):
-            sys.stderr.write(f"audio-guide: interrupted by {name}; nothing was written\n")
-        return exc.exit_code if isinstance(exc, Interrupted) else 130
-    except BrokenPipeError:  # the final flush
-        with contextlib.suppress(OSError):
-            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return 141
-    return code
-
-
-def entry() -> None:
-    """Console-script entry point."""
-    sys.exit(run_main())

@@ -11,6 +11,13 @@ from enum import Enum
 
 FORMAT = "audio-guide/timeline@1"
 
+BELL_START = "bell:start"
+"""Chime a cue carries at each hold's start, with the 'Press.' cue (made by ``sound.chime``)."""
+BELL_END = "bell:end"
+"""Chime at each hold's end, with the 'Release.' cue."""
+TICK = "tick"
+"""A quiet tick every ``--tick`` seconds inside a hold."""
+
 
 class EventKind(str, Enum):
     """What makes the sound."""

@@ -157,10 +157,10 @@ def make_pack(engine_name: str) -> None:
     """A pack ``me`` holding the first ``RECORDED`` lines of back_pain, spoken by the engine."""
     from audio_guide import build as pipeline
     from audio_guide.authoring.effective import effective_settings
-    from audio_guide.authoring.recording import recording_list
     from audio_guide.layers import Layer
     from audio_guide.sound.engines import VoiceParams, get_engine
     from audio_guide.sound.packs import create_pack
+    from audio_guide.sound.recording import recording_list
     from audio_guide.sound.synth import trim
 
     routine = pipeline.load("back_pain")

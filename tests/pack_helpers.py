@@ -10,11 +10,11 @@ import numpy.typing as npt
 
 from audio_guide import build as pipeline
 from audio_guide.authoring.effective import effective_settings
-from audio_guide.authoring.recording import recording_list
 from audio_guide.layers import Layer
 from audio_guide.sound.engines import VoiceParams
 from audio_guide.sound.engines.fake import FakeEngine
 from audio_guide.sound.packs import Pack, create_pack
+from audio_guide.sound.recording import recording_list
 
 TINY = """title: Tiny
 intro:

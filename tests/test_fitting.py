@@ -13,7 +13,7 @@ from typing import ClassVar
 import numpy as np
 import pytest
 
-from audio_guide import fitting
+from audio_guide import fitting, registry
 from audio_guide.authoring.effective import effective_settings
 from audio_guide.authoring.script import Script, compile_script
 from audio_guide.build import load, make_plan
@@ -21,7 +21,6 @@ from audio_guide.cli import main
 from audio_guide.layers import Layer
 from audio_guide.schedule import MIN_GAP
 from audio_guide.settings import CountStyle
-from audio_guide.sound import engines
 from audio_guide.sound import fit as tsm
 from audio_guide.sound.engines import Samples, VoiceParams, count_rate_for, register
 from audio_guide.sound.engines.fake import FakeEngine
@@ -151,7 +150,7 @@ def test_plan_prints_the_thinning_warning_at_the_step(
     spec = tmp_path / "r.yaml"
     spec.write_text(SHORT + GO + 'count: "{n} seconds"}\n', encoding="utf-8")
     # registered for this test only: the engine list (and the schema built from it) stays as shipped
-    monkeypatch.setattr(engines, "_REGISTRY", dict(engines._REGISTRY))
+    monkeypatch.setattr(registry, "ENGINES", dict(registry.ENGINES))
     register("given", GivenClips)
     out, err = io.StringIO(), io.StringIO()
     assert main(["plan", str(spec), "--engine", "given", "--json"], out, err) == 0

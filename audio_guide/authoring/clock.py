@@ -15,8 +15,7 @@ from audio_guide.authoring.items import Cue, HoldMark
 from audio_guide.authoring.phrases import Phrases
 from audio_guide.model import Cycles, Hold, Phased, Work
 from audio_guide.settings import CountKind, CountStyle, Settings
-from audio_guide.sound import chime
-from audio_guide.timeline import EventKind, Role
+from audio_guide.timeline import BELL_END, BELL_START, TICK, EventKind, Role
 
 
 def count_cues(seconds: float, style: CountStyle, phrases: Phrases) -> list[Cue]:
@@ -39,7 +38,7 @@ def _inside(at: float, seconds: float, s: Settings, phrases: Phrases) -> list[Cu
     last_tick = int(seconds - 1e-9)
     ticks = (
         [
-            Cue(at + t, chime.TICK, Role.TICK, False, EventKind.CHIME)
+            Cue(at + t, TICK, Role.TICK, False, EventKind.CHIME)
             for t in range(s.tick, last_tick + 1, s.tick)
         ]
         if s.tick
@@ -64,10 +63,10 @@ def _press_cues(
 ) -> list[Cue]:
     """One press: its cue, counts and ticks on their seconds, and its release cue."""
     return [
-        *_bell(at, chime.BELL_START, Role.PRESS, s),
+        *_bell(at, BELL_START, Role.PRESS, s),
         Cue(at, press, Role.PRESS, True, announces=announces),
         *_inside(at, seconds, s, phrases),
-        *_bell(at + seconds, chime.BELL_END, Role.RELEASE, s),
+        *_bell(at + seconds, BELL_END, Role.RELEASE, s),
         Cue(at + seconds, release, Role.RELEASE, True),
     ]
 
@@ -83,7 +82,7 @@ def announced(cue: str, n: int, times: int, announce: bool, phrases: Phrases) ->
 def _phased_cues(
     work: Phased, s: Settings, phrases: Phrases, announce: bool
 ) -> tuple[list[Cue], list[HoldMark]]:
-    cues: list[Cue] = _bell(0.0, chime.BELL_START, Role.PHASE, s)
+    cues: list[Cue] = _bell(0.0, BELL_START, Role.PHASE, s)
     holds: list[HoldMark] = []
     t = 0.0
     for n in range(1, work.times + 1):
@@ -93,7 +92,7 @@ def _phased_cues(
             cues += _inside(t, phase.seconds, s, phrases)
             holds.append(HoldMark(t, t + phase.seconds, phase.say))
             t += phase.seconds
-    cues += _bell(t, chime.BELL_END, Role.RELEASE, s)
+    cues += _bell(t, BELL_END, Role.RELEASE, s)
     cues.append(Cue(t, phrases.say("phases_end"), Role.RELEASE, True))
     return cues, holds
 

@@ -94,7 +94,7 @@ def read_value(reader: Reader, node: yaml.Node, what: str, name: str) -> object 
     if name in CHOICES:
         return reader.choice(node, what, CHOICES[name])
     if name in ("engine", "fill"):
-        from audio_guide.sound.engines import engine_names
+        from audio_guide.registry import engine_names
 
         return reader.choice(node, what, engine_names())
     text = reader.text(node, what)

@@ -48,7 +48,7 @@ def setting(name: str) -> Schema:
     if name in CHOICES:
         return {"enum": list(CHOICES[name])}
     if name in ("engine", "fill"):
-        from audio_guide.sound.engines import engine_names
+        from audio_guide.registry import engine_names
 
         return {"enum": engine_names()}
     return TEXT

@@ -99,10 +99,3 @@ def _closed_pipe(out: TextIO) -> int:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, out.fileno())
     return 141
-
-
-def entry() -> None:
-    """Console-script entry point (see ``audio_guide.interrupts.entry``, the one installed)."""
-    from audio_guide.interrupts import entry as guarded
-
-    guarded()

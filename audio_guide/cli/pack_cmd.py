@@ -71,8 +71,8 @@ def _needs(routine_spec: str, pack: str, args: argparse.Namespace) -> tuple[str,
     from audio_guide.authoring.config import read_profiles
     from audio_guide.authoring.effective import effective_settings
     from audio_guide.authoring.points import assemble
-    from audio_guide.authoring.recording import recording_list
     from audio_guide.flags import layer_from_strings
+    from audio_guide.sound.recording import recording_list
 
     profiles = read_profiles(getattr(args, "profile", None))
     library = assemble([lib for _, lib in profiles], getattr(args, "points", None) or [])

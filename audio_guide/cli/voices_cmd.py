@@ -46,9 +46,9 @@ def pack_coverage(name: str) -> dict[str, object]:
     """A pack's clips, counts 1..60 and each shipped routine of its language: (recorded, needed)."""
     from audio_guide import build as pipeline
     from audio_guide.authoring.effective import effective_settings
-    from audio_guide.authoring.recording import count_coverage, routine_coverage
     from audio_guide.authoring.validate import shipped_routines
     from audio_guide.sound.packs import find_pack
+    from audio_guide.sound.recording import count_coverage, routine_coverage
 
     pack = find_pack(name)
     routines: dict[str, list[int]] = {}

@@ -9,16 +9,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from audio_guide.sound.engines import Samples
+from audio_guide.timeline import BELL_END, BELL_START, TICK
 
 if TYPE_CHECKING:
     import numpy as np
 
-BELL_START = "bell:start"
-"""Sounds at each hold's start, with the 'Press.' cue."""
-BELL_END = "bell:end"
-"""Sounds at each hold's end, with the 'Release.' cue."""
-TICK = "tick"
-"""A quiet tick every ``--tick`` seconds inside a hold."""
 NAMES = (BELL_START, BELL_END, TICK)
 
 BELL_SECONDS = 0.8

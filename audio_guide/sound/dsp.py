@@ -55,9 +55,12 @@ def fft_size(n: int) -> int:
     return min(size * num // 16 for num in (9, 10, 12, 15, 16) if size * num // 16 >= n)
 
 
-@lru_cache(maxsize=64)
+@lru_cache(maxsize=8)
 def _k_response(size: int, sample_rate: int) -> npt.NDArray[np.complex64]:
-    """The K filter's frequency response on an rfft grid of ``size`` points."""
+    """The K filter's frequency response on an rfft grid of ``size`` points.
+
+    The last 8 sizes are kept: a cold back_pain build asks 139 times for 23 sizes (25 misses
+    with 8 kept, ~3 ms each); keeping all held 10 MB (measured with tracemalloc)."""
     z1 = np.exp(-2j * np.pi * np.arange(size // 2 + 1) / size)
     h = np.ones_like(z1)
     for b, a in k_weighting(sample_rate):

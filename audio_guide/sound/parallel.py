@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING
 
 from audio_guide.errors import EngineError
+from audio_guide.runtime import lean_heap
 from audio_guide.sound.engines import Samples, SpeechEngine, VoiceParams, get_engine
 from audio_guide.sound.synth import ClipBank, ClipCache, render_clip, synthesize_all
 
@@ -190,5 +191,6 @@ def _speak(name: str, text: str, params: VoiceParams) -> Samples:
     """In a worker: one clip, from this process's own engine."""
     global _ENGINE
     if _ENGINE is None:
+        lean_heap()
         _ENGINE = get_engine(name)
     return render_clip(_ENGINE, text, params)

@@ -62,11 +62,15 @@ class Programme:
     def _analyse(self, key: ClipKey) -> None:
         if key in self.energy:
             return
-        self.energy[key], peaks = self.store.get(self.raw[key], self.sample_rate)
+        # kept in single precision (half the memory of a cold build's largest holding): the
+        # analyses are single-precision values already (``AnalysisStore``) and a running
+        # minimum is exact, so widening them again at use gives the same numbers
+        energy, peaks = self.store.get(self.raw[key], self.sample_rate)
+        self.energy[key] = energy.astype(np.float32)
         if self.limiter is not None:
             # held peaks per group: the groups' peaks held over the limiter's reach, rounded out
             reach = -(-self.limiter.release // GROUP), -(-(self.limiter.look + GROUP) // GROUP)
-            self.peaks[key] = -running_min(-peaks, *reach)
+            self.peaks[key] = (-running_min(-peaks, *reach)).astype(np.float32)
 
     def _held(self, key: ClipKey) -> Signal:
         if key not in self.held:
@@ -127,9 +131,9 @@ class Programme:
         else:
             key = sound.members[0][0]
             self._analyse(key)
-            e, step = self.energy[key] * (gain * gain), GROUP
+            e, step = self.energy[key].astype(np.float64) * (gain * gain), GROUP
             if limited and self.limiter is not None:
-                curve = self._group_curve(self.peaks[key], gain)
+                curve = self._group_curve(self.peaks[key].astype(np.float64), gain)
                 if curve is not None:
                     e[: len(curve)] *= np.square(curve)
                     e[len(curve) :] *= curve[-1] ** 2

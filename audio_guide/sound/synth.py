@@ -152,8 +152,12 @@ _WAV_HEADER = 44
 
 
 def render_clip(engine: SpeechEngine, text: str, params: VoiceParams) -> Samples:
-    """One utterance, synthesized and trimmed; silence is an error."""
-    clip = trim(engine.synthesize(text, params))
+    """One utterance, synthesized and trimmed; silence is an error.
+
+    The trimmed clip is a copy: a view would keep the engine's whole untrimmed buffer (its
+    leading and trailing silence) alive for as long as the build holds the clip.
+    """
+    clip: Samples = trim(engine.synthesize(text, params)).copy()
     if clip.size == 0:
         raise EngineError(
             f"the speech engine produced silence for {text!r}; check the voice and volume settings"

@@ -21,7 +21,6 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from audio_guide.authoring.phrases import languages
-from audio_guide.authoring.recording import recording_list
 from audio_guide.sound import takes
 from audio_guide.sound.packs import (
     PACK_FILE,
@@ -33,6 +32,7 @@ from audio_guide.sound.packs import (
     read_pack,
     safe_pack_name,
 )
+from audio_guide.sound.recording import recording_list
 from audio_guide.studio.api import choose, guarded, json_body, text_field
 from audio_guide.studio.preview import wav_bytes
 from audio_guide.studio.workspace import Refused, Workspace

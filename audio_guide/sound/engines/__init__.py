@@ -7,11 +7,14 @@ their names (``--help``) costs nothing.
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
+from audio_guide import registry
 from audio_guide.errors import UsageError
+from audio_guide.registry import BUILTIN as BUILTIN
+from audio_guide.registry import engine_names as engine_names
+from audio_guide.registry import register as register
 
 if TYPE_CHECKING:
     import numpy as np
@@ -120,37 +123,17 @@ def count_rate_for(engine: SpeechEngine, language: str) -> int | None:
     return table.get(base, table.get("*"))
 
 
-BUILTIN = {
-    "pyttsx3": "audio_guide.sound.engines.pyttsx3_engine:Pyttsx3Engine",
-    "piper": "audio_guide.sound.engines.piper_engine:PiperEngine",
-    "fake": "audio_guide.sound.engines.fake:FakeEngine",
-    "recorded": "audio_guide.sound.engines.recorded:RecordedEngine",
-}
-"""Built-in engines by name: ``module:class``, imported when first created."""
-
-_REGISTRY: dict[str, Callable[[], SpeechEngine] | str] = dict(BUILTIN)
-
-
-def register(name: str, factory: Callable[[], SpeechEngine] | str) -> None:
-    """Make an engine available under ``name`` (a factory, or ``"module:Class"``)."""
-    _REGISTRY[name] = factory
-
-
-def engine_names() -> list[str]:
-    """Registered engine names."""
-    return sorted(_REGISTRY)
-
-
 def get_engine(name: str) -> SpeechEngine:
-    """Create the engine registered under ``name``."""
+    """Create the engine registered under ``name`` (``register`` adds one)."""
     try:
-        factory = _REGISTRY[name]
+        factory = registry.ENGINES[name]
     except KeyError:
         raise UsageError(
-            f"unknown speech engine '{name}'; available: {', '.join(sorted(_REGISTRY))}"
+            f"unknown speech engine '{name}'; available: {', '.join(engine_names())}"
         ) from None
     if isinstance(factory, str):
         module, _, attr = factory.partition(":")
         factory = getattr(importlib.import_module(module), attr)
-        _REGISTRY[name] = factory
-    return factory()
+        registry.ENGINES[name] = factory
+    engine: SpeechEngine = factory()
+    return engine

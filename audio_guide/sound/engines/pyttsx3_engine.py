@@ -9,6 +9,10 @@ silently, so voices are resolved against the engine's list first; the driver pri
 "Audio saved to ..." from espeak's callback thread, at times after ``runAndWait`` has returned,
 so the driver module's ``print`` is replaced by one that only logs (nothing the engine does
 reaches stdout, and ``sys.stdout`` is never swapped: other threads keep theirs).
+
+A clip depends only on its text and settings, not on what the process spoke before: the wave
+generator's running state is written back before every utterance (``espeak_state``), and a
+change of settings sets the voice again (a pitch change kept the last voice's pitch state).
 """
 
 from __future__ import annotations
@@ -29,11 +33,25 @@ from typing import Any, ClassVar
 from audio_guide.errors import EngineError
 from audio_guide.runtime import espeak_data_dir, espeak_library
 from audio_guide.sound.engines import Samples, VoiceInfo, VoiceParams
+from audio_guide.sound.engines.espeak_state import Pristine
 from audio_guide.sound.engines.voices import resolve
 
 _TIMEOUT_S = 60.0
 _LOCK = threading.Lock()
 _ENGINE: Any = None
+
+
+class _Held:
+    """What the process's one espeak-ng holds, shared by every ``Pyttsx3Engine`` in it (a
+    second engine object must neither warm it up again nor trust settings another applied)."""
+
+    warm = False
+    """The first ``runAndWait`` returns early: a throwaway utterance goes first, on the
+    first synthesis (a cached build or ``voices`` never needs it)."""
+    applied: VoiceParams | None = None
+    """The settings espeak-ng holds now (None: unknown)."""
+    pristine: Pristine | None = None
+    """The wave generator's state after that first utterance, restored before each one."""
 
 
 class _PollFaster:
@@ -97,15 +115,13 @@ class Pyttsx3Engine:
         self._engine.connect("finished-utterance", self._on_finished)
         self._tmp = Path(tempfile.mkdtemp(prefix="audio-guide-tts-"))
         atexit.register(shutil.rmtree, self._tmp, True)
-        self._voice: str | None = None
         from pyttsx3.drivers import _espeak
 
         self._espeak = _espeak
-        self._warm = False
-        self._applied: VoiceParams | None = None
-        """The settings espeak-ng holds now (None: unknown)."""
-        """The first ``runAndWait`` returns early: a throwaway utterance goes first, on the
-        first synthesis (a cached build or ``voices`` never needs it)."""
+        with _LOCK:
+            if _Held.pristine is None:
+                _Held.pristine = Pristine(espeak_library())
+        self._pristine = _Held.pristine
 
     def _on_finished(self, name: object = None, completed: object = True) -> None:
         self._finished += 1
@@ -122,7 +138,10 @@ class Pyttsx3Engine:
             pkg = metadata.version("pyttsx3")
         except metadata.PackageNotFoundError:
             pkg = "unknown"
-        return f"pyttsx3-{pkg}/{Path(espeak_library()).name}"
+        # "+reset": clips made with the wave generator reset before each (``espeak_state``);
+        # those made before depended on what the process had spoken and are not reused
+        reset = "+reset" if self._pristine.available else ""
+        return f"pyttsx3-{pkg}/{Path(espeak_library()).name}{reset}"
 
     def voices(self) -> list[VoiceInfo]:
         """Voices espeak-ng lists (variants are listed by ``variants``)."""
@@ -169,21 +188,21 @@ class Pyttsx3Engine:
         not changed are not sent again (setting and synchronizing cost ~11 ms an utterance).
         """
         with _LOCK:
-            if not self._warm:
+            if not _Held.warm:
                 self._run("Ready.")
-                self._warm = True
-            if params != self._applied:
+                self._pristine.save()
+                _Held.warm = True
+            if params != _Held.applied:
                 self._apply(params)
+            self._pristine.restore()
             return self._run(text)
 
     def _apply(self, params: VoiceParams) -> None:
-        """Set the voice (only when it changes), then rate, volume and pitch, and check."""
+        """Set the voice, then rate, volume and pitch, and check."""
         engine, espeak = self._engine, self._espeak
-        self._applied = None
-        if params.voice != self._voice:
-            engine.setProperty("voice", params.voice)
-            espeak.Synchronize()
-            self._voice = params.voice
+        _Held.applied = None
+        engine.setProperty("voice", params.voice)  # again even if unchanged: see the module doc
+        espeak.Synchronize()
         engine.setProperty("rate", int(params.rate))
         engine.setProperty("volume", float(params.volume))
         engine.setProperty("pitch", int(params.pitch))
@@ -194,7 +213,7 @@ class Pyttsx3Engine:
                 f"espeak-ng kept rate {got} instead of {params.rate}; "
                 "reinstall espeak-ng or espeakng-loader"
             )
-        self._applied = params
+        _Held.applied = params
 
     def _run(self, text: str) -> Samples:
         """One ``save_to_file`` + ``runAndWait``, then wait for ``finished-utterance``."""
