@@ -184,14 +184,16 @@ def picture_svg(point: Point) -> str | None:
     """The point's picture as a standalone SVG (``figures``), or None when it has none."""
     from audio_guide.figures import picture_svg as draw
 
-    return draw(point)
+    svg: str | None = draw(point)
+    return svg
 
 
 def picture_png(point: Point, width: int = 600) -> bytes | None:
     """The point's picture as PNG bytes ``width`` pixels wide, or None when it has none."""
     from audio_guide.figures import picture_png as draw
 
-    return draw(point, width)
+    png: bytes | None = draw(point, width)
+    return png
 
 
 def qr_svg(url: str) -> str:

@@ -105,7 +105,9 @@ def _header(pdf: FPDF, data: Handout) -> None:
         pdf.set_xy(left, top + QR + 1)
         pdf.set_font(FONT, "", 6.5)
         pdf.multi_cell(QR + 10, 2.9, data.labels["feed"], align="C", new_x="LEFT", new_y="NEXT")
-        pdf.multi_cell(QR + 10, 2.9, data.feed_url, align="C", wrapmode="CHAR")
+        from fpdf.enums import WrapMode
+
+        pdf.multi_cell(QR + 10, 2.9, data.feed_url, align="C", wrapmode=WrapMode.CHAR)
         bottom = pdf.get_y()
         pdf.set_xy(MARGIN, top)
     else:
