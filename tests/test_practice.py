@@ -145,6 +145,7 @@ def test_folders_are_private_and_revoke_moves_them(
             ["feed.xml", "index.html"]
             + [f"r{n}.{ext}" for n in (1, 2) for ext in ("mp3", "vtt", "chapters.json")]
             + [f"r{n}.timeline.json" for n in (1, 2)]
+            + [f"r{n}.handout.html" for n in (1, 2)]
         )
         text = b"".join(p.read_bytes() for p in folder.iterdir())
         for other, token in names.items():

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from audio_guide.authoring.clients import Client
 from audio_guide.practice.feed import Episode, feed_xml
 from audio_guide.practice.folder import TOKEN
-from audio_guide.practice.handouts import SUFFIXES, feed_address, write_handouts
+from audio_guide.practice.handouts import SUFFIX, feed_address, write_handout
 from audio_guide.practice.site import SIDE_SUFFIXES, guid, page, url, write_if_changed
 
 if TYPE_CHECKING:
@@ -73,7 +73,7 @@ def _client_folder(batch: Batch, client: Client, base_url: str | None) -> None:
             batch.manifest.touch(client.name)
             (folder / f"{routine}.{fmt}").unlink(missing_ok=True)
             if not any(r == routine for r, _ in wanted):
-                for suffix in (*SIDE_SUFFIXES, *SUFFIXES):
+                for suffix in (*SIDE_SUFFIXES, SUFFIX):
                     (folder / f"{routine}{suffix}").unlink(missing_ok=True)
     feed_episodes: list[Episode] = []
     page_episodes: list[Episode] = []
@@ -88,7 +88,7 @@ def _client_folder(batch: Batch, client: Client, base_url: str | None) -> None:
         track = batch.resolved.get((client.name, entry.name))
         if track is not None:
             feed = feed_address(base_url, token)
-            write_handouts(
+            write_handout(
                 folder, entry.name, track.routine, track.settings, record["duration"], feed
             )
     language = client.language or (page_episodes[0].language if page_episodes else "en")
@@ -115,9 +115,7 @@ def _episode(
     date: datetime = datetime.fromisoformat(record["date"])
     downloads = [(fmt.upper(), url(base, token, f"{name}.{fmt}")) for fmt in formats]
     downloads.append(("captions (VTT)", url(base, token, f"{name}.vtt")))
-    downloads += [
-        (f"handout ({s.rsplit('.', 1)[1].upper()})", url(base, token, name + s)) for s in SUFFIXES
-    ]
+    downloads.append(("handout (to print)", url(base, token, name + SUFFIX)))
     return Episode(
         guid=guid(feed_id, name),
         title=record["title"],

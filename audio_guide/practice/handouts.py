@@ -1,7 +1,7 @@
 """A practice client's handouts: one per routine, beside its tracks in the client's folder
-(``ROUTINE.handout.html`` and ``ROUTINE.handout.pdf``), made with the client's settings and in
+(``ROUTINE.handout.html``, linked from ``index.html``), made with the client's settings and in
 the client's language, with a QR code of the client's feed when the site's address is known
-(``batch --base-url``). ``handout --client`` makes the same one on the command line.
+(``batch --base-url``). ``handout --client`` makes the same one (or a PDF) on the command line.
 """
 
 from __future__ import annotations
@@ -15,15 +15,14 @@ from audio_guide.authoring.clients import read_client
 from audio_guide.errors import UsageError
 from audio_guide.layers import Layer
 from audio_guide.model import Routine
-from audio_guide.outputs.files import atomic_path
 from audio_guide.outputs.handout import handout, handout_bytes
 from audio_guide.practice.folder import Tokens, open_practice
 from audio_guide.practice.site import url, write_if_changed
 from audio_guide.settings import Settings
 from audio_guide.words import suggest
 
-SUFFIXES = (".handout.html", ".handout.pdf")
-"""The files of a routine's handout in a client's folder."""
+SUFFIX = ".handout.html"
+"""The file of a routine's handout in a client's folder."""
 
 
 def feed_address(base_url: str | None, token: str) -> str | None:
@@ -31,7 +30,7 @@ def feed_address(base_url: str | None, token: str) -> str | None:
     return url(base_url, token, "feed.xml") if base_url else None
 
 
-def write_handouts(
+def write_handout(
     folder: Path,
     name: str,
     routine: Routine,
@@ -39,17 +38,11 @@ def write_handouts(
     duration: float,
     feed: str | None,
 ) -> bool:
-    """Write routine ``name``'s handout into the client's ``folder``; the PDF only when the
-    HTML changed (or is missing): it is the slow one. True when anything was written."""
+    """Write routine ``name``'s handout into the client's ``folder`` (only when its text
+    changes); True when written. HTML only: the client prints it from the browser, and a
+    batch stays fast (a PDF takes ~0.2 s; ``handout --client -o FILE.pdf`` makes one)."""
     data = handout(routine, settings, duration, feed)
-    html = folder / f"{name}{SUFFIXES[0]}"
-    pdf = folder / f"{name}{SUFFIXES[1]}"
-    changed = write_if_changed(html, handout_bytes(data, ".html").decode("utf-8"))
-    if changed or not pdf.is_file():
-        with atomic_path(pdf) as tmp:
-            tmp.write_bytes(handout_bytes(data, ".pdf"))
-        return True
-    return changed
+    return write_if_changed(folder / f"{name}{SUFFIX}", handout_bytes(data, ".html").decode())
 
 
 @dataclass(frozen=True, slots=True)
