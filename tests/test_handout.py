@@ -253,6 +253,10 @@ def test_bad_input_exits_2_at_its_position_and_writes_nothing(tmp_path: Path) ->
     assert code == 2 and f"{bad}:3:12:" in err and not out.exists()
     code, _, err = run("handout", "back_pain", "-o", str(tmp_path / "h.txt"))
     assert code == 2 and "use a .html or .pdf name" in err
+    code, _, err = run("handout", "back_pain", "--base-url", BASE, "-o", str(out))
+    assert code == 2 and "give it with --client" in err
+    code, _, err = run("handout", "back_pain", "--base-url", "ftp://x", "-o", str(out))
+    assert code == 2 and "should be an http(s) address" in err
     assert list(tmp_path.iterdir()) == [bad]
 
 

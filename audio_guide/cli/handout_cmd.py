@@ -93,8 +93,7 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     plan = pipeline.make_plan(routine, settings, origins, cache, max_hours=max_hours)
     data = handout(routine, settings, plan.timeline.duration, feed)
     write_handout(data, output)
+    steps = f"{len(data.entries)} step{'' if len(data.entries) == 1 else 's'}"
     qr = ", QR code of the feed" if feed else ""
-    out.write(
-        f"wrote {output} ({len(data.entries)} steps, {clock(plan.timeline.duration)}{qr})\n"
-    )
+    out.write(f"wrote {output} ({steps}, {clock(plan.timeline.duration)}{qr})\n")
     return 0

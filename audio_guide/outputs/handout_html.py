@@ -53,7 +53,7 @@ def _entry(e: Entry, data: Handout) -> str:
     svg = picture_svg(e.point)
     picture = (
         f'<img src="data:image/svg+xml;base64,{base64.b64encode(svg.encode()).decode()}" '
-        f'alt="{q(e.location)}">'
+        f'alt="{q(e.heading)}">'
         if svg
         else "<div></div>"
     )
