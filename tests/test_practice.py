@@ -146,6 +146,7 @@ def test_folders_are_private_and_revoke_moves_them(
             + [f"r{n}.{ext}" for n in (1, 2) for ext in ("mp3", "vtt", "chapters.json")]
             + [f"r{n}.timeline.json" for n in (1, 2)]
             + ["r2.point-LI4.png"]  # r1's own point MYPT has no picture
+            + [f"r{n}.handout.html" for n in (1, 2)]
         )
         text = b"".join(p.read_bytes() for p in folder.iterdir())
         for other, token in names.items():

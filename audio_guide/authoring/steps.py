@@ -38,7 +38,8 @@ def sides_of(step: AnyStep, only: str) -> list[Side]:
     return [s for s in wanted if s is Side.BOTH or s.value == only]
 
 
-def _work(step: Step, s: Settings) -> Work:
+def work_of(step: Step, s: Settings) -> Work:
+    """The step's work with the settings' ``--hold``/``--cycles`` overrides applied."""
     key = step.point.id
     if isinstance(step.work, Hold):
         seconds = s.hold_for(key)
@@ -83,7 +84,7 @@ def step_items(step: Step, index: int, total: int, s: Settings, ph: Phrases) -> 
     items: list[Item] = [ChapterMark(title, p.id)]
     items += [Say(text, role, gap, p.id) for text, role in lines]
     find = (s.find if step.find is None else step.find) * s.pace
-    work = _work(step, s)
+    work = work_of(step, s)
     announce = s.repetitions if step.repetitions is None else step.repetitions
     cues, holds = clock_cues(work, s, ph, announce)
     word = "side" if step.inline else SIDE_WORDS.get(p.region or "", "side")

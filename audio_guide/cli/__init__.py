@@ -17,6 +17,7 @@ from typing import TextIO
 from audio_guide.cli import (
     batch_cmd,
     check_cmd,
+    handout_cmd,
     pack_cmd,
     points_cmd,
     practice_cmd,
@@ -29,6 +30,7 @@ from audio_guide.errors import AudioGuideError, Interrupted, RoutineError
 
 COMMANDS = (
     routine_cmds,
+    handout_cmd,
     check_cmd,
     points_cmd,
     schema_cmd,

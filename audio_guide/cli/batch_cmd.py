@@ -60,7 +60,8 @@ def _jobs(text: str | None) -> int:
     return int(text)
 
 
-def _base_url(text: str | None) -> str | None:
+def parse_base_url(text: str | None) -> str | None:
+    """``--base-url``: an http(s) address, or None when not given."""
     from audio_guide.errors import UsageError
 
     if text is None:
@@ -84,7 +85,7 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         dry_run=args.dry_run,
         jobs=_jobs(args.jobs),
         scheduler=scheduler,
-        base_url=_base_url(args.base_url),
+        base_url=parse_base_url(args.base_url),
         cache_dir=str(cache) if cache else None,
         use_cache=not args.no_cache,
         max_hours=limits.parse_max_hours(args.max_hours),

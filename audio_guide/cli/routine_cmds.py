@@ -45,91 +45,97 @@ SETTING_FLAGS = (
 )
 
 
+def routine_parser(
+    sub: argparse._SubParsersAction,  # type: ignore[type-arg]
+    name: str,
+    help_text: str,
+) -> argparse.ArgumentParser:
+    """A command that takes a routine with the voice, pacing and sound flags, ``--profile``
+    and ``--points`` (``build``, ``plan``, ``handout``)."""
+    p: argparse.ArgumentParser = sub.add_parser(name, help=help_text, description=help_text)
+    p.add_argument(
+        "routine",
+        metavar="ROUTINE",
+        help="a routine file, or the name of a shipped routine (e.g. back_pain)",
+    )
+    g = p.add_argument_group("voice and pacing")
+    g.add_argument("--voice", help="voice id (gmw/en-us), variant (en-us+f3), name or language")
+    g.add_argument("--rate", help="speaking rate in words per minute (80..400)")
+    g.add_argument("--volume", help="speech volume (0.05..1)")
+    g.add_argument("--pitch", help="voice pitch (0..100)")
+    g.add_argument("--pace", help="scale finding time and pauses: a factor, slow, normal, brisk")
+    g.add_argument("--count", help="spoken counts: every, every:N, countdown:N, none")
+    g.add_argument("--find", help="seconds to find each point before pressing (0..120)")
+    g.add_argument("--sides", help="which sides to work: both, left, right")
+    g.add_argument("--repeat", help="rounds of the whole routine (1..20)")
+    g.add_argument(
+        "--repetitions",
+        metavar="on|off",
+        help="say which repetition of cycles this is ('3 of 10') with its first cue",
+    )
+    g.add_argument(
+        "--hold",
+        action="append",
+        default=[],
+        metavar="POINT=SECONDS",
+        help="override a steady hold, e.g. B54=45 (repeatable)",
+    )
+    g.add_argument(
+        "--cycles",
+        action="append",
+        default=[],
+        metavar="POINT=PRESS/RELEASE/TIMES",
+        help="override press/release cycles, e.g. LI4=8/4/5 (repeatable)",
+    )
+    g.add_argument(
+        "--phrase",
+        action="append",
+        default=[],
+        metavar="KEY=TEXT",
+        help="say TEXT for the phrase KEY, e.g. press='Now press.', or for one plural form "
+        "of it, e.g. hold_plan.one='Hold for one second.' (repeatable)",
+    )
+    g.add_argument("--engine", help=f"speech engine ({', '.join(engine_names())})")
+    g.add_argument(
+        "--fill",
+        metavar="ENGINE",
+        help="with --engine recorded: speak what the voice pack lacks with ENGINE",
+    )
+    snd = p.add_argument_group("sound")
+    snd.add_argument(
+        "--no-chime", action="store_true", help="no bells at the start and end of holds"
+    )
+    snd.add_argument("--tick", metavar="N", help="a quiet tick every N seconds during holds")
+    snd.add_argument("--bed", metavar="noise|FILE", help="a calm bed under the speech")
+    snd.add_argument(
+        "--bed-level", metavar="DB", help="bed level in the gaps, dB below the speech (-20)"
+    )
+    snd.add_argument(
+        "--loudness", metavar="LUFS", help="loudness target (-16), or 'off' for raw levels"
+    )
+    p.add_argument(
+        "--profile",
+        type=Path,
+        help="a profile file with voice:, pacing:, sound: and phrases: sections "
+        "(over the default profile)",
+    )
+    add_points_flag(p, "a point file over the shipped and user points (repeatable)")
+    p.add_argument(
+        "--max-hours",
+        metavar="H",
+        help=f"refuse programmes longer than H hours (default {limits.MAX_HOURS:g}, "
+        f"at most {limits.MAX_HOURS_LIMIT:g})",
+    )
+    p.add_argument("--cache-dir", type=Path, help="clip cache folder (default: user cache)")
+    p.add_argument("--no-cache", action="store_true", help="synthesize every clip afresh")
+    return p
+
+
 def add(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     """Register ``build`` and ``plan``."""
-
-    def routine_cmd(name: str, help_text: str) -> argparse.ArgumentParser:
-        p: argparse.ArgumentParser = sub.add_parser(name, help=help_text, description=help_text)
-        p.add_argument(
-            "routine",
-            metavar="ROUTINE",
-            help="a routine file, or the name of a shipped routine (e.g. back_pain)",
-        )
-        g = p.add_argument_group("voice and pacing")
-        g.add_argument("--voice", help="voice id (gmw/en-us), variant (en-us+f3), name or language")
-        g.add_argument("--rate", help="speaking rate in words per minute (80..400)")
-        g.add_argument("--volume", help="speech volume (0.05..1)")
-        g.add_argument("--pitch", help="voice pitch (0..100)")
-        g.add_argument(
-            "--pace", help="scale finding time and pauses: a factor, slow, normal, brisk"
-        )
-        g.add_argument("--count", help="spoken counts: every, every:N, countdown:N, none")
-        g.add_argument("--find", help="seconds to find each point before pressing (0..120)")
-        g.add_argument("--sides", help="which sides to work: both, left, right")
-        g.add_argument("--repeat", help="rounds of the whole routine (1..20)")
-        g.add_argument(
-            "--repetitions",
-            metavar="on|off",
-            help="say which repetition of cycles this is ('3 of 10') with its first cue",
-        )
-        g.add_argument(
-            "--hold",
-            action="append",
-            default=[],
-            metavar="POINT=SECONDS",
-            help="override a steady hold, e.g. B54=45 (repeatable)",
-        )
-        g.add_argument(
-            "--cycles",
-            action="append",
-            default=[],
-            metavar="POINT=PRESS/RELEASE/TIMES",
-            help="override press/release cycles, e.g. LI4=8/4/5 (repeatable)",
-        )
-        g.add_argument(
-            "--phrase",
-            action="append",
-            default=[],
-            metavar="KEY=TEXT",
-            help="say TEXT for the phrase KEY, e.g. press='Now press.', or for one plural form "
-            "of it, e.g. hold_plan.one='Hold for one second.' (repeatable)",
-        )
-        g.add_argument("--engine", help=f"speech engine ({', '.join(engine_names())})")
-        g.add_argument(
-            "--fill",
-            metavar="ENGINE",
-            help="with --engine recorded: speak what the voice pack lacks with ENGINE",
-        )
-        snd = p.add_argument_group("sound")
-        snd.add_argument(
-            "--no-chime", action="store_true", help="no bells at the start and end of holds"
-        )
-        snd.add_argument("--tick", metavar="N", help="a quiet tick every N seconds during holds")
-        snd.add_argument("--bed", metavar="noise|FILE", help="a calm bed under the speech")
-        snd.add_argument(
-            "--bed-level", metavar="DB", help="bed level in the gaps, dB below the speech (-20)"
-        )
-        snd.add_argument(
-            "--loudness", metavar="LUFS", help="loudness target (-16), or 'off' for raw levels"
-        )
-        p.add_argument(
-            "--profile",
-            type=Path,
-            help="a profile file with voice:, pacing:, sound: and phrases: sections "
-            "(over the default profile)",
-        )
-        add_points_flag(p, "a point file over the shipped and user points (repeatable)")
-        p.add_argument(
-            "--max-hours",
-            metavar="H",
-            help=f"refuse programmes longer than H hours (default {limits.MAX_HOURS:g}, "
-            f"at most {limits.MAX_HOURS_LIMIT:g})",
-        )
-        p.add_argument("--cache-dir", type=Path, help="clip cache folder (default: user cache)")
-        p.add_argument("--no-cache", action="store_true", help="synthesize every clip afresh")
-        return p
-
-    b = routine_cmd("build", "Render a routine to an MP3 (or M4B, Opus) and its timeline JSON.")
+    b = routine_parser(
+        sub, "build", "Render a routine to an MP3 (or M4B, Opus) and its timeline JSON."
+    )
     b.add_argument(
         "-o",
         "--output",
@@ -146,7 +152,7 @@ def add(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         "--captions", metavar="vtt,lrc", help="also write NAME.vtt and/or NAME.lrc captions"
     )
     b.add_argument("--cover", type=Path, metavar="IMAGE", help="embed a PNG/JPEG cover")
-    p = routine_cmd("plan", "Show a routine's timeline without rendering audio.")
+    p = routine_parser(sub, "plan", "Show a routine's timeline without rendering audio.")
     p.add_argument("--json", action="store_true", help="print the timeline contract as JSON")
     p.add_argument(
         "--settings",
@@ -160,7 +166,8 @@ def add(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.set_defaults(run=run)
 
 
-def _flag_layer(args: argparse.Namespace) -> Layer:
+def flag_layer(args: argparse.Namespace) -> Layer:
+    """The command line's settings layer (voice, pacing and sound flags)."""
     strings: dict[str, object] = {name: getattr(args, name, None) for name in SETTING_FLAGS}
     if getattr(args, "no_chime", False):
         strings["chime"] = "off"
@@ -214,7 +221,7 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     library = assemble([lib for _, lib in profiles], args.points)
     routine = pipeline.load(args.routine, library)
     captions = _caption_formats(getattr(args, "captions", None))
-    layers = [*(layer for layer, _ in profiles), _flag_layer(args)]
+    layers = [*(layer for layer, _ in profiles), flag_layer(args)]
     settings, origins = effective_settings(routine, layers)
     if args.command == "plan" and args.settings:
         engine = engine_for(settings, origins)

@@ -100,6 +100,8 @@ class Batch:
         self.folders = self.manifest.folders
         self.clients: dict[str, Client] = {}
         self.bad: set[str] = set()
+        self.resolved: dict[tuple[str, str], Track] = {}
+        """(client, routine) -> its first track, for the routine's handout."""
         self.outcome = Outcome()
         self._saved = 0.0
 
@@ -143,6 +145,7 @@ class Batch:
                     self.bad.add(client.name)
                     self._fail(f"{client.name}/{entry.name}", exc)
                     continue
+                self.resolved[(client.name, entry.name)] = tracks[0]
                 folder = self.practice.site / self.folders.get(client.name, token)
                 for track in tracks:
                     present = (folder / f"{track.routine_name}.{track.fmt}").is_file()

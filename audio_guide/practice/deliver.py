@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from audio_guide.authoring.clients import Client
 from audio_guide.practice.feed import Chapter, Episode, feed_xml
 from audio_guide.practice.folder import TOKEN
+from audio_guide.practice.handouts import SUFFIX, feed_address, write_handout
 from audio_guide.practice.site import (
     PICTURE_INFIX,
     SIDE_SUFFIXES,
@@ -80,7 +81,7 @@ def _client_folder(batch: Batch, client: Client, base_url: str | None) -> None:
             batch.manifest.touch(client.name)
             (folder / f"{routine}.{fmt}").unlink(missing_ok=True)
             if not any(r == routine for r, _ in wanted):
-                for suffix in SIDE_SUFFIXES:
+                for suffix in (*SIDE_SUFFIXES, SUFFIX):
                     (folder / f"{routine}{suffix}").unlink(missing_ok=True)
                 for picture in folder.glob(f"{glob_escape(routine)}{PICTURE_INFIX}*.png"):
                     picture.unlink(missing_ok=True)
@@ -94,6 +95,12 @@ def _client_folder(batch: Batch, client: Client, base_url: str | None) -> None:
         feed_id = batch.tokens.feed_id(client.name)
         for base, episodes in ((base_url, feed_episodes), (None, page_episodes)):
             episodes.append(_episode(entry.name, formats, record, feed_id, base, token))
+        track = batch.resolved.get((client.name, entry.name))
+        if track is not None:
+            feed = feed_address(base_url, token)
+            write_handout(
+                folder, entry.name, track.routine, track.settings, record["duration"], feed
+            )
     language = client.language or (page_episodes[0].language if page_episodes else "en")
     if not folder.is_dir():
         return
@@ -125,6 +132,7 @@ def _episode(
     date: datetime = datetime.fromisoformat(record["date"])
     downloads = [(fmt.upper(), url(base, token, f"{name}.{fmt}")) for fmt in formats]
     downloads.append(("captions (VTT)", url(base, token, f"{name}.vtt")))
+    downloads.append(("handout (to print)", url(base, token, name + SUFFIX)))
     return Episode(
         guid=guid(feed_id, name),
         title=record["title"],

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, fields, is_dataclass, replace
 from enum import Enum
 from pathlib import Path
@@ -28,7 +28,7 @@ from audio_guide.authoring.points import Library, LibraryLayer, assemble, load_p
 from audio_guide.authoring.script import compile_script
 from audio_guide.build import load as load_routine
 from audio_guide.errors import UsageError
-from audio_guide.layers import LANGUAGE_ORIGIN
+from audio_guide.layers import LANGUAGE_ORIGIN, Layer
 from audio_guide.model import Origin, Routine
 from audio_guide.outputs.files import file_sha256
 from audio_guide.practice.folder import Practice
@@ -158,8 +158,15 @@ class Resolver:
             for fmt in client.formats
         ]
 
+    def resolve(
+        self, client: Client, entry: ClientRoutine, extra: Sequence[Layer] = ()
+    ) -> tuple[Routine, Settings, dict[str, str]]:
+        """A client's routine with its settings (``extra`` layers over the client's, as
+        ``handout --client`` takes flags); bad input raises at its position."""
+        return self._settings(client, entry, self.library(client), extra)
+
     def _settings(
-        self, client: Client, entry: ClientRoutine, library: Library
+        self, client: Client, entry: ClientRoutine, library: Library, extra: Sequence[Layer] = ()
     ) -> tuple[Routine, Settings, dict[str, str]]:
         lexicon = tuple(sorted((k, v) for k, (v, _) in client.library.lexicon.items()))
         key = (entry.path, client.library.files, lexicon)
@@ -172,7 +179,7 @@ class Resolver:
                 f"client listens in '{client.language}'; add routines/{entry.name}."
                 f"{client.language}.yaml"
             )
-        settings, origins = effective_settings(routine, [client.layer])
+        settings, origins = effective_settings(routine, [client.layer, *extra])
         limits.check_programme(routine, settings, self.max_hours)
         return routine, settings, origins
 

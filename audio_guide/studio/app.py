@@ -41,6 +41,7 @@ from audio_guide.studio.api import (
     json_body,
     text_field,
 )
+from audio_guide.studio.handouts import routes as handout_routes
 from audio_guide.studio.jobs import Jobs
 from audio_guide.studio.workspace import Refused, Workspace, safe_name
 
@@ -220,6 +221,7 @@ def create_app(
         Route("/api/builds/{id}", cancel_build, methods=["DELETE"]),
         Route("/api/builds/{id}/events", build_events),
         *forms.routes(workspace),
+        *handout_routes(workspace),
         Route("/api/profile", profile, methods=["POST"]),
         Route("/files/{name}", output_file),
         *practice_runs.routes(practice),

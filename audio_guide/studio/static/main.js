@@ -7,6 +7,7 @@ import { buildControls } from "./settings.js";
 import { openRoutine } from "./routine.js";
 import "./form.js";
 import "./plan.js";
+import "./handout.js";
 import "./preview.js";
 import "./build.js";
 import "./profile.js";
