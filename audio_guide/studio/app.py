@@ -31,7 +31,16 @@ from audio_guide.outputs.export import MEDIA_TYPES
 from audio_guide.outputs.files import write_text_atomic
 from audio_guide.sound.engines import get_engine
 from audio_guide.sound.synth import ClipCache, default_cache_dir
-from audio_guide.studio import controls, forms, messages, practice_runs, preview, recording, views
+from audio_guide.studio import (
+    controls,
+    forms,
+    messages,
+    pictures,
+    practice_runs,
+    preview,
+    recording,
+    views,
+)
 from audio_guide.studio.api import (
     Chosen,
     body_bytes,
@@ -220,6 +229,7 @@ def create_app(
         Route("/api/builds/{id}", build_status),
         Route("/api/builds/{id}", cancel_build, methods=["DELETE"]),
         Route("/api/builds/{id}/events", build_events),
+        *pictures.routes(workspace),
         *forms.routes(workspace),
         *handout_routes(workspace),
         Route("/api/profile", profile, methods=["POST"]),

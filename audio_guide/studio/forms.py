@@ -10,6 +10,7 @@ from starlette.routing import Route
 
 from audio_guide.authoring.config import read_profiles
 from audio_guide.authoring.points import assemble
+from audio_guide.figures import figure_of
 from audio_guide.model import Point
 from audio_guide.studio import formedit, messages
 from audio_guide.studio.api import guarded, json_body, point_files, text_field
@@ -73,4 +74,6 @@ def point_entry(point: Point) -> dict[str, object]:
         "location": point.location,
         "cautions": list(point.cautions),
         "sides": point.sides.value,
+        "figure": figure_of(point),
+        "picture": f"/api/points/{point.id}/picture" if point.figure is not None else None,
     }

@@ -1,0 +1,43 @@
+"""The studio's picture endpoints (issue 22.5): a point's picture for search results and step
+cards, the blank region figures, and placing an own point by a click on one."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import yaml
+from conftest import run
+
+
+def test_library_points_name_their_picture(client: Any) -> None:
+    points = {p["id"]: p for p in client.get("/api/points").json()["points"]}
+    assert points["LI4"]["figure"] == "hand_back"
+    assert points["LI4"]["picture"] == "/api/points/LI4/picture"
+    res = client.get("/api/points/LI4/picture", params={"lang": "es"})
+    assert res.status_code == 200 and res.headers["content-type"].startswith("image/svg+xml")
+    assert "<title>LI 4" in res.text and "Pega el pulgar" in res.text  # the Spanish location
+    assert client.get("/api/points/NOPE/picture").status_code == 404
+    assert client.get("/api/points/..%2F..%2Fetc/picture").status_code == 404
+
+
+def test_an_own_point_placed_by_a_click_builds_with_its_picture(client: Any, tmp_path: Any) -> None:
+    figures = client.get("/api/figures").json()["figures"]
+    assert "knee_back" in figures
+    svg = client.get("/api/figures/knee_back")
+    assert svg.status_code == 200 and "<svg" in svg.text
+    assert client.get("/api/figures/../x").status_code == 404
+    bad = client.post("/api/figures/knee_back/place", json={"x": "a", "y": 1})
+    assert bad.status_code == 400
+    placed = client.post("/api/figures/knee_back/place", json={"x": 150, "y": 120}).json()
+    figure = placed["figure"]
+    assert figure["region"] == "knee_back" and isinstance(figure["at"], str)
+    points = tmp_path / "mine.yaml"
+    points.write_text(
+        yaml.safe_dump(
+            {"points": {"MINE": {"name": "Mine", "location": "Behind the knee.", "figure": figure}}}
+        )
+    )
+    out = tmp_path / "mine.png"
+    code, _, err = run("points", "MINE", "--points", str(points), "--picture", str(out))
+    assert code == 0, err
+    assert out.read_bytes().startswith(b"\x89PNG")
