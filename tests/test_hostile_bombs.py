@@ -19,8 +19,10 @@ PROBE = """
 import resource, sys
 from audio_guide.cli import main
 code = main(sys.argv[1:])
-who = (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)
-peak = max(resource.getrusage(r).ru_maxrss for r in who)
+# this process's own high-water mark (VmHWM: ru_maxrss would carry the forking parent's, which
+# Linux keeps across exec), and the largest child's (ffmpeg)
+own = next(int(l.split()[1]) for l in open("/proc/self/status") if l.startswith("VmHWM:"))
+peak = max(own, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
 print(f"PEAK {peak // 1024} {code}", file=sys.stderr)
 """
 
