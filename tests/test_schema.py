@@ -72,7 +72,7 @@ def test_schemas_know_every_key_the_validator_knows() -> None:
     kinds = ("pointStep", "namedStep", "sayStep", "pauseStep")
     assert set(STEP_KEYS) == set().union(*(steps[k]["properties"] for k in kinds))
     assert set(steps["pointStep"]["properties"]) == {"point", *WORK_KEYS}
-    assert set(steps["namedStep"]["properties"]) == {*INLINE_KEYS, *WORK_KEYS}
+    assert set(steps["namedStep"]["properties"]) == {*INLINE_KEYS, "figure", *WORK_KEYS}
 
 
 @pytest.mark.parametrize("path", SHIPPED + EXAMPLES, ids=lambda p: f"{p.parent.name}/{p.name}")

@@ -41,3 +41,29 @@ def test_an_own_point_placed_by_a_click_builds_with_its_picture(client: Any, tmp
     code, _, err = run("points", "MINE", "--points", str(points), "--picture", str(out))
     assert code == 0, err
     assert out.read_bytes().startswith(b"\x89PNG")
+
+
+OWN_STEP = "title: t\nsteps:\n  - name: My spot\n    location: On the hand.\n    hold: 3\n"
+
+
+def test_an_own_step_placed_by_a_click_builds_with_its_picture(client: Any, tmp_path: Any) -> None:
+    from mutagen.id3 import ID3
+
+    figure = client.post("/api/figures/hand_back/place", json={"x": 140, "y": 200}).json()["figure"]
+    text = client.post(
+        "/api/form",
+        json={
+            "text": OWN_STEP,
+            "edits": [{"op": "set", "path": ["steps", 0, "figure"], "value": figure}],
+        },
+    ).json()["text"]
+    assert "figure:" in text
+    routine = tmp_path / "r.yaml"
+    routine.write_text(text)
+    out = tmp_path / "r.mp3"
+    code, _, err = run("build", str(routine), "--engine", "fake", "-o", str(out))
+    assert code == 0, err
+    (chap,) = [
+        c for c in ID3(str(out)).getall("CHAP") if str(c.sub_frames.getall("TIT2")[0]) == "My spot"
+    ]
+    assert chap.sub_frames.getall("APIC")[0].data.startswith(b"\x89PNG")

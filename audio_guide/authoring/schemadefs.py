@@ -116,7 +116,7 @@ def defs() -> Schema:
         },
         "pointStep": {**only("point", point=TEXT, **work), **one_work},
         "namedStep": {
-            **only("name", **inline, **work),
+            **only("name", **inline, figure=_figure(), **work),
             **one_work,
         },
         "sayStep": only("say", say=TEXTS),

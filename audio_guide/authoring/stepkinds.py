@@ -15,6 +15,7 @@ from __future__ import annotations
 import yaml
 
 from audio_guide.authoring.config import read_cycles, read_value
+from audio_guide.authoring.figureread import read_figure
 from audio_guide.authoring.phrases import read_phrases
 from audio_guide.authoring.yamlread import Reader
 from audio_guide.model import (
@@ -158,6 +159,7 @@ def other_step(
     work = read_work(reader, node, fields, where)
     sides, find, say = read_tail(reader, fields, where, Sides.TOGETHER)
     phrases, repetitions = read_words(reader, fields, where, work, language)
+    figure = read_figure(reader, fields["figure"], name or where) if "figure" in fields else None
     if name is None or work is None or None in own.values():
         return None
     point = Point(
@@ -166,6 +168,7 @@ def other_step(
         location=own.get("location") or "",
         method=own.get("method"),
         origin=reader.origin(fields["name"]),
+        figure=figure,
     )
     return Step(
         point,
@@ -182,7 +185,7 @@ def other_step(
 
 def point_step_extras(reader: Reader, fields: dict[str, yaml.Node], where: str) -> None:
     """Refuse keys that belong to other step kinds on a ``point:`` step."""
-    for key in ("name", "location", "method", "pause"):
+    for key in ("name", "location", "method", "figure", "pause"):
         if key in fields:
             reader.error(
                 fields[key],

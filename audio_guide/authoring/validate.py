@@ -51,7 +51,7 @@ ROUTINE_KEYS = (
     "phrases",
     "language",
 )
-STEP_KEYS = ("point", *INLINE_KEYS, *WORK_KEYS, "pause")
+STEP_KEYS = ("point", *INLINE_KEYS, "figure", *WORK_KEYS, "pause")
 
 
 def data_dir() -> Path:
