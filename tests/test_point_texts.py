@@ -140,7 +140,7 @@ def test_the_spanish_routine_reads_the_review_corrections() -> None:
         "Pega el pulgar al costado del índice",
         "cerca del extremo del pliegue",
         "justo antes de los nudillos, hacia la muñeca",
-        "pierdes el control de la vejiga o del intestino",
+        "pierdes el control de la orina o de las heces",
         "pregunta a tu matrona o a tu médico",
     ):
         assert wanted in joined, wanted

@@ -47,7 +47,7 @@ BACK_EMERGENCY = {
         "pide ayuda urgente",
         "entumecimiento u hormigueo en los genitales o en las nalgas",
         "te cuesta orinar",
-        "pierdes el control de la vejiga o del intestino",
+        "pierdes el control de la orina o de las heces",
         "debilidad o entumecimiento en las dos piernas",
         "una pierna cada vez más débil",
         "dolor en el pecho",
@@ -63,7 +63,7 @@ BACK_SAME_DAY = {
         "worse at night",
     ),
     "back_pain_es": (
-        "ve al médico ese mismo día",
+        "ve al médico hoy mismo",
         "fiebre",
         "pierdes peso sin buscarlo",
         "has tenido cáncer",
@@ -90,7 +90,7 @@ def test_back_red_flags_are_two_sentences_not_a_lecture() -> None:
     for routine in BACK_EMERGENCY:
         lines = [e["text"] for e in plan(routine)["events"] if e["role"] == "safety"]
         flags = [t for t in lines if any(w in t.lower() for w in ("urgente", "emergency"))]
-        flags += [t for t in lines if any(w in t.lower() for w in ("same day", "mismo día"))]
+        flags += [t for t in lines if any(w in t.lower() for w in ("same day", "hoy mismo"))]
         assert len(flags) == 2, (routine, flags)
         assert all(t.count(".") == 1 for t in flags), flags
 
@@ -126,7 +126,7 @@ CAUTIONS: dict[str, dict[str, tuple[str, ...]]] = {
     "GB30": {
         "en": ("large nerve", "tingling, numbness or shooting pain down your leg", "stop"),
         "es": ("nervio grande", "hormigueo, entumecimiento", "descarga", "detente si"),
-        "de": ("großer nerv", "kribbelt, taub wird oder einschießend", "hör auf"),
+        "de": ("großer nerv", "kribbeln, taubheit oder einen einschießenden schmerz", "hör auf"),
         "fr": ("gros nerf", "fourmillements, un engourdissement", "décharge", "arrêtez"),
     },
     "B53": {
@@ -262,6 +262,15 @@ FIXED = {
     ("es", "LR3", "purpose"): ("dolores menstruales", "calambres de la regla"),
     ("de", "GB30", "location"): ("Gesäßspalte", "Pofalte"),
     ("de", "GB30", "location "): ("Oberschenkelknochen", "ein Drittel des Weges vom Höcker"),
+    # second native re-read (review branch)
+    ("fr", "GB21", "method"): ("doucement, tout droit vers le bas", "doucement, droit vers"),
+    ("fr", "GV20", "method"): ("Appuyez tout droit vers le bas", "Appuyez droit"),
+    ("de", "B54", "method"): ("gleichmäßig und sanft auf die Punkte", "Halte die Punkte"),
+    ("de", "B53", "method"): ("gleichmäßig und sanft auf die Punkte", "Halte die Punkte"),
+    ("de", "GB34", "cautions"): ("Dicht am Knochen", "Am Knochen entlang"),
+    ("es", "BL60", "location"): ("recto hacia atrás, hacia el tendón de Aquiles", "del talón"),
+    ("es", "KI3", "location"): ("recto hacia atrás, hacia el tendón de Aquiles", "del talón"),
+    ("es", "SI3", "location"): ("una línea de la palma", "un pliegue de la palma"),
 }
 
 
@@ -283,6 +292,14 @@ def test_translation_review_item_is_fixed(item: tuple[str, str, str]) -> None:
     flat = " ".join(text.split())
     assert " ".join(good.split()) in flat, (item, text)
     assert " ".join(bad.split()) not in flat, (item, text)
+
+
+def test_french_says_droit_only_where_it_cannot_be_heard_as_a_side() -> None:
+    """A track names sides ("le bras droit"): "droit" alone in a point text could mean right."""
+    text = (SCRIPTS / "points" / "fr.yaml").read_text(encoding="utf-8")
+    body = text[text.index("translations:") :]
+    bare = re.findall(r"(?<!tout )(?<!angle )\bdroite?\b", " ".join(body.split()))
+    assert bare == [], bare
 
 
 def test_german_pregnancy_names_both_doctors_and_french_says_one_more_time() -> None:

@@ -168,7 +168,7 @@ def test_repetitions_on_a_steady_hold_is_refused(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("language", "first", "last"),
     [
-        ("es", "Lift. 1 de 10.", "Lift. Última vez."),
+        ("es", "Lift. 1 de 10.", "Lift. Por última vez."),
         ("de", "Lift. 1 von 10.", "Lift. Zum letzten Mal."),
         ("fr", "Lift. 1 sur 10.", "Lift. Une dernière fois."),
     ],
