@@ -192,9 +192,15 @@ def shoot_client(page: Any, work: Path, target: Path) -> None:
     run_cli("practice", "init", str(practice))
     run_cli("batch", str(practice), "--jobs", "1")
     client_page = sorted((practice / "site").glob("*/index.html"))[0]
+    page.set_viewport_size({"width": 420, "height": 900})  # a phone
     page.goto(client_page.as_uri())
     page.wait_for_load_state("load")
-    place(lambda p: page.screenshot(path=str(p), full_page=True), target)
+    # a point's chapter chosen: its picture shows beside the player
+    page.locator("button.chapter:not([data-img=''])").first.click()
+    page.locator("figure.point:not([hidden]) img").first.wait_for(state="visible")
+    page.wait_for_function("() => [...document.images].every(i => !i.src || i.complete)")
+    page.evaluate("() => document.querySelectorAll('audio').forEach(a => a.pause())")
+    place(lambda p: page.screenshot(path=str(p), full_page=False), target)
 
 
 def shoot_handout(page: Any, work: Path, target: Path, engine: str | None) -> None:
