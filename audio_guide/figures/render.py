@@ -108,9 +108,14 @@ def _size(data: bytes, kind: str) -> tuple[float, float]:
 
 
 def _fonts() -> list[str]:
-    import matplotlib
+    """matplotlib's DejaVu Sans files, found without importing matplotlib (the import alone
+    costs ~34 MB, which a build that draws chapter art would carry to its peak)."""
+    import importlib.util
 
-    folder = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
+    spec = importlib.util.find_spec("matplotlib")
+    if spec is None or spec.origin is None:
+        raise AudioGuideError("matplotlib (a dependency) is missing: reinstall audio-guide")
+    folder = Path(spec.origin).parent / "mpl-data" / "fonts" / "ttf"
     return [str(folder / "DejaVuSans.ttf"), str(folder / "DejaVuSans-Bold.ttf")]
 
 
