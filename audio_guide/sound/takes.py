@@ -37,8 +37,17 @@ EMPTY_PEAK = 10 ** (-80 / 20)
 QUIET_PEAK = 10 ** (-40 / 20)
 """A take whose peak stays under -40 dBFS is too quiet to level without raising the noise."""
 CLIP_LEVEL = 0.98
+"""A take whose peak is under this (of full scale) cannot have been clipped."""
+CLIP_TOP = 0.995
+"""Samples within this share of the take's own peak are at its ceiling."""
+CLIP_RUN = 3
+"""Consecutive samples at the ceiling that make a flat top (a clip), not the crest of a wave."""
 CLIP_SHARE = 0.001
-"""A take with more than this share of its samples at ``CLIP_LEVEL`` or above was clipped."""
+"""A take with more than this share of its samples in flat tops at full scale was clipped.
+
+Clipping is runs of samples held at the converter's ceiling. A lossy recording (Chromium's
+Opus) decodes to float peaks above 1 where nothing clipped: a level change removes those, so
+the ceiling is the take's own peak, and a single crest (a wave's top) is not a run."""
 VOICED_BELOW_PEAK = 30.0
 """Frames within this many dB of the loudest frame count as speech (for trimming and level)."""
 FRAME = 0.02
@@ -129,6 +138,21 @@ def check_header(path: Path, name: str, max_seconds: float = MAX_SECONDS + 1) ->
         )
 
 
+def clipped_share(samples: Floats, peak: float) -> float:
+    """The share of ``samples`` in runs of at least ``CLIP_RUN`` at the take's ceiling (within
+    ``CLIP_TOP`` of its ``peak``, a peak of at least ``CLIP_LEVEL``): 0.0 when nothing clipped."""
+    if peak < CLIP_LEVEL or samples.size < CLIP_RUN:
+        return 0.0
+    top = np.abs(samples) >= CLIP_TOP * peak
+    # runs: count samples whose window of CLIP_RUN consecutive samples is all at the top
+    window = np.convolve(top.astype(np.int32), np.ones(CLIP_RUN, dtype=np.int32), "valid")
+    starts = window == CLIP_RUN
+    held = np.zeros(samples.size, dtype=bool)
+    for k in range(CLIP_RUN):
+        held[k : k + starts.size] |= starts
+    return float(np.mean(held))
+
+
 def _frame_levels(x: Floats, sample_rate: int) -> tuple[npt.NDArray[np.float64], int]:
     hop = max(1, round(FRAME * sample_rate))
     n = x.size // hop
@@ -150,7 +174,7 @@ def process(samples: Floats, sample_rate: int) -> npt.NDArray[np.int16]:
             f"the take is too quiet (its loudest moment is {20 * np.log10(peak):.0f} dBFS); "
             "speak closer to the microphone or raise its input level, and record again"
         )
-    clipped = float(np.mean(np.abs(samples) >= CLIP_LEVEL))
+    clipped = clipped_share(samples, peak)
     if clipped > CLIP_SHARE:
         raise TakeRefused(
             f"the take is clipped ({100 * clipped:.1f}% of it at full scale): it was too loud "
