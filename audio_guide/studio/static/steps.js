@@ -275,21 +275,31 @@ export function addMenu(count) {
   lib.addEventListener("click", async () => {
     search.hidden = !search.hidden;
     lib.setAttribute("aria-expanded", String(!search.hidden));
-    if (!search.hidden) { query.focus(); showResults(results, await points(), query.value, count); }
+    if (!search.hidden) { query.focus(); showResults(results, await matching(query.value), count); }
   });
-  query.addEventListener("input", async () => showResults(results, await points(), query.value, count));
+  query.addEventListener("input", async () => showResults(results, await matching(query.value), count));
   box.append(search);
   return box;
 }
 
-function showResults(results, list, q, count) {
-  const words = q.toLowerCase().split(/\s+/).filter(Boolean);
-  const hay = (pt) => [pt.id, pt.who, pt.name, pt.title, pt.region].join(" ").toLowerCase() + " " + [pt.id, pt.who, pt.name].join(" ").replace(/\s+/g, "").toLowerCase();
-  const found = list.filter((pt) => words.every((w) => hay(pt).includes(w))).slice(0, 12);
+let searchSeq = 0;
+/** The library points matching `q`, best first (the server ranks: code, then words in the
+ *  page language and English, accents and case ignored); null for an answer overtaken. */
+async function matching(q) {
+  const seq = ++searchSeq;
+  if (!q.trim()) return (await points()).slice(0, 12);
+  const lang = (state.form && state.form.language) || state.lang;
+  const query = pointQuery();
+  const found = (await api(`/api/points${query}${query ? "&" : "?"}lang=${encodeURIComponent(lang)}&q=${encodeURIComponent(q)}`)).points;
+  return seq === searchSeq ? found : null;
+}
+
+function showResults(results, found, count) {
+  if (!found) return;
   results.textContent = "";
   for (const pt of found) {
     const li = document.createElement("li");
-    const b = button(`pick-${pt.id}`, `${pt.name}${pt.title ? " — " + pt.title : ""}${pt.region ? " (" + pt.region + ")" : ""}`);
+    const b = button(`pick-${pt.id}`, `${pt.name}${pt.title ? " — " + pt.title : ""}${pt.region ? " (" + (pt.region_name || pt.region) + ")" : ""}`);
     b.addEventListener("click", () => { edit([{ op: "insert", path: ["steps"], index: count, value: { point: pt.id, hold: 30 } }], `step-${count}-hold`); note(t("step.added", { n: count + 1 })); });
     const where = document.createElement("small");
     where.textContent = pt.location + (pt.cautions.length ? ` ${t("point.caution")} ${pt.cautions.join(" ")}` : "");
