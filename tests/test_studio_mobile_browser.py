@@ -20,14 +20,15 @@ pytestmark = pytest.mark.browser
 PHONE = {"width": 390, "height": 844}
 SMALL_TARGETS = """() => {
   const out = [];
-  const sel = 'button, select, input, textarea, summary, a[href], audio, [role=button], label.button';
+  const sel = 'button, select, input, textarea, summary, a[href], audio, [role=button], '
+    + 'label.button';
   for (const el of document.querySelectorAll(sel)) {
     const r = el.getBoundingClientRect();
     // not shown, or visually hidden (a file input behind its label, which is the target)
     if (r.width <= 1 || r.height <= 1 || getComputedStyle(el).visibility === 'hidden') continue;
     if (el.classList.contains('skip')) continue;  // off screen until focused
     if (r.width < 24 || r.height < 24)
-      out.push(`${el.tagName.toLowerCase()}#${el.id || el.className} ${r.width.toFixed(0)}x${r.height.toFixed(0)}`);
+      out.push(`${el.tagName}#${el.id || el.className} ${r.width | 0}x${r.height | 0}`);
   }
   return out;
 }"""
@@ -44,7 +45,8 @@ WIDE = """(limit) => {
 
 def check(tab: Any, state: str) -> None:
     width = tab.evaluate("document.documentElement.scrollWidth")
-    assert width <= tab.viewport_size["width"], (state, width, tab.evaluate(WIDE, tab.viewport_size["width"]))
+    limit = tab.viewport_size["width"]
+    assert width <= limit, (state, width, tab.evaluate(WIDE, limit))
     small = tab.evaluate(SMALL_TARGETS)
     assert not small, (state, small)
     hint = "getComputedStyle(document.getElementById('record-keys')).display"
