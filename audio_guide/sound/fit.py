@@ -5,9 +5,10 @@ clip that is longer than the time it may sound is sped up by the smallest factor
 fit, never by more than ``MAX_SPEEDUP``. Rubber Band (through Spotify's ``pedalboard``, optional
 extra ``fit``, GPL) does the stretching when it is installed: its speech quality holds up best.
 Without it, ffmpeg's ``atempo`` filter (WSOLA, in every ffmpeg, the shipped imageio-ffmpeg
-too; LGPL) does: at these factors counts stay as intelligible (docs/benchmarks.md), so a
-recorded voice builds on the default install. Engines that can speak faster (a count rate) are asked first; this is
-for what remains, and for voices whose clips are given rather than synthesized.
+too; LGPL) does, so a recorded voice builds on the default install (its intelligibility at
+these factors is not yet measured like Rubber Band's). Engines that can speak faster (a count
+rate) are asked first; this is for what remains, and for voices whose clips are given rather
+than synthesized.
 
 Interface (stable, used by the fitting stage and by engines of given clips):
 
