@@ -17,6 +17,13 @@ from test_studio_forms_browser import editor_has, serious
 
 pytestmark = pytest.mark.browser
 
+TRACK = {"en": "Captions", "es": "Subtítulos", "de": "Untertitel", "fr": "Sous-titres"}
+SAVE_AS = {
+    "en": "my_routine.yaml",
+    "es": "mi_rutina.yaml",
+    "de": "mein_ablauf.yaml",
+    "fr": "ma_seance.yaml",
+}
 PHONE = {"width": 390, "height": 844}
 SMALL_TARGETS = """() => {
   const out = [];
@@ -110,6 +117,11 @@ def on_a_phone(tab: Any, url: str, lang: str, axe: dict[str, int]) -> None:
     tab.wait_for_function("document.querySelectorAll('#chapters li').length >= 2")
     check(tab, f"built player ({lang})")
     serious(tab, f"phased step, recording list, built player ({lang})", axe)
+    words = tab.evaluate(
+        "[document.getElementById('captions').label,"
+        " document.getElementById('save-name').placeholder]"
+    )
+    assert words == [TRACK[lang], SAVE_AS[lang]]
     if lang == "de":  # the longest words, on the narrowest phone
         tab.set_viewport_size({"width": 320, "height": 700})
         check(tab, "320 px (de)")
