@@ -52,6 +52,16 @@ def test_bad_takes_are_refused_saying_why(samples: np.ndarray, message: str) -> 
         takes.process(samples.astype(np.float32), SR)
 
 
+def test_float_peaks_above_full_scale_are_not_clipping() -> None:
+    """A lossy recording decodes to peaks above 1 where nothing clipped; a flat top is a clip."""
+    loud = burst(1.0, 1.23).astype(np.float32)
+    out = takes.process(loud, SR)
+    assert abs(level(out) - takes.TARGET_LEVEL) < 0.5
+    assert takes.clipped_share(loud, float(np.max(np.abs(loud)))) < takes.CLIP_SHARE
+    flat = np.clip(burst(1.0, 3.0), -1, 1).astype(np.float32)  # clipped by 10 dB
+    assert takes.clipped_share(flat, 1.0) > takes.CLIP_SHARE
+
+
 def test_files_that_are_not_takes(tmp_path: Path) -> None:
     with pytest.raises(takes.TakeRefused, match="0 bytes"):
         takes.decode(b"", SR)
@@ -246,3 +256,30 @@ def test_a_key_click_before_or_after_the_words_is_trimmed_off() -> None:
     ending = np.concatenate([burst(0.4, 0.2, lead=0), np.zeros(round(0.06 * SR)), click])
     clip = takes.process(ending.astype(np.float32), SR)  # a final "t" 60 ms after: kept
     assert len(clip) / SR > 0.4 + 0.06
+
+
+@pytest.mark.real
+def test_long_recorded_counts_build_without_the_fit_extra(
+    config: Path, tiny: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Counts recorded too slowly for their second are shortened by ffmpeg's atempo when
+    Rubber Band (the optional GPL extra 'fit') is not installed; a missing line is filled."""
+    import sys
+
+    monkeypatch.setitem(sys.modules, "pedalboard", None)  # import pedalboard -> ImportError
+    from audio_guide.sound import fit
+
+    assert not fit.rubber_band()
+    language, texts = needs(tiny)
+    pack = fake_pack("me", [t for t in texts if t != "That is all."], language)
+    for count in ("1", "2"):  # 1.2 s: must be sped up ~1.3x to fit 0.92 s
+        pack.save(count, np.round(burst(1.2, 0.3, lead=0) * 32767).astype(np.int16), language)
+    out = tmp_path / "tiny.mp3"
+    flags = ["--engine", "recorded", "--voice", "me", "--fill", "pyttsx3"]
+    code, _, err = run("build", tiny, *flags, "-o", str(out))
+    assert code == 0, err
+    timeline = json.loads(out.with_name("tiny.timeline.json").read_text())
+    counts = [e for e in timeline["events"] if e.get("role") == "count"]
+    assert counts and all(1.2 < e["speedup"] <= fit.MAX_SPEEDUP for e in counts), counts
+    assert all(e["end"] - e["start"] <= 0.92 + 1e-3 for e in counts)
+    assert [e["text"] for e in timeline["events"] if e.get("filled")] == ["That is all."]

@@ -199,6 +199,17 @@ def test_record_a_pack_in_the_browser_and_build_with_it(
             assert abs(lag) <= 0.010, event
 
 
+def new_pack_and_record(page: Any) -> None:
+    """Open tiny, create the pack 'me', record its first line from the fake microphone."""
+    open_tiny(page)
+    page.locator("#pack-name").fill("me")
+    page.locator("#pack-speaker").fill("Ana Test")
+    page.locator("#pack-create").click()
+    page.wait_for_function("document.querySelectorAll('#takes li').length > 5")
+    page.locator("#takes").focus()
+    record_selected(page)
+
+
 @pytest.mark.parametrize(
     ("name", "samples", "message"),
     [
@@ -211,16 +222,26 @@ def test_bad_microphone_takes_show_their_message(
 ) -> None:
     (workspace.routines / "tiny.yaml").write_text(TINY, encoding="utf-8")
     page = browser(write_wav(tmp_path / f"{name}.wav", samples()))
-    open_tiny(page)
-    page.locator("#pack-name").fill("me")
-    page.locator("#pack-speaker").fill("Ana Test")
-    page.locator("#pack-create").click()
-    page.wait_for_function("document.querySelectorAll('#takes li').length > 5")
-    page.locator("#takes").focus()
-    record_selected(page)
+    new_pack_and_record(page)
     page.wait_for_function("document.getElementById('record-error').textContent !== ''")
     shown = page.locator("#record-error").text_content()
     assert message in shown, shown
     assert message in page.locator("#take-1 .msg").text_content()
     assert page.locator("#take-1 .state").text_content() == "missing"
     assert not find_pack("me").has("Sit comfortably.")
+
+
+def test_a_loud_unclipped_voice_is_accepted(browser: Any, workspace: Any, tmp_path: Path) -> None:
+    """A voice peaking at -1.5 dBFS: Chromium's Opus decodes to float peaks above 1, which is
+    not clipping (issue 27); the take is kept."""
+    (workspace.routines / "tiny.yaml").write_text(TINY, encoding="utf-8")
+    voice = speech(4.0)
+    loud = voice * (10 ** (-1.5 / 20) / np.max(np.abs(voice)))
+    page = browser(write_wav(tmp_path / "loud.wav", loud))
+    new_pack_and_record(page)
+    page.wait_for_function(
+        "document.querySelector('#take-1 .state').textContent === 'recorded'"
+        " || document.getElementById('record-error').textContent !== ''"
+    )
+    assert page.locator("#record-error").text_content() == ""
+    assert find_pack("me").has("Sit comfortably.")

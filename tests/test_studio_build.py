@@ -191,3 +191,19 @@ def test_a_build_cancelled_at_once_ends_cancelled(client: TestClient, workspace:
     assert list(workspace.output.iterdir()) == []
     again = client.delete(f"/api/builds/{job_id}")
     assert again.status_code == 202 and again.json()["state"] == "cancelled"
+
+
+def test_build_files_are_named_from_the_routines_title(client: TestClient) -> None:
+    from audio_guide.studio.jobs import output_stem
+
+    assert output_stem("Manos", "pasted") == "manos"
+    assert output_stem("Rücken & Schultern: 5 Übungen", "x") == "rucken-schultern-5-ubungen"
+    assert output_stem("Спина", "pasted") == "routine"  # no Latin letters, no file name
+    assert output_stem("", "my_back") == "my-back"
+    text = "title: Manos\nsteps:\n  - point: LI 4\n    hold: 3\n"
+    request = {"routine": {"ref": "", "text": text}, "settings": {"engine": "fake"}}
+    names = [
+        wait_for(client, client.post("/api/builds", json=request).json()["id"])["files"]["mp3"]
+        for _ in range(2)
+    ]
+    assert names == ["manos.mp3", "manos-2.mp3"]

@@ -178,3 +178,23 @@ def test_point_files_and_cover_from_the_routines_folder(
 
     tags = ID3(str(workspace.output / done["files"]["mp3"]))  # type: ignore[attr-defined]
     assert tags.getall("APIC")[0].data == cover.read_bytes()
+
+
+def test_point_search_by_code_first_and_words_in_either_language(client: TestClient) -> None:
+    def ids(q: str, lang: str = "es") -> list[str]:
+        found = client.get("/api/points", params={"lang": lang, "q": q}).json()["points"]
+        return [p["id"] for p in found]
+
+    assert {"LI4", "TE3", "SI3"} <= set(ids("mano"))  # the region, in Spanish
+    assert {"LI4", "TE3", "SI3"} <= set(ids("MÁNO"))  # case and accents ignored
+    assert {"LI4", "TE3", "SI3"} <= set(ids("hand"))  # English words on a Spanish page
+    assert ids("LI 4")[0] == "LI4" and ids("li4")[0] == "LI4"
+    assert ids("indice")[0] == "LI4"  # its Spanish title, "índice"
+    assert ids("nosuchword") == []
+    es = {p["id"]: p for p in client.get("/api/points", params={"lang": "es"}).json()["points"]}
+    assert es["LI4"]["region_name"] == "mano"
+    de = client.get("/api/points", params={"lang": "de", "q": "LI 4"}).json()["points"][0]
+    assert de["region_name"] == "Hand"
+    regions = {p["region"] for p in es.values() if p["region"]}
+    for lang in messages.LANGUAGES:  # every region has a name in every page language
+        assert all(f"region.{r}" in messages.catalogue(lang) for r in regions), lang

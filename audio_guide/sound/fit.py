@@ -3,9 +3,12 @@
 This is the engine-independent primitive of the fitting stage (``audio_guide/fitting.py``): a
 clip that is longer than the time it may sound is sped up by the smallest factor that makes it
 fit, never by more than ``MAX_SPEEDUP``. Rubber Band (through Spotify's ``pedalboard``, optional
-extra ``fit``) does the stretching: its speech quality holds up at these factors where a phase
-vocoder smears consonants. Engines that can speak faster (a count rate) are asked first; this is
-for what remains, and for voices whose clips are given rather than synthesized.
+extra ``fit``, GPL) does the stretching when it is installed: its speech quality holds up best.
+Without it, ffmpeg's ``atempo`` filter (WSOLA, in every ffmpeg, the shipped imageio-ffmpeg
+too; LGPL) does, so a recorded voice builds on the default install (its intelligibility at
+these factors is not yet measured like Rubber Band's). Engines that can speak faster (a count
+rate) are asked first; this is for what remains, and for voices whose clips are given rather
+than synthesized.
 
 Interface (stable, used by the fitting stage and by engines of given clips):
 
@@ -42,6 +45,17 @@ STEP = 0.01
 """Factors are rounded up to this step, so a fitted clip is reused from the cache."""
 RULE = "rubberband;crisp;hq;trim"
 """Part of the cache key of fitted clips: change it when the stretching changes."""
+FALLBACK_RULE = "ffmpeg-atempo;trim"
+"""The same, for ffmpeg's ``atempo`` (used when ``pedalboard`` is not installed)."""
+
+
+def rubber_band() -> bool:
+    """Whether Rubber Band (the optional ``fit`` extra) is there to stretch with."""
+    try:
+        import pedalboard  # noqa: F401
+    except ImportError:
+        return False
+    return True
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,18 +72,34 @@ def needed(length: int, slot: int) -> float:
 
 
 def stretch(clip: Samples, sample_rate: int, speedup: float) -> Samples:
-    """``clip`` played ``speedup`` times faster at the same pitch (Rubber Band), trimmed."""
-    try:
-        import pedalboard
-    except ImportError:
-        raise EngineError(
-            "a spoken cue must be shortened to fit its second, which needs the time-stretching "
-            "extra: pip install 'audio-guide[fit]'"
-        ) from None
+    """``clip`` played ``speedup`` times faster at the same pitch (Rubber Band, else ffmpeg's
+    ``atempo``), trimmed."""
+    if not rubber_band():
+        return trim(atempo(clip, sample_rate, speedup))
+    import pedalboard
+
     x = clip.astype(np.float32)[None, :] / 32768.0
     y = pedalboard.time_stretch(x, float(sample_rate), float(speedup))[0]
     out = np.round(np.clip(y, -1.0, 32767 / 32768) * 32768.0).astype(np.int16)
     return trim(out)
+
+
+def atempo(clip: Samples, sample_rate: int, speedup: float) -> Samples:
+    """``clip`` played ``speedup`` times faster at the same pitch by ffmpeg's ``atempo``."""
+    import subprocess
+
+    from audio_guide.runtime import ffmpeg_exe
+
+    fmt = ["-f", "s16le", "-ac", "1", "-ar", str(sample_rate)]
+    cmd = [ffmpeg_exe(), "-nostdin", "-v", "error", *fmt, "-i", "pipe:0"]
+    cmd += ["-af", f"atempo={speedup:.6f}", *fmt, "pipe:1"]
+    done = subprocess.run(
+        cmd, input=clip.astype("<i2").tobytes(), capture_output=True, timeout=60, check=False
+    )
+    if done.returncode != 0:
+        reason = done.stderr.decode("utf-8", errors="replace").strip()
+        raise EngineError(f"ffmpeg could not shorten a spoken cue ({reason[-200:]}); check ffmpeg")
+    return np.frombuffer(done.stdout, dtype="<i2").astype(np.int16)
 
 
 def fit(clip: Samples, slot: int, sample_rate: int, limit: float = MAX_SPEEDUP) -> Fitted | None:
@@ -120,5 +150,6 @@ def _key(source_key: str, factor: float) -> str:
         version = metadata.version("pedalboard")
     except metadata.PackageNotFoundError:
         version = "none"
-    blob = f"fit|{source_key}|{factor:.6f}|{RULE}|pedalboard-{version}"
+    rule = RULE if rubber_band() else FALLBACK_RULE
+    blob = f"fit|{source_key}|{factor:.6f}|{rule}|pedalboard-{version}"
     return hashlib.sha256(blob.encode()).hexdigest()

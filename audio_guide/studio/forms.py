@@ -14,6 +14,7 @@ from audio_guide.figures import figure_of
 from audio_guide.model import Point
 from audio_guide.studio import formedit, messages
 from audio_guide.studio.api import guarded, json_body, point_files, text_field
+from audio_guide.studio.search import region_name, search
 from audio_guide.studio.workspace import IMAGE_SUFFIXES, ROUTINE_SUFFIXES, Refused, Workspace
 
 
@@ -42,8 +43,11 @@ def routes(workspace: Workspace) -> list[Route]:
             lambda: assemble([lib for _, lib in read_profiles(None)], files)
         )
         lang = request.query_params.get("lang", "")
-        shown = [p.in_language(lang) or p for p in library.points.values()]
-        return JSONResponse({"points": [point_entry(p) for p in shown]})
+        pairs = [(p.in_language(lang) or p, p) for p in library.points.values()]
+        query = request.query_params.get("q")
+        shown = search(pairs, query, lang) if query else [p for p, _ in pairs]
+        entries = [{**point_entry(p), "region_name": region_name(p.region, lang)} for p in shown]
+        return JSONResponse({"points": entries})
 
     @guarded
     async def files(request: Request) -> Response:

@@ -8,9 +8,12 @@ an output path unless it is complete.
 
 from __future__ import annotations
 
+import glob
+import re
 import secrets
 import threading
 import time
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -22,6 +25,7 @@ from audio_guide.outputs.export import suffix_of
 from audio_guide.settings import Settings
 from audio_guide.sound.engines import Samples
 from audio_guide.sound.synth import ClipBank, ClipCache
+from audio_guide.studio.workspace import PASTED
 from audio_guide.timeline import EventKind
 
 CAPTIONS = ("vtt",)
@@ -29,6 +33,17 @@ CAPTIONS = ("vtt",)
 KEEP_S = 3600.0
 """A finished build is forgotten this long after it ended (or once its MP3 is deleted)."""
 ENDED = ("done", "failed", "cancelled")
+
+
+def output_stem(title: str, name: str) -> str:
+    """A safe file stem from a routine's ``title`` ("Dolor de espalda" -> ``dolor-de-espalda``,
+    accents folded to ASCII), else its file ``name``, else ``routine``."""
+    for text in (title, name):
+        folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+        slug = re.sub(r"[^a-z0-9]+", "-", folded.lower()).strip("-")[:60].strip("-")
+        if slug and slug != PASTED:
+            return slug
+    return "routine"
 
 
 class Cancelled(Exception):
@@ -111,15 +126,23 @@ class Jobs:
         origins: dict[str, str],
         cover: Path | None = None,
     ) -> Job:
-        """Start building in a thread; the output gets a name of its own (``NAME-ID.mp3``, or
-        the suffix of the settings' format)."""
+        """Start building in a thread; the output gets a name of its own, from the routine's
+        title (``output_stem``): ``manos.mp3``, ``manos-2.mp3`` when that is taken (or the
+        suffix of the settings' format)."""
         self.forget_old()
         job_id = secrets.token_hex(4)
-        output = self.output / f"{routine.name}-{job_id}{suffix_of(settings.format)}"
-        job = Job(job_id, routine, settings, origins, output, cover)
-        job.thread = threading.Thread(target=self._run, args=(job,), name=f"build-{job_id}")
+        suffix = suffix_of(settings.format)
         with self._lock:
+            taken = {j.output.stem for j in self._jobs.values()}
+            stem = base = output_stem(routine.title, routine.name)
+            n = 1
+            while stem in taken or any(self.output.glob(f"{glob.escape(stem)}.*")):
+                n += 1
+                stem = f"{base}-{n}"
+            output = self.output / f"{stem}{suffix}"
+            job = Job(job_id, routine, settings, origins, output, cover)
             self._jobs[job_id] = job
+        job.thread = threading.Thread(target=self._run, args=(job,), name=f"build-{job_id}")
         job.thread.start()
         return job
 

@@ -69,6 +69,7 @@ function showBuild(job) {
   player.src = `/files/${encodeURIComponent(job.files.audio)}`;
   const track = $("captions");
   track.src = `/files/${encodeURIComponent(job.files.vtt)}`;
+  track.srclang = (state.plan && state.plan.language) || "en";  // the captions speak the routine's
   player.textTracks[0].mode = "hidden";
   player.textTracks[0].oncuechange = (ev) => {
     const cues = ev.target.activeCues;

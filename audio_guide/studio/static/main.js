@@ -22,7 +22,10 @@ async function init() {
   for (const done of emit("init")) await done;
   state.started = true;
   $("language").addEventListener("change", (e) => setLanguage(e.target.value, true));
-  const shipped = [...$("routine-picker").options].find((o) => o.value === "shipped:back_pain");
+  // the routine offered first speaks the page's language when one does (back_pain_es)
+  const options = [...$("routine-picker").options];
+  const shipped = options.find((o) => o.value === `shipped:back_pain_${state.lang}`)
+    || options.find((o) => o.value === "shipped:back_pain");
   if (shipped) { $("routine-picker").value = shipped.value; await openRoutine(shipped.value); }
   document.body.dataset.ready = "true";
 }

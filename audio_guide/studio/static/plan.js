@@ -4,6 +4,17 @@ import { $, api, debounce, emit, registerPanel, requestBody, say, state } from "
 import { showFieldErrors } from "./settings.js";
 import { t } from "./i18n.js";
 
+/** Say that the figures shown are not those of the routine as it is now (a new routine, an
+ *  invalid one, a failed plan): the total and the picture are cleared, not left as if current. */
+export function markStale(reason) {
+  state.plan = null;
+  $("total").textContent = "–";
+  $("plan-note").textContent = t(`plan.stale.${reason}`);
+  $("picture").classList.add("stale");
+  $("picture-img").removeAttribute("src");
+  if (state.pictureUrl) { URL.revokeObjectURL(state.pictureUrl); state.pictureUrl = null; }
+}
+
 async function plan() {
   const seq = ++state.planSeq;
   say(t("plan.planning"));
@@ -13,6 +24,7 @@ async function plan() {
     state.plan = res;
     showFieldErrors({});
     $("plan-error").textContent = "";
+    $("picture").classList.remove("stale");
     $("total").textContent = res.length;
     $("plan-note").textContent = [
       res.skipped_counts ? t("plan.skipped", { n: res.skipped_counts }) : "",
@@ -32,6 +44,7 @@ async function plan() {
       $("plan-error").textContent = e.data.problems.map((p) => `${p.file}:${p.line}:${p.col}: ${p.message}`).join("\n");
     } else $("plan-error").textContent = e.message;
     say("");
+    markStale("failed");
     emit("onPlanFailed", e);
   }
 }

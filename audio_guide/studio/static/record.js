@@ -198,6 +198,7 @@ registerPanel({
   init() {
     $("pack-picker").addEventListener("change", (e) => { st.pack = e.target.value || null; st.index = 0; st.errors = {}; loadList(); });
     $("pack-create").addEventListener("click", createPack);
+    $("pack-language").addEventListener("input", (e) => { e.target.dataset.chosen = "1"; });
     $("pack-use").addEventListener("click", () => {
       if (!st.pack) return;
       setSetting("engine", "recorded");
@@ -207,7 +208,12 @@ registerPanel({
     $("takes").addEventListener("keydown", onKey);
     return loadPacks().catch((e) => showError(e.message));
   },
-  onPlan() { if (!st.recorder && !st.busy) loadList(); },
+  onPlan(plan) {
+    // a new pack speaks the routine's language unless the person chose another
+    const lang = $("pack-language");
+    if (plan && plan.language && !lang.dataset.chosen) lang.value = plan.language;
+    if (!st.recorder && !st.busy) loadList();
+  },
   onPlanFailed() { if (!st.recorder && !st.busy) loadList(); },
   onLanguage() { render(); if (!st.items.length && $("pack-picker").options.length) loadPacks(st.pack); },
 });

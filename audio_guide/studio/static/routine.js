@@ -4,7 +4,7 @@
 import { $, api, debounce, registerPanel, say, state } from "./core.js";
 import { t } from "./i18n.js";
 import { markProblems, reread } from "./form.js";
-import { schedulePlan } from "./plan.js";
+import { markStale, schedulePlan } from "./plan.js";
 
 async function validate() {
   const problems = $("problems");
@@ -15,6 +15,7 @@ async function validate() {
     problems.textContent = "";
     problems.className = res.ok ? "ok" : "";
     markProblems(res.problems);
+    if (!res.ok) { state.planSeq++; markStale($("editor").value.trim() ? "invalid" : "new"); }
     if (res.ok) {
       const li = document.createElement("li");
       li.textContent = `✓ ${t("routine.valid")}`;
@@ -59,6 +60,7 @@ async function loadRoutines(select) {
 export async function openRoutine(ref) {
   state.ref = ref || null;
   state.holds = {}; state.cycles = {};
+  markStale("new");
   if (!ref) {
     $("editor").value = "";
     $("save-name").value = "";

@@ -55,11 +55,15 @@ export function renderSteps(steps) {
   const help = document.createElement("p");
   help.id = "move-help";
   help.className = "hint";
+  help.classList.add("keys-hint");
   help.textContent = t("step.move_help");
+  const touch = document.createElement("p");
+  touch.className = "hint touch-hint";
+  touch.textContent = t("step.move_touch");
   const list = document.createElement("ol");
   list.id = "step-list";
   steps.forEach((s, i) => list.appendChild(card(s, i, steps.length)));
-  box.append(legend, help, list, ids);
+  box.append(legend, help, touch, list, ids);
   return box;
 }
 
@@ -92,6 +96,13 @@ function card(s, i, count) {
   const title = document.createElement("span");
   title.className = "step-title";
   title.textContent = `${i + 1}. ${t(`kind.${kind}`)}: ${summary(s, kind)}`;
+  // for touch (and anyone): move by buttons; focus stays on the same button of the moved step
+  const up = button(`step-${i}-up`, "↑", t("step.up_n", { n: i + 1 }));
+  up.disabled = i === 0;
+  up.addEventListener("click", () => move(i, i - 1, `step-${i - 1}-up`));
+  const down = button(`step-${i}-down`, "↓", t("step.down_n", { n: i + 1 }));
+  down.disabled = i === count - 1;
+  down.addEventListener("click", () => move(i, i + 1, `step-${i + 1}-down`));
   const dup = button(`step-${i}-dup`, t("step.duplicate"), t("step.duplicate_n", { n: i + 1 }));
   dup.addEventListener("click", () => edit([{ op: "duplicate", path: ["steps", i] }], `step-${i + 1}-move`));
   const del = button(`step-${i}-del`, t("step.delete"), t("step.delete_n", { n: i + 1 }));
@@ -102,7 +113,10 @@ function card(s, i, count) {
   const msg = document.createElement("div");
   msg.className = "step-msg";
   msg.id = `step-${i}-msg`;
-  head.append(handle, title, dup, del);
+  const tools = document.createElement("span");
+  tools.className = "step-tools";
+  tools.append(up, down, dup, del);
+  head.append(handle, title, tools);
   li.append(head, msg, fields(s, i, kind));
   return li;
 }
@@ -116,8 +130,8 @@ function button(id, text, label) {
   return b;
 }
 
-function move(from, to) {
-  edit([{ op: "move", path: ["steps", from], to }], `step-${to}-move`).then(() => note(t("step.moved", { from: from + 1, to: to + 1 })));
+function move(from, to, focus = `step-${to}-move`) {
+  edit([{ op: "move", path: ["steps", from], to }], focus).then(() => note(t("step.moved", { from: from + 1, to: to + 1 })));
 }
 
 const set = (i, key, value, focus) => edit([{ op: "set", path: ["steps", i, ...[].concat(key)], value }], focus);
@@ -275,21 +289,31 @@ export function addMenu(count) {
   lib.addEventListener("click", async () => {
     search.hidden = !search.hidden;
     lib.setAttribute("aria-expanded", String(!search.hidden));
-    if (!search.hidden) { query.focus(); showResults(results, await points(), query.value, count); }
+    if (!search.hidden) { query.focus(); showResults(results, await matching(query.value), count); }
   });
-  query.addEventListener("input", async () => showResults(results, await points(), query.value, count));
+  query.addEventListener("input", async () => showResults(results, await matching(query.value), count));
   box.append(search);
   return box;
 }
 
-function showResults(results, list, q, count) {
-  const words = q.toLowerCase().split(/\s+/).filter(Boolean);
-  const hay = (pt) => [pt.id, pt.who, pt.name, pt.title, pt.region].join(" ").toLowerCase() + " " + [pt.id, pt.who, pt.name].join(" ").replace(/\s+/g, "").toLowerCase();
-  const found = list.filter((pt) => words.every((w) => hay(pt).includes(w))).slice(0, 12);
+let searchSeq = 0;
+/** The library points matching `q`, best first (the server ranks: code, then words in the
+ *  page language and English, accents and case ignored); null for an answer overtaken. */
+async function matching(q) {
+  const seq = ++searchSeq;
+  if (!q.trim()) return (await points()).slice(0, 12);
+  const lang = (state.form && state.form.language) || state.lang;
+  const query = pointQuery();
+  const found = (await api(`/api/points${query}${query ? "&" : "?"}lang=${encodeURIComponent(lang)}&q=${encodeURIComponent(q)}`)).points;
+  return seq === searchSeq ? found : null;
+}
+
+function showResults(results, found, count) {
+  if (!found) return;
   results.textContent = "";
   for (const pt of found) {
     const li = document.createElement("li");
-    const b = button(`pick-${pt.id}`, `${pt.name}${pt.title ? " — " + pt.title : ""}${pt.region ? " (" + pt.region + ")" : ""}`);
+    const b = button(`pick-${pt.id}`, `${pt.name}${pt.title ? " — " + pt.title : ""}${pt.region ? " (" + (pt.region_name || pt.region) + ")" : ""}`);
     b.addEventListener("click", () => { edit([{ op: "insert", path: ["steps"], index: count, value: { point: pt.id, hold: 30 } }], `step-${count}-hold`); note(t("step.added", { n: count + 1 })); });
     const where = document.createElement("small");
     where.textContent = pt.location + (pt.cautions.length ? ` ${t("point.caution")} ${pt.cautions.join(" ")}` : "");

@@ -1,0 +1,127 @@
+"""The studio on a phone (issue 27): 390x844, touch, in each page language, one browser context
+per language looping over the states (a phased step, a recording list, a built player).
+
+In every state the page does not scroll sideways (``scrollWidth`` <= the viewport), every
+visible control is at least 24x24 px (WCAG 2.2 target size), axe-core finds no serious or
+critical violation, and no keyboard hint is shown on touch. A step is moved by its buttons.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from studio_helpers import SMALL
+from test_studio_browser import CHROMIUM_FLAGS, chromium_path, studio_url  # noqa: F401
+from test_studio_forms_browser import editor_has, serious
+
+pytestmark = pytest.mark.browser
+
+TRACK = {"en": "Captions", "es": "Subtítulos", "de": "Untertitel", "fr": "Sous-titres"}
+SAVE_AS = {
+    "en": "my_routine.yaml",
+    "es": "mi_rutina.yaml",
+    "de": "mein_ablauf.yaml",
+    "fr": "ma_seance.yaml",
+}
+PHONE = {"width": 390, "height": 844}
+SMALL_TARGETS = """() => {
+  const out = [];
+  const sel = 'button, select, input, textarea, summary, a[href], audio, [role=button], '
+    + 'label.button';
+  for (const el of document.querySelectorAll(sel)) {
+    const r = el.getBoundingClientRect();
+    // not shown, or visually hidden (a file input behind its label, which is the target)
+    if (r.width <= 1 || r.height <= 1 || getComputedStyle(el).visibility === 'hidden') continue;
+    if (el.classList.contains('skip')) continue;  // off screen until focused
+    if (r.width < 24 || r.height < 24)
+      out.push(`${el.tagName}#${el.id || el.className} ${r.width | 0}x${r.height | 0}`);
+  }
+  return out;
+}"""
+WIDE = """(limit) => {
+  const out = [];
+  for (const el of document.querySelectorAll('body *')) {
+    const r = el.getBoundingClientRect();
+    if (r.width && r.right > limit + 1 && !el.closest('#picture img'))
+      out.push(`${el.tagName.toLowerCase()}#${el.id || el.className} ${r.right.toFixed(0)}`);
+  }
+  return out.slice(0, 8);
+}"""
+
+
+def check(tab: Any, state: str) -> None:
+    width = tab.evaluate("document.documentElement.scrollWidth")
+    limit = tab.viewport_size["width"]
+    assert width <= limit, (state, width, tab.evaluate(WIDE, limit))
+    small = tab.evaluate(SMALL_TARGETS)
+    assert not small, (state, small)
+    hint = "getComputedStyle(document.getElementById('record-keys')).display"
+    assert tab.evaluate(hint) == "none", "no keyboard hint on touch"
+
+
+def test_the_studio_on_a_phone(workspace: Any, studio_url: str) -> None:  # noqa: F811
+    pytest.importorskip("axe_playwright_python", reason="axe-playwright-python (test extra)")
+    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+    axe: dict[str, int] = {}
+    (workspace.routines / "phone.yaml").write_text(SMALL, encoding="utf-8")
+    with sync_api.sync_playwright() as pw:
+        try:
+            browser = pw.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_FLAGS)
+        except sync_api.Error as exc:
+            pytest.skip(f"Chromium would not start: {str(exc).splitlines()[0]}")
+        for lang in ("es", "en", "de", "fr"):
+            context = browser.new_context(
+                viewport=PHONE, is_mobile=True, has_touch=True, device_scale_factor=2, locale=lang
+            )
+            tab = context.new_page()
+            tab.set_default_timeout(30_000)
+            on_a_phone(tab, studio_url, lang, axe)
+            context.close()
+        browser.close()
+    print("axe serious/critical per state:", axe)
+
+
+def on_a_phone(tab: Any, url: str, lang: str, axe: dict[str, int]) -> None:
+    tab.goto(url)
+    tab.wait_for_selector("body[data-ready]")
+    assert tab.evaluate("document.documentElement.lang") == lang
+    tab.wait_for_function("document.getElementById('total').textContent !== '–'")
+    check(tab, f"routine open ({lang})")
+    tab.locator("#routine-picker").select_option("folder:phone.yaml")  # quick to build
+    editor_has(tab, "Hands and knees")
+    # a phased step, moved up by its button
+    tab.wait_for_function("document.querySelectorAll('#step-list > li').length === 2")
+    count = 2
+    tab.locator("#add-phased").tap()
+    tab.wait_for_selector(f"#step-{count}-up")
+    tab.locator(f"#step-{count}-up").tap()
+    tab.wait_for_function(
+        f"document.getElementById('step-{count - 1}').classList.contains('step-phased')"
+    )
+    editor_has(tab, "phases")
+    check(tab, f"phased step ({lang})")
+    # a recording list
+    if not tab.evaluate("document.getElementById('pack-new').open"):
+        tab.locator("#pack-new summary").tap()
+    tab.locator("#pack-name").fill(f"me{lang}")
+    tab.locator("#pack-speaker").fill("Ana Test")
+    tab.locator("#pack-create").tap()
+    tab.wait_for_function(
+        f"document.getElementById('pack-picker').value === 'me{lang}'"
+        " && document.querySelectorAll('#takes li').length > 5"
+    )
+    check(tab, f"recording list ({lang})")
+    # a built player; every state above is still on the page for axe-core
+    tab.locator("#build").tap()
+    tab.wait_for_function("document.querySelectorAll('#chapters li').length >= 2")
+    check(tab, f"built player ({lang})")
+    serious(tab, f"phased step, recording list, built player ({lang})", axe)
+    words = tab.evaluate(
+        "[document.getElementById('captions').label,"
+        " document.getElementById('save-name').placeholder]"
+    )
+    assert words == [TRACK[lang], SAVE_AS[lang]]
+    if lang == "de":  # the longest words, on the narrowest phone
+        tab.set_viewport_size({"width": 320, "height": 700})
+        check(tab, "320 px (de)")
