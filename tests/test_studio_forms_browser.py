@@ -108,14 +108,21 @@ def editor_has(tab: Any, text: str, timeout: float | None = None) -> None:
 def drag_until(tab: Any, source: str, target: str, text: str) -> None:
     """Drag with the mouse until the editor shows ``text``: a drag that starts while the form is
     being redrawn after the previous edit can be lost (seen once in CI), so it is tried again."""
-    for _ in range(3):
-        tab.locator(source).drag_to(tab.locator(target))
-        try:
-            editor_has(tab, text, timeout=10_000)
-            return
-        except Exception:  # playwright's TimeoutError: the drop did not register
-            continue
-    editor_has(tab, text)
+    # Both steps in view at once: a step card with its fields is tall, and a drag that has to
+    # scroll the page to reach its target is not a gesture a person makes either.
+    size = tab.viewport_size
+    tab.set_viewport_size({"width": size["width"], "height": 2400})
+    try:
+        for _ in range(3):  # by the step's handle onto the other step's head
+            tab.locator(f"{source} .handle").drag_to(tab.locator(f"{target} .step-head"))
+            try:
+                editor_has(tab, text, timeout=10_000)
+                return
+            except Exception:  # playwright's TimeoutError: the drop did not register
+                continue
+        editor_has(tab, text)
+    finally:
+        tab.set_viewport_size(size)
 
 
 def test_forms_languages_keyboard_and_axe(page: Any, workspace: Any, studio_url: str) -> None:  # noqa: F811
