@@ -8,6 +8,15 @@ from typing import Any
 import yaml
 from conftest import run
 
+OWN = """title: Own
+steps:
+  - name: Behind my knee
+    location: In the middle of the knee crease.
+    hold: 2
+  - point: LI4
+    hold: 2
+"""
+
 
 def test_library_points_name_their_picture(client: Any) -> None:
     points = {p["id"]: p for p in client.get("/api/points").json()["points"]}
@@ -67,3 +76,23 @@ def test_an_own_step_placed_by_a_click_builds_with_its_picture(client: Any, tmp_
         c for c in ID3(str(out)).getall("CHAP") if str(c.sub_frames.getall("TIT2")[0]) == "My spot"
     ]
     assert chap.sub_frames.getall("APIC")[0].data.startswith(b"\x89PNG")
+
+
+def test_a_step_of_the_routine_being_edited_shows_its_picture(client: Any) -> None:
+    """The studio's route: click on a region figure, the form editor writes ``figure:`` into
+    the own step, and its card and *Hear step* get the picture (by step index or chapter point)."""
+    figure = client.post("/api/figures/knee_back/place", json={"x": 150, "y": 120}).json()["figure"]
+    edit = {"op": "set", "path": ["steps", 0, "figure"], "value": figure}
+    text = client.post("/api/form", json={"text": OWN, "edits": [edit]}).json()["text"]
+    assert yaml.safe_load(text)["steps"][0]["figure"] == figure
+    request = {"routine": {"ref": "folder:own.yaml", "text": text}, "settings": {"engine": "fake"}}
+    for which in ({"step": 0}, {"point": "Behind my knee"}, {"step": 1}):
+        res = client.post("/api/steps/picture", json={**request, **which})
+        assert res.status_code == 200 and res.text.lstrip().startswith(("<svg", "<?xml")), which
+    assert (
+        "In the middle of the knee crease."
+        in client.post("/api/steps/picture", json={**request, "step": 0}).text
+    )
+    unplaced = {**request, "routine": {"ref": "folder:own.yaml", "text": OWN}, "step": 0}
+    assert client.post("/api/steps/picture", json=unplaced).status_code == 404
+    assert client.post("/api/steps/picture", json={**request, "step": 9}).status_code == 400

@@ -2,6 +2,9 @@
 and the blank region figures an own point is placed on by a click.
 
     GET  /api/points/{id}/picture?points=&lang=   the point's picture (SVG; 404 without one)
+    POST /api/steps/picture  {text, ..., step | point}  the picture of a step of the routine
+                                                being edited (its index, or a chapter's point
+                                                id): library points and own points alike
     GET  /api/figures                           the region figures' ids
     GET  /api/figures/{id}                      a blank region figure with its landmarks (SVG)
     POST /api/figures/{id}/place   {x, y}       the ``figure:`` value for a click at x, y
@@ -13,6 +16,7 @@ figure id must be one of the shipped figures.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
@@ -22,7 +26,8 @@ from starlette.routing import Route
 from audio_guide.authoring.config import read_profiles
 from audio_guide.authoring.points import assemble
 from audio_guide.figures import picture_svg, place_from_click, region_figures, region_svg
-from audio_guide.studio.api import guarded, json_body, point_files
+from audio_guide.model import Point, Step
+from audio_guide.studio.api import choose, guarded, json_body, point_files
 from audio_guide.studio.workspace import Refused, Workspace
 
 SVG = "image/svg+xml"
@@ -45,6 +50,16 @@ def routes(workspace: Workspace) -> list[Route]:
         svg = await run_in_threadpool(picture_svg, shown)
         if svg is None:
             raise Refused(f"{point.name} has no picture", 404)
+        return Response(svg, media_type=SVG, headers={"Cache-Control": "no-cache"})
+
+    @guarded
+    async def step_picture(request: Request) -> Response:
+        data = await json_body(request)
+        pick = await run_in_threadpool(choose, data, workspace)
+        point = _step_point(pick.routine.steps, data.get("step"), data.get("point"))
+        svg = await run_in_threadpool(picture_svg, point) if point is not None else None
+        if svg is None:
+            raise Refused("this step has no picture", 404)
         return Response(svg, media_type=SVG, headers={"Cache-Control": "no-cache"})
 
     @guarded
@@ -77,7 +92,20 @@ def routes(workspace: Workspace) -> list[Route]:
 
     return [
         Route("/api/points/{id}/picture", point_picture),
+        Route("/api/steps/picture", step_picture, methods=["POST"]),
         Route("/api/figures", figures),
         Route("/api/figures/{id}", figure),
         Route("/api/figures/{id}/place", place, methods=["POST"]),
     ]
+
+
+def _step_point(steps: Sequence[object], index: object, pid: object) -> Point | None:
+    """The point of step ``index`` (0-based), or of the first step working point ``pid``."""
+    if isinstance(index, int) and not isinstance(index, bool):
+        if not 0 <= index < len(steps):
+            raise Refused(f"'step' should be 0..{len(steps) - 1}, got {index}")
+        step = steps[index]
+        return step.point if isinstance(step, Step) else None
+    if isinstance(pid, str):
+        return next((s.point for s in steps if isinstance(s, Step) and s.point.id == pid), None)
+    raise Refused("give 'step' (a step's index) or 'point' (a chapter's point id)")

@@ -2,7 +2,7 @@
 // card, the chapter's point while "Hear step" plays, and a region figure an own step is placed
 // on by a click (the server turns the click into the step's `figure:`).
 "use strict";
-import { api, state } from "./core.js";
+import { $, api, requestBody, state } from "./core.js";
 import { t } from "./i18n.js";
 
 function lang() { return (state.form && state.form.language) || state.lang; }
@@ -25,16 +25,45 @@ export function pointImage(id, name, location, query = "", cls = "point-pic") {
   return img;
 }
 
-/** Show the picture of the chapter about to play in "Hear step" (none: hidden). */
-export function showChapterPicture(figure, chapter, query = "") {
-  const img = figure.querySelector("img");
-  const caption = figure.querySelector("figcaption");
-  if (!chapter || !chapter.point) { figure.hidden = true; return; }
-  img.onerror = () => { figure.hidden = true; };
-  img.onload = () => { figure.hidden = false; };
+/** Fill `img` with the picture of a step of the routine being edited (`which`: {step: index}
+ *  or {point: a chapter's point id}); own steps included. Hidden when it has none. */
+async function stepImage(img, which) {
+  try {
+    const blob = await api("/api/steps/picture", { json: requestBody(which) });
+    if (img.src) URL.revokeObjectURL(img.src);
+    img.src = URL.createObjectURL(blob);
+    img.hidden = false;
+  } catch { img.hidden = true; }  // no picture (check notes it), or the routine has problems
+}
+
+/** The picture on step `i`'s card (library or own point, placed or not). */
+export function stepPicture(i, name, location) {
+  const img = document.createElement("img");
+  img.className = "point-pic on-card";
+  img.id = `step-${i}-picture`;
+  img.alt = location ? `${name}: ${location}` : String(name || "");
+  img.hidden = true;
+  stepImage(img, { step: i });
+  return img;
+}
+
+/** Show the picture of the chapter "Hear step" plays, beside its player (none: hidden). */
+export function showChapterPicture(chapter) {
+  let figure = $("preview-figure");
+  if (!figure) {
+    figure = document.createElement("figure");
+    figure.id = "preview-figure";
+    const img = document.createElement("img");
+    img.className = "point-pic in-preview";
+    figure.append(img, document.createElement("figcaption"));
+    $("preview-audio").after(figure);
+  }
+  const [img, caption] = figure.children;
+  figure.hidden = !(chapter && chapter.point);
+  if (figure.hidden) return;
   img.alt = chapter.title;
-  img.src = pictureUrl(chapter.point, query);
   caption.textContent = chapter.title;
+  stepImage(img, { point: chapter.point });
 }
 
 let figureList = null;

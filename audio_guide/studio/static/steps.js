@@ -5,6 +5,7 @@
 import { $, api, state } from "./core.js";
 import { t } from "./i18n.js";
 import { edit, field, note, num, select, textInput } from "./form.js";
+import { placer, pointImage, stepPicture } from "./pictures.js";
 
 const SIDES = ["", "together", "each", "left", "right"];
 let library = null;
@@ -165,8 +166,13 @@ function fields(s, i, kind) {
     info.id = `step-${i}-info`;
     box.append(info);
     points().then((list) => showInfo(info, list, s.point)).catch(() => {});
+    box.append(stepPicture(i, s.point));
   } else {
     box.append(text("name", "step.name"), text("location", "step.location"), text("method", "step.method"));
+    if (kind === "own") {
+      const place = (figure) => edit([{ op: "set", path: ["steps", i, "figure"], value: figure }], `step-${i}-move`);
+      box.append(stepPicture(i, s.name, s.location), placer(i, s.figure, place));
+    }
   }
   box.append(work(s, i));
   const sides = select(SIDES, s.sides, (v) => (v ? t(`sides.${v}`) : t("form.default")));
@@ -317,7 +323,7 @@ function showResults(results, found, count) {
     b.addEventListener("click", () => { edit([{ op: "insert", path: ["steps"], index: count, value: { point: pt.id, hold: 30 } }], `step-${count}-hold`); note(t("step.added", { n: count + 1 })); });
     const where = document.createElement("small");
     where.textContent = pt.location + (pt.cautions.length ? ` ${t("point.caution")} ${pt.cautions.join(" ")}` : "");
-    li.append(b, where);
+    li.append(b, where, pointImage(pt.id, pt.name, pt.location, pointQuery(), "point-pic in-results"));
     results.append(li);
   }
   if (!found.length) results.textContent = t("add.none");
