@@ -195,7 +195,8 @@ def render(
     front = read_cover(cover) if cover is not None else None
     if front is not None:
         exporter.add_cover(front)
-    exporter.add_chapter_art(chapter_art(plan.routine, front))
+    if exporter.chapter_pictures:  # drawing them costs ~50 ms a point
+        exporter.add_chapter_art(chapter_art(plan.routine, front))
     timeline = plan.timeline
     check_free_space(output, exporter, timeline)
     if progress:

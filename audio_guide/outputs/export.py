@@ -48,6 +48,8 @@ class Exporter(Protocol):
     suffix: str
     name: str
     """The format's name as ``--format`` and ``sound: format:`` take it (``mp3``)."""
+    chapter_pictures: bool
+    """Whether the format holds a picture per chapter (so the pictures are worth drawing)."""
 
     def add_cover(self, cover: Cover) -> None:
         """Embed ``cover`` as the front cover (a ``UsageError`` where the format has none)."""
@@ -67,6 +69,7 @@ class WavExporter:
 
     suffix = ".wav"
     name = "wav"
+    chapter_pictures = False
 
     def add_cover(self, cover: Cover) -> None:
         """WAV holds no cover: refused."""
@@ -90,6 +93,7 @@ class Mp3Exporter:
 
     suffix = ".mp3"
     name = "mp3"
+    chapter_pictures = True
 
     def __init__(self, quality: int = 2, taggers: Iterable[Tagger] = ()) -> None:
         self.quality = quality

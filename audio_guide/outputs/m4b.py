@@ -46,6 +46,7 @@ class M4bExporter:
 
     suffix = ".m4b"
     name = "m4b"
+    chapter_pictures = False
 
     def __init__(self) -> None:
         self.cover: Cover | None = None

@@ -42,6 +42,7 @@ class OpusExporter:
 
     suffix = ".opus"
     name = "opus"
+    chapter_pictures = False
 
     def __init__(self) -> None:
         self.cover: Cover | None = None
