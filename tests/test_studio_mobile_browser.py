@@ -88,6 +88,16 @@ def on_a_phone(tab: Any, url: str, lang: str, axe: dict[str, int]) -> None:
     assert tab.evaluate("document.documentElement.lang") == lang
     tab.wait_for_function("document.getElementById('total').textContent !== '–'")
     check(tab, f"routine open ({lang})")
+    # menu values as words and languages by their names, in the page language
+    menus = tab.evaluate(
+        "() => Object.fromEntries(['f-language', 'ctl-sides', 'f-count'].map(id => [id,"
+        " [...(document.getElementById(id)?.options || [])].map(o => o.text)]))"
+    )
+    for options in menus.values():
+        assert options and not {"every:5", "countdown:5", "left", "both", "es", "fr"} & set(options)
+    if lang == "es":
+        assert "Español" in menus["f-language"] and "el lado izquierdo" in menus["ctl-sides"]
+        assert "cada 5 segundos" in menus["f-count"]
     tab.locator("#routine-picker").select_option("folder:phone.yaml")  # quick to build
     editor_has(tab, "Hands and knees")
     # a phased step, moved up by its button

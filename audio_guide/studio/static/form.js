@@ -4,7 +4,7 @@
 // one document. Typing in the YAML re-reads the form. Problems are marked on their field too.
 "use strict";
 import { $, api, debounce, registerPanel, state } from "./core.js";
-import { t } from "./i18n.js";
+import { languageName, t, valueWord } from "./i18n.js";
 import { renderSteps, addMenu } from "./steps.js";
 
 const LINES = ["intro", "safety", "outro"];
@@ -115,10 +115,10 @@ function show(res) {
   note("");
   const title = textInput(doc.title);
   title.addEventListener("change", () => edit([{ op: "set", path: ["title"], value: title.value.trim() || null }]));
-  const lang = select(LANGS, doc.language, (v) => (v ? v : t("form.default")));
+  const lang = select(LANGS, doc.language, (v) => (v ? languageName(v, state.lang) : t("form.default")));
   lang.addEventListener("change", () => edit([{ op: "set", path: ["language"], value: lang.value || null }]));
   const pacing = doc.pacing && typeof doc.pacing === "object" ? doc.pacing : {};
-  const count = select(COUNTS, pacing.count, (v) => (v ? v : t("form.default")));
+  const count = select(COUNTS, pacing.count, (v) => (v ? valueWord("count", v) : t("form.default")));
   count.addEventListener("change", () => edit([{ op: "set", path: ["pacing", "count"], value: count.value || null }]));
   root.append(
     field("f-title", "form.title", title, ["title"]),

@@ -17,6 +17,21 @@ export function t(key, vars = {}) {
 /** Whether the catalogue has `key` (for texts that fall back to the server's English). */
 export function has(key) { return key in texts; }
 
+/** A menu value as words in the page language ("every:5" -> "every 5 seconds"): the
+ *  catalogue's `value.SETTING.V`, else `value.V`, else the value itself (a format name). */
+export function valueWord(setting, v) {
+  for (const key of [`value.${setting}.${v}`, `value.${v}`]) if (key in texts) return texts[key];
+  return v;
+}
+
+/** A language code as its name in the page language ("es" -> "español" on a Spanish page). */
+export function languageName(code, pageLanguage) {
+  try {
+    const name = new Intl.DisplayNames([pageLanguage], { type: "language" }).of(code);
+    return name ? name.charAt(0).toLocaleUpperCase(pageLanguage) + name.slice(1) : code;
+  } catch (e) { return code; }
+}
+
 /** Translate every marked element under `root`. */
 export function translate(root = document) {
   for (const el of root.querySelectorAll("[data-i18n]")) el.textContent = t(el.dataset.i18n);

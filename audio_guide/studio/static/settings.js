@@ -2,7 +2,7 @@
 "use strict";
 import { $, api, registerPanel, say, state } from "./core.js";
 import { schedulePlan } from "./plan.js";
-import { has, t } from "./i18n.js";
+import { has, t, valueWord } from "./i18n.js";
 
 const label = (c) => (has(`setting.${c.name}`) ? t(`setting.${c.name}`) : c.label);
 const helpOf = (c) => (has(`setting.${c.name}.help`) ? t(`setting.${c.name}.help`) : c.help);
@@ -36,7 +36,7 @@ function controlElement(c) {
   let input;
   if (c.kind === "choice" || c.kind === "switch") {
     input = document.createElement("select");
-    for (const v of c.choices) input.add(new Option(v, v));
+    for (const v of c.choices) input.add(new Option(valueWord(c.name, v), v));
   } else {
     input = document.createElement("input");
     const words = c.words || [];
