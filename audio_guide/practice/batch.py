@@ -9,6 +9,7 @@ it finished. Then every client's folder is brought in step (``deliver.py``).
 
 from __future__ import annotations
 
+import glob
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -25,7 +26,7 @@ from audio_guide.practice import deliver
 from audio_guide.practice.feed import chapters_json
 from audio_guide.practice.folder import Manifest, Practice, Tokens, locked
 from audio_guide.practice.jobs import Job, Result, run_all
-from audio_guide.practice.site import PICTURE_INFIX, glob_escape, picture_file, url, write_track
+from audio_guide.practice.site import PICTURE_INFIX, picture_file, url, write_track
 from audio_guide.practice.tracks import PARTS, Resolver, Track, digest
 
 Say = Callable[[str], None]
@@ -207,7 +208,7 @@ class Batch:
         pictures = {pid: picture_file(name, pid) for pid in art.pictures}
         images = {pid: url(self.options.base_url, token, f) for pid, f in pictures.items()}
         alts = {s.point.id: s.point.location for s in track.routine.steps if isinstance(s, Step)}
-        for stale in folder.glob(f"{glob_escape(name)}{PICTURE_INFIX}*.png"):
+        for stale in folder.glob(f"{glob.escape(name)}{PICTURE_INFIX}*.png"):
             if stale.name not in pictures.values():
                 stale.unlink(missing_ok=True)
         write_track(

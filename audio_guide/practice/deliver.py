@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import glob
 import os
 import shutil
 from typing import TYPE_CHECKING, Any
@@ -20,7 +21,6 @@ from audio_guide.practice.handouts import SUFFIX, feed_address, write_handout
 from audio_guide.practice.site import (
     PICTURE_INFIX,
     SIDE_SUFFIXES,
-    glob_escape,
     guid,
     page,
     url,
@@ -83,7 +83,7 @@ def _client_folder(batch: Batch, client: Client, base_url: str | None) -> None:
             if not any(r == routine for r, _ in wanted):
                 for suffix in (*SIDE_SUFFIXES, SUFFIX):
                     (folder / f"{routine}{suffix}").unlink(missing_ok=True)
-                for picture in folder.glob(f"{glob_escape(routine)}{PICTURE_INFIX}*.png"):
+                for picture in folder.glob(f"{glob.escape(routine)}{PICTURE_INFIX}*.png"):
                     picture.unlink(missing_ok=True)
     feed_episodes: list[Episode] = []
     page_episodes: list[Episode] = []

@@ -31,11 +31,6 @@ def picture_file(routine: str, point: str) -> str:
     return f"{routine}{PICTURE_INFIX}{point}.png"
 
 
-def glob_escape(name: str) -> str:
-    """``name`` with glob's special characters bracketed, to match it literally."""
-    return "".join(f"[{c}]" if c in "*?[" else c for c in name)
-
-
 def track_files(name: str, formats: Sequence[str]) -> list[str]:
     """Every file a routine's tracks put in a client's folder."""
     return [f"{name}.{fmt}" for fmt in formats] + [name + s for s in SIDE_SUFFIXES]
