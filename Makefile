@@ -31,7 +31,7 @@ demo: $(RUN_STAMP)
 	$(BIN)/audio-guide build back_pain -o output/back_pain.mp3
 
 test: $(TEST_STAMP)
-	$(BIN)/python -m pytest -n 2 --dist loadfile -q --durations=10
+	$(BIN)/python -m pytest -n 2 --dist loadfile --no-loadscope-reorder -q --durations=10
 
 lint: $(TEST_STAMP)
 	$(BIN)/ruff check audio_guide tests docs

@@ -15,6 +15,38 @@ sys.path.insert(0, str(Path(__file__).parent))
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).parent / "fixtures"
 
+LONGEST_FIRST = (
+    "test_piper_real.py",
+    "test_record_browser.py",
+    "test_studio_forms_browser.py",
+    "test_studio_mobile_browser.py",
+    "test_counts_piper_real.py",
+    "test_docs.py",
+    "test_e2e.py",
+    "test_fast_paths_real.py",
+    "test_counts_real.py",
+    "test_listening_real.py",
+    "test_practice.py",
+    "test_fast_paths.py",
+)
+"""The files that take longest (``make test`` prints the slowest tests), started first: the
+two workers (``-n 2 --dist loadfile --no-loadscope-reorder``) take files in collection order,
+so long files started last would leave one worker running alone at the end."""
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Collect the longest files first, then the other browser and real-audio files, then the
+    rest (a stable sort: the order inside each file is kept)."""
+
+    def rank(item: pytest.Item) -> tuple[int, int]:
+        name = item.path.name
+        if name in LONGEST_FIRST:
+            return 0, LONGEST_FIRST.index(name)
+        slow = any(item.iter_markers("browser")) or any(item.iter_markers("real"))
+        return (1 if slow else 2), 0
+
+    items.sort(key=rank)
+
 
 @pytest.fixture(autouse=True)
 def _isolated_cache(

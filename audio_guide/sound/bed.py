@@ -94,15 +94,25 @@ def duck_intervals(spans: Sequence[tuple[float, float]]) -> Intervals:
 def envelope(
     intervals: Intervals, b0: int, n: int, sample_rate: int, total: int
 ) -> npt.NDArray[np.float64]:
-    """Bed gain for samples ``b0 .. b0+n``: ducked around speech, faded at both ends."""
+    """Bed gain for samples ``b0 .. b0+n``: ducked around speech, faded at both ends.
+
+    The dip's depth is 0 away from speech, rises linearly over ``DUCK_RAMP`` to 1 at an
+    interval's start, stays 1 to its end and falls back over ``DUCK_RAMP``. Merged intervals lie
+    more than two ramps apart, so their ramps never meet and the depth is one piecewise-linear
+    curve through four corners per interval (``np.interp``: one pass over the block, however many
+    intervals it reaches)."""
     t = (b0 + np.arange(n)) / sample_rate
-    depth = np.zeros(n)
     lo, hi = t[0] - DUCK_RAMP, t[-1] + DUCK_RAMP
     near = intervals[(intervals[:, 1] >= lo) & (intervals[:, 0] <= hi)]
-    for start, end in near:
-        ramp = np.minimum(t - (start - DUCK_RAMP), (end + DUCK_RAMP) - t) / DUCK_RAMP
-        depth = np.maximum(depth, np.clip(ramp, 0.0, 1.0))
-    gain = 10 ** (DUCK_DB * depth / 20)
+    if len(near):
+        starts, ends = near[:, 0], near[:, 1]
+        xs = np.column_stack([starts - DUCK_RAMP, starts, ends, ends + DUCK_RAMP]).ravel()
+        ys = np.tile([0.0, 1.0, 1.0, 0.0], len(near))
+        gain = np.exp(np.interp(t, xs, ys, left=0.0, right=0.0) * (DUCK_DB * np.log(10) / 20))
+    else:
+        gain = np.ones(n)
     length = total / sample_rate
-    fade = np.clip(np.minimum(t, length - t) / FADE, 0.0, 1.0)
-    return np.asarray(gain * np.sin(fade * np.pi / 2) ** 2, dtype=np.float64)
+    if t[0] < FADE or t[-1] > length - FADE:
+        fade = np.clip(np.minimum(t, length - t) / FADE, 0.0, 1.0)
+        gain *= np.sin(fade * np.pi / 2) ** 2
+    return np.asarray(gain, dtype=np.float64)
