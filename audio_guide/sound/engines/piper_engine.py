@@ -183,7 +183,7 @@ def _model(voice: PiperVoiceFile) -> Any:
         import onnxruntime
         from piper import PiperVoice
         from piper.config import PiperConfig
-        from piper.voice import ESPEAK_DATA_DIR
+        from piper.phonemize_espeak import ESPEAK_DATA_DIR
 
         try:
             options = onnxruntime.SessionOptions()
