@@ -253,3 +253,13 @@ def test_kept_sounds_give_the_same_track_and_spare_the_limiting(
             np.save(path, data[:-1])  # a truncated kept sound must not be used
     assert np.array_equal(track(), first)
     assert calls, "truncated kept sounds were used"
+
+
+def test_fake_clips_are_kept_and_copied() -> None:
+    """The session's memo gives the engine's own samples, a fresh array each time."""
+
+    params = VoiceParams("fake/en-us", 160, 1.0, 50)
+    first = FakeEngine().synthesize("Press.", params)
+    again = FakeEngine().synthesize("Press.", params)
+    assert first is not again and np.array_equal(first, again)
+    assert np.array_equal(first, FakeEngine.synthesize.__wrapped__(FakeEngine(), "Press.", params))
