@@ -5,10 +5,10 @@ clip that is longer than the time it may sound is sped up by the smallest factor
 fit, never by more than ``MAX_SPEEDUP``. Rubber Band (through Spotify's ``pedalboard``, optional
 extra ``fit``, GPL) does the stretching when it is installed: its speech quality holds up best.
 Without it, ffmpeg's ``atempo`` filter (WSOLA, in every ffmpeg, the shipped imageio-ffmpeg
-too; LGPL) does, so a recorded voice builds on the default install (its intelligibility at
-these factors is not yet measured like Rubber Band's). Engines that can speak faster (a count
-rate) are asked first; this is for what remains, and for voices whose clips are given rather
-than synthesized.
+too; LGPL) does, so a recorded voice builds on the default install (measured like Rubber Band:
+as clear on a natural voice up to ``MAX_SPEEDUP``, less clear on espeak-ng's). Engines that can
+speak faster (a count rate) are asked first; this is for what remains, and for voices whose
+clips are given rather than synthesized.
 
 Interface (stable, used by the fitting stage and by engines of given clips):
 
@@ -40,13 +40,17 @@ MAX_SPEEDUP = 1.4
 docs/benchmarks.md): pocketsphinx, told the counts 1..59 as a grammar, recognised Piper Joe's
 counts time-compressed by up to 1.4 within two of 59 of the unstretched clips at 80..220 wpm,
 and fewer beyond (1.6 at 220 wpm: 48 of 59 against 59; 2.0: 19); espeak-ng's at 1.4 within
-three of unstretched at every rate."""
+three of unstretched at every rate. The same limit holds for ``atempo``: on Piper it scores
+like Rubber Band at every factor; on espeak-ng worse from 1.2x on, which a lower limit would
+not mend."""
 STEP = 0.01
 """Factors are rounded up to this step, so a fitted clip is reused from the cache."""
 RULE = "rubberband;crisp;hq;trim"
 """Part of the cache key of fitted clips: change it when the stretching changes."""
 FALLBACK_RULE = "ffmpeg-atempo;trim"
 """The same, for ffmpeg's ``atempo`` (used when ``pedalboard`` is not installed)."""
+SHORTENERS = ("rubberband", "atempo")
+"""The ways ``stretch`` can time-compress: Rubber Band (extra ``fit``) and ffmpeg's ``atempo``."""
 
 
 def rubber_band() -> bool:
@@ -71,10 +75,19 @@ def needed(length: int, slot: int) -> float:
     return 1.0 if length <= slot else length / max(slot, 1)
 
 
-def stretch(clip: Samples, sample_rate: int, speedup: float) -> Samples:
-    """``clip`` played ``speedup`` times faster at the same pitch (Rubber Band, else ffmpeg's
-    ``atempo``), trimmed."""
-    if not rubber_band():
+def shortener() -> str:
+    """The time-compression a build uses: ``"rubberband"`` when the ``fit`` extra is installed,
+    else ``"atempo"`` (ffmpeg's filter, in the default install)."""
+    return "rubberband" if rubber_band() else "atempo"
+
+
+def stretch(clip: Samples, sample_rate: int, speedup: float, method: str | None = None) -> Samples:
+    """``clip`` played ``speedup`` times faster at the same pitch, trimmed: by ``method``
+    (one of ``SHORTENERS``; default ``shortener()``, what a build uses)."""
+    method = method or shortener()
+    if method not in SHORTENERS:
+        raise ValueError(f"unknown shortener {method!r}: one of {', '.join(SHORTENERS)}")
+    if method == "atempo":
         return trim(atempo(clip, sample_rate, speedup))
     import pedalboard
 
@@ -111,7 +124,7 @@ def fit(clip: Samples, slot: int, sample_rate: int, limit: float = MAX_SPEEDUP) 
         out = stretch(clip, sample_rate, factor)
         if 0 < len(out) <= slot:
             return Fitted(out, factor)
-        factor = _rounded(factor * max(needed(len(out), slot), 1.0 + STEP))
+        factor = max(_rounded(factor * needed(len(out), slot)), _rounded(factor + STEP))
     return None
 
 
