@@ -17,6 +17,7 @@ from dataclasses import replace
 
 from audio_guide.authoring.clock import clock_cues, plan_words
 from audio_guide.authoring.phrases import Phrases, key_specs, load_phrases
+from audio_guide.authoring.plurals import nest
 from audio_guide.model import Cycles, Hold, Phase, Phased, Work
 from audio_guide.settings import DEFAULTS, CountKind, CountStyle
 from audio_guide.studio.controls import form_order
@@ -77,11 +78,12 @@ def forms(language: str, key: str) -> dict[str, str]:
 
 def stretch(language: str) -> dict[str, object]:
     """The *Stretch* template's ``phrases:`` in ``language``: one text, or plural forms."""
-    out: dict[str, object] = {}
-    for key, source in STRETCH.items():
-        texts = forms(language, source)
-        out[key] = texts[""] if "" in texts else texts
-    return out
+    flat = {
+        f"{key}.{form}" if form else key: text
+        for key, source in STRETCH.items()
+        for form, text in forms(language, source).items()
+    }
+    return nest(flat)
 
 
 def describe(language: str) -> dict[str, object]:
