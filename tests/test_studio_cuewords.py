@@ -5,6 +5,7 @@ language (fake engine)."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -15,9 +16,10 @@ from starlette.testclient import TestClient
 from audio_guide.authoring.phrases import load_phrases
 from audio_guide.authoring.validate import load_routine
 from audio_guide.model import Step
-from audio_guide.studio import formedit
+from audio_guide.studio import formedit, messages
 
 EXAMPLE = ROOT / "examples" / "home_exercise.yaml"
+CATALOGUES = Path(messages.__file__).parent / "static" / "i18n"
 
 
 def cue_words(client: TestClient, lang: str) -> dict[str, Any]:
@@ -65,6 +67,11 @@ def test_the_keys_forms_and_defaults_come_from_the_server_per_language(
     assert list(fr["keys"]["cycles_plan"]["forms"])[:3] == ["1.1", "1.one", "1.other"]
     assert fr["keys"]["press"]["forms"] == {"": "Appuyez."}
     assert cue_words(client, "en")["keys"]["release"]["forms"] == {"": "Release."}
+    # each key the page shows is named in every page language (the key itself otherwise)
+    for lang in ("en", "es", "de", "fr"):
+        catalogue = json.loads((CATALOGUES / f"{lang}.json").read_text(encoding="utf-8"))
+        for key in {k for keys in es["works"].values() for k in keys}:
+            assert f"cue.key.{key}" in catalogue, (lang, key)
     bad = client.get("/api/cuewords?lang=xx")
     assert bad.status_code == 400 and "no phrases for language 'xx'" in bad.json()["error"]
 

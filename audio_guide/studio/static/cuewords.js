@@ -96,7 +96,10 @@ function row(info, path, i, given) {
   input.addEventListener("change", () => save(i, path, input.value.trim(), given));
   const id = `step-${i}-phrase-${path.replace(/\./g, "-")}`;
   const wrap = field(id, "cue.summary", input, ["steps", i, "phrases", ...path.split(".")]);
-  wrap.querySelector("label").textContent = forms.length ? t("cue.form", { key, form: forms.map(formWord).join(", ") }) : key;
+  const label = wrap.querySelector("label"); // named in the page language where the catalogue names the key
+  const name = has(`cue.key.${key}`) ? t(`cue.key.${key}`) : key;
+  label.textContent = forms.length ? t("cue.form", { key: name, form: forms.map(formWord).join(", ") }) : name;
+  label.title = `phrases: ${path}`; // as the YAML writes it
   if (spec && spec.placeholders.length) {
     const marks = document.createElement("small");
     marks.id = `${id}-hint`;

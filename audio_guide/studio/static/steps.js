@@ -168,11 +168,10 @@ function fields(s, i, kind) {
     box.append(info);
     points().then((list) => showInfo(info, list, s.point)).catch(() => {});
     box.append(stepPicture(i, s.point));
-  } else if (kind === "stretch") { // no place on the body: a stretch or an exercise, not a point
-    box.append(text("name", "step.name"), text("method", "step.method_stretch"));
   } else {
-    box.append(text("name", "step.name"), text("location", "step.location"), text("method", "step.method"));
-    if (kind === "own") {
+    const stretch = kind === "stretch"; // no place on the body: a stretch or an exercise, not a point
+    box.append(text("name", "step.name"), ...(stretch ? [] : [text("location", "step.location")]), text("method", stretch ? "step.method_stretch" : "step.method"));
+    if (kind === "own" || (stretch && s.figure)) { // a stretch placed in its YAML keeps its picture
       const place = (figure) => edit([{ op: "set", path: ["steps", i, "figure"], value: figure }], `step-${i}-move`);
       box.append(stepPicture(i, s.name, s.location), placer(i, s.figure, place));
     }
