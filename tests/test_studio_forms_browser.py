@@ -3,7 +3,8 @@
 From the page top, Tab reaches Build in at most 5 presses (skip link). A 3-step routine is made
 from nothing with the forms only (a library point held 20 s on both sides, a pause, a breathing
 cycle), two steps are reordered with the keyboard, and the saved file equals the expected YAML;
-it builds. A comment-bearing shipped routine edited through the forms keeps its comments. A bad
+it builds. A step's cue words typed in the form reach the YAML, and the Stretch template brings
+its own. A comment-bearing shipped routine edited through the forms keeps its comments. A bad
 value shows on its field and at its line:col. The page in es leaves no English label (the same
 word list is found on the English page), and a browser that prefers fr opens in fr. axe-core
 finds no serious or critical violation in any of these states.
@@ -195,6 +196,20 @@ def test_forms_languages_keyboard_and_axe(page: Any, workspace: Any, studio_url:
         "document.getElementById('build-status').textContent.startsWith('built')"
     )
     serious(page, "build done (en)", axe)
+
+    # A step's own cue words: opened, a press phrase typed, it is in the YAML (the plan reads it);
+    # the Stretch template brings "Stretch." / "Let go." from the routine language's table.
+    page.locator("#step-1-cues summary").click()
+    page.locator("#step-1-phrase-press").fill("Press gently.")
+    page.locator("#step-1-phrase-press").press("Tab")
+    editor_has(page, '    sides: each\n    phrases:\n      press: "Press gently."\n')
+    page.wait_for_function("document.getElementById('step-1-cues').open")
+    hold_one = page.locator("#step-1-phrase-hold_plan-one")
+    assert hold_one.get_attribute("placeholder") == "We will hold for {seconds} second."
+    page.locator("#add-stretch").click()
+    editor_has(page, '      press: "Stretch."\n      release: "Let go."\n')
+    assert page.locator("#step-3-location").count() == 0, "a stretch is not placed like a point"
+    assert page.locator("label[for=step-3-method]").text_content() == "How to do it"
 
     # A bad value shows on its field and at its line:col.
     page.locator("#step-1-hold").fill("0")

@@ -102,7 +102,7 @@ def phrase_items() -> list[dict[str, object]]:
     items: list[dict[str, object]] = []
     for k, spec in key_specs().items():
         names = list(dict.fromkeys(n for n in every if n == k or n.startswith(k + ".")))
-        for name in sorted(names, key=_form_order) if spec.plural else [k]:
+        for name in sorted(names, key=form_order) if spec.plural else [k]:
             items.append(
                 {
                     "key": name,
@@ -114,7 +114,7 @@ def phrase_items() -> list[dict[str, object]]:
     return items
 
 
-def _form_order(name: str) -> list[tuple[int, str]]:
+def form_order(name: str) -> list[tuple[int, str]]:
     """Forms in CLDR order, exact numbers first (``1``, ``one``, ``other``)."""
     order = {c: i for i, c in enumerate(CATEGORIES)}
     return [(order.get(f, -1), f) for f in name.split(".")[1:]]

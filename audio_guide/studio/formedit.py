@@ -213,6 +213,7 @@ def _walk(doc: CommentedMap, path: Path, create: bool, leaf: type = CommentedMap
     for i, key in enumerate(path):
         last = i == len(path) - 1
         if isinstance(node, CommentedMap) and isinstance(key, str):
+            key = _same_key(node, key, path[:i])
             if key not in node or node[key] is None:
                 if not create:
                     return None
@@ -232,6 +233,7 @@ def _set(parent: Any, path: Path, value: Any) -> None:
         return
     if not isinstance(parent, CommentedMap) or not isinstance(key, str):
         raise FormError(f"cannot set {key!r} there")
+    key = _same_key(parent, key, path[:-1])
     if value is None:
         parent.pop(key, None)
         return
@@ -245,12 +247,22 @@ def _set(parent: Any, path: Path, value: Any) -> None:
     parent.insert(later[0] if later else len(parent), key, new)
 
 
+def _same_key(node: CommentedMap, key: str, path: Path) -> Any:
+    """``key`` as the mapping writes it: a plural form that is a whole number (``1:`` in a
+    ``phrases:`` section, "une seconde") is a number key, found or written as one."""
+    if key in node or not key.isdigit() or "phrases" not in path:
+        return key
+    return next((k for k in node if str(k) == key), int(key))
+
+
 def _node(value: Any, path: Path, old: Any = None) -> Any:
     """A JSON value as a ruamel node: lines to say double-quoted (as the shipped routines write
     them), other texts too when plain YAML 1.1 would misread them or the text they replace was
     quoted; ``cycles`` and phases of plain values on one line."""
     if isinstance(value, dict):
-        out = CommentedMap((str(k), _node(v, [*path, str(k)])) for k, v in value.items())
+        out = CommentedMap()
+        for k, v in value.items():
+            out[_same_key(out, str(k), path)] = _node(v, [*path, str(k)])
         flat = all(not isinstance(v, (dict, list)) for v in value.values())
         phase = len(path) >= 2 and path[-2] == "phases"
         if flat and value and (path[-1] in FLOW_KEYS or phase):
@@ -259,7 +271,7 @@ def _node(value: Any, path: Path, old: Any = None) -> Any:
     if isinstance(value, list):
         return CommentedSeq(_node(v, [*path, i]) for i, v in enumerate(value))
     if isinstance(value, str):
-        spoken = isinstance(path[-1], int) or path[-1] == "say"
+        spoken = isinstance(path[-1], int) or path[-1] == "say" or "phrases" in path[:-1]
         if spoken or isinstance(old, DoubleQuotedScalarString) or _misread(value):
             return DoubleQuotedScalarString(value)
         return value

@@ -9,17 +9,18 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from audio_guide.authoring.config import read_profiles
+from audio_guide.authoring.phrases import DEFAULT_LANGUAGE
 from audio_guide.authoring.points import assemble
 from audio_guide.figures import figure_of
 from audio_guide.model import Point
-from audio_guide.studio import formedit, messages
+from audio_guide.studio import cuewords, formedit, messages
 from audio_guide.studio.api import guarded, json_body, point_files, text_field
 from audio_guide.studio.search import region_name, search
 from audio_guide.studio.workspace import IMAGE_SUFFIXES, ROUTINE_SUFFIXES, Refused, Workspace
 
 
 def routes(workspace: Workspace) -> list[Route]:
-    """``/api/form``, ``/api/points`` and ``/api/files``."""
+    """``/api/form``, ``/api/points``, ``/api/files`` and ``/api/cuewords``."""
 
     @guarded
     async def form(request: Request) -> Response:
@@ -58,8 +59,15 @@ def routes(workspace: Workspace) -> list[Route]:
             }
         )
 
+    @guarded
+    async def cue_words(request: Request) -> Response:
+        """A step's cue words in the routine's language (``?lang=``; English without)."""
+        lang = request.query_params.get("lang") or DEFAULT_LANGUAGE
+        return JSONResponse(await run_in_threadpool(cuewords.describe, lang))
+
     return [
         Route("/api/form", form, methods=["POST"]),
+        Route("/api/cuewords", cue_words),
         Route("/api/points", points),
         Route("/api/files", files),
     ]

@@ -152,6 +152,8 @@ export function markProblems(problems) {
       ids.add(msg.id);
       el.setAttribute("aria-describedby", [...ids].join(" "));
     }
+    const closed = el.closest("details:not([open])"); // a step's cue words: open where the problem is
+    if (closed) closed.open = true;
   }
 }
 

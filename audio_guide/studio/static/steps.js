@@ -6,6 +6,7 @@ import { $, api, state } from "./core.js";
 import { t } from "./i18n.js";
 import { edit, field, note, num, select, textInput } from "./form.js";
 import { placer, pointImage, stepPicture } from "./pictures.js";
+import { cueWords, withStretchWords } from "./cuewords.js";
 
 const SIDES = ["", "together", "each", "left", "right"];
 let library = null;
@@ -33,7 +34,7 @@ function kindOf(s) {
   if (!s || typeof s !== "object") return "other";
   if ("pause" in s) return "pause";
   if ("point" in s) return "point";
-  if ("name" in s) return s.cycles && s.cycles.phases ? "phased" : "own";
+  if ("name" in s) return s.cycles && s.cycles.phases ? "phased" : "location" in s ? "own" : "stretch";
   if ("say" in s) return "say";
   return "other";
 }
@@ -168,13 +169,14 @@ function fields(s, i, kind) {
     points().then((list) => showInfo(info, list, s.point)).catch(() => {});
     box.append(stepPicture(i, s.point));
   } else {
-    box.append(text("name", "step.name"), text("location", "step.location"), text("method", "step.method"));
-    if (kind === "own") {
+    const stretch = kind === "stretch"; // no place on the body: a stretch or an exercise, not a point
+    box.append(text("name", "step.name"), ...(stretch ? [] : [text("location", "step.location")]), text("method", stretch ? "step.method_stretch" : "step.method"));
+    if (kind === "own" || (stretch && s.figure)) { // a stretch placed in its YAML keeps its picture
       const place = (figure) => edit([{ op: "set", path: ["steps", i, "figure"], value: figure }], `step-${i}-move`);
       box.append(stepPicture(i, s.name, s.location), placer(i, s.figure, place));
     }
   }
-  box.append(work(s, i));
+  box.append(work(s, i), cueWords(s, i, howOf(s)));
   const sides = select(SIDES, s.sides, (v) => (v ? t(`sides.${v}`) : t("form.default")));
   sides.addEventListener("change", () => set(i, "sides", sides.value || null));
   const find = textInput(s.find, "number");
@@ -210,10 +212,12 @@ function showInfo(info, list, name) {
   }
 }
 
+const howOf = (s) => ("hold" in s ? "hold" : s.cycles && s.cycles.phases ? "phases" : "cycles" in s ? "cycles" : "hold");
+
 function work(s, i) {
   const box = document.createElement("div");
   box.className = "work";
-  const how = "hold" in s ? "hold" : s.cycles && s.cycles.phases ? "phases" : "cycles" in s ? "cycles" : "hold";
+  const how = howOf(s);
   const pick = select(["hold", "cycles", "phases"], how, (v) => t(`work.${v}`));
   pick.addEventListener("change", () => {
     const v = pick.value;
@@ -281,7 +285,11 @@ export function addMenu(count) {
   box.append(lib);
   for (const kind of ["own", "say", "pause", "stretch", "phased"]) {
     const b = button(`add-${kind}`, t(`kind.${kind}`));
-    b.addEventListener("click", () => { edit([{ op: "insert", path: ["steps"], index: count, value: template(kind) }], `step-${count}-move`); note(t("step.added", { n: count + 1 })); });
+    b.addEventListener("click", async () => {
+      let value = template(kind);
+      try { if (kind === "stretch") value = await withStretchWords(value); } catch (e) { note(e.message); return; }
+      edit([{ op: "insert", path: ["steps"], index: count, value }], `step-${count}-move`); note(t("step.added", { n: count + 1 }));
+    });
     box.append(b);
   }
   const search = document.createElement("div");
