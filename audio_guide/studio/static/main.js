@@ -26,7 +26,11 @@ async function init() {
   const options = [...$("routine-picker").options];
   const shipped = options.find((o) => o.value === `shipped:back_pain_${state.lang}`)
     || options.find((o) => o.value === "shipped:back_pain");
-  if (shipped) { $("routine-picker").value = shipped.value; await openRoutine(shipped.value); }
+  // unless a routine was picked while the page was starting
+  if (shipped && !state.ref && !$("routine-picker").value) {
+    $("routine-picker").value = shipped.value;
+    await openRoutine(shipped.value);
+  }
   document.body.dataset.ready = "true";
 }
 

@@ -57,7 +57,10 @@ async function loadRoutines(select) {
   pick.value = select !== undefined ? select : old;
 }
 
+let opening = 0;
+
 export async function openRoutine(ref) {
+  const mine = ++opening; // a routine asked for later wins over one still loading
   state.ref = ref || null;
   state.holds = {}; state.cycles = {};
   markStale("new");
@@ -69,6 +72,7 @@ export async function openRoutine(ref) {
     return;
   }
   const data = await api(`/api/routine?ref=${encodeURIComponent(ref)}`);
+  if (mine !== opening) return;
   $("editor").value = data.text;
   const first = data.text.match(/^\s*-\s*"?([^"\n]{10,})"?\s*$/m);
   if (first && !$("preview-text").value) $("preview-text").value = first[1];
