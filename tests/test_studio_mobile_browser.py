@@ -8,12 +8,18 @@ critical violation, and no keyboard hint is shown on touch. A step is moved by i
 
 from __future__ import annotations
 
+import json
+import re
+from pathlib import Path
 from typing import Any
 
 import pytest
 from studio_helpers import SMALL
 from test_studio_browser import CHROMIUM_FLAGS, chromium_path, studio_url  # noqa: F401
 from test_studio_forms_browser import editor_has, serious
+
+from audio_guide.authoring.validate import data_dir
+from audio_guide.studio import messages
 
 pytestmark = pytest.mark.browser
 
@@ -135,3 +141,122 @@ def on_a_phone(tab: Any, url: str, lang: str, axe: dict[str, int]) -> None:
     if lang == "de":  # the longest words, on the narrowest phone
         tab.set_viewport_size({"width": 320, "height": 700})
         check(tab, "320 px (de)")
+    if lang == "es":
+        no_english_left(tab)
+
+
+# ---- no English on the Spanish page (issue 27) ----
+PAGE_TEXTS = """() => {
+  const out = [];
+  const shown = (el) => {
+    const r = el.getBoundingClientRect();
+    return (r.width || r.height) && getComputedStyle(el).visibility !== 'hidden';
+  };
+  const walk = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let n = walk.nextNode(); n; n = walk.nextNode()) {
+    const el = n.parentElement;  // the routine's own text in the editor is the user's
+    if (!el || el.closest('script, style, #editor, datalist') || !shown(el)) continue;
+    if (n.textContent.trim()) out.push([el.id || el.tagName, n.textContent]);
+  }
+  for (const el of document.querySelectorAll('[placeholder], [title], [aria-label]'))
+    for (const a of ['placeholder', 'title', 'aria-label'])
+      if (el.getAttribute(a)) out.push([`${el.id || el.tagName}@${a}`, el.getAttribute(a)]);
+  for (const o of document.querySelectorAll('select option')) out.push([o.parentElement.id, o.text]);
+  for (const tr of document.querySelectorAll('track')) out.push(['track', tr.label]);
+  return out;
+}"""
+STOP_WORDS = set(
+    "the of and to is are with for from must missing required seconds second rounds times "
+    "noise none default built-in words minute per factor step unknown key got not did you mean "
+    "see text number lacks utterances record them take too quiet loud empty nothing was "
+    "recorded longer than larger at routine language profile phrase table".split()
+)
+ALLOWED = set(
+    "english deutsch français piper espeak espeak-ng pyttsx3 fake recorded yaml mp3 m4b opus "
+    "ogg aac wav html pdf qr lufs dbtp db dbfs hz ffmpeg audio-guide id3 tlan iso cldr".split()
+)
+"""Proper nouns, formats, units and the engine ids a person types."""
+LITERAL = re.compile(r"'[^'\n]*'|\"[^\"\n]*\"|«[^»]*»|\{\w+\}|--[\w-]+|\S*[/_.\d]\S*")
+"""Quoted text, placeholders, flags, file names, paths, keys and numbers: what a person types."""
+
+
+def english_words() -> set[str]:
+    """Words of the English catalogue and phrase-key help that no Spanish text uses, and the
+    stop words: the detector of English left on a Spanish page."""
+    root = data_dir()
+    catalogue = Path(messages.__file__).parent / "static" / "i18n"
+    en = " ".join(json.loads((catalogue / "en.json").read_text(encoding="utf-8")).values())
+    en += (root / "phrases" / "keys.yaml").read_text(encoding="utf-8")
+    es = " ".join(json.loads((catalogue / "es.json").read_text(encoding="utf-8")).values())
+    es += (root / "phrases" / "es.yaml").read_text(encoding="utf-8")
+    es += (root / "back_pain_es.yaml").read_text(encoding="utf-8")
+    return (words(LITERAL.sub(" ", en)) - words(es) | STOP_WORDS) - ALLOWED
+
+
+def words(text: str) -> set[str]:
+    return {w.lower() for w in re.findall(r"[^\W\d_]+(?:-[^\W\d_]+)*", text) if len(w) > 1}
+
+
+def english_on(tab: Any, typed: str, english: set[str]) -> list[str]:
+    """Every shown text with an English word in it (beside what the person typed)."""
+    own = words(typed)
+    found = []
+    for where, text in tab.evaluate(PAGE_TEXTS):
+        left = sorted(words(LITERAL.sub(" ", text)) & english - own)
+        if left:
+            found.append(f"{where}: {left} in {text[:120]!r}")
+    return found
+
+
+BAD_TYPES = "title: [1, 2]\nlanguage: es\nintro: 3\n"
+BAD_STEPS = """title: Manos
+language: es
+phrases:
+  presionar: Ahora.
+steps:
+  - point: XX 99
+    hold: diez
+  - point: LI4
+    hold: "30"
+  - point: B54
+    hold: 1:30
+"""
+GOOD = "title: Manos\nlanguage: es\nsteps:\n  - point: LI4\n    hold: 8\n"
+SILENT_MIC = """() => { navigator.mediaDevices.getUserMedia = async () => {
+  const ac = new AudioContext(); return ac.createMediaStreamDestination().stream; }; }"""
+
+
+def no_english_left(tab: Any) -> None:
+    """Drive a routine with problems, a failed plan, a voice-pack and a take refusal on the
+    Spanish page; after each, no shown text, placeholder, title, label or option is English."""
+    english = english_words()
+    assert {"the", "seconds", "noise", "default"} <= english
+    for d in tab.query_selector_all("details"):
+        d.evaluate("e => { e.open = true; }")
+    left: dict[str, list[str]] = {}
+
+    def after(state: str, typed: str) -> None:
+        left[state] = english_on(tab, typed, english)
+
+    for state, text, n in (("bad types", BAD_TYPES, 2), ("bad steps", BAD_STEPS, 5)):
+        tab.locator("#editor").fill(text)
+        tab.wait_for_function(f"document.querySelectorAll('#problems li').length >= {n}")
+        after(state, text)
+    tab.locator("#editor").fill(GOOD)
+    tab.wait_for_function("document.querySelector('#problems').className === 'ok'")
+    tab.locator("#ctl-rate").fill("5000")
+    tab.locator("#ctl-rate").dispatch_event("change")
+    tab.wait_for_function("document.getElementById('msg-rate').textContent.includes('5000')")
+    after("failed plan", GOOD)
+    tab.locator("#control-rate button.reset").tap()
+    tab.wait_for_function("document.getElementById('msg-rate').textContent === ''")
+    tab.locator("#pack-use").tap()  # an English pack for a Spanish routine: refused
+    tab.wait_for_function("document.getElementById('plan-error').textContent.includes('mees')")
+    after("voice pack refused", GOOD)
+    tab.evaluate(SILENT_MIC)
+    tab.locator("#takes li .rec").first.tap()
+    tab.wait_for_timeout(800)
+    tab.locator("#takes li .rec").first.tap()
+    tab.wait_for_function("document.getElementById('record-error').textContent !== ''")
+    after("take refused", GOOD)
+    assert not any(left.values()), "\n".join(f"{k}:\n  " + "\n  ".join(v) for k, v in left.items() if v)
