@@ -31,6 +31,12 @@ SAVE_AS = {
     "fr": "ma_seance.yaml",
 }
 PHONE = {"width": 390, "height": 844}
+SMALL_ES = (
+    SMALL.replace("Hands and knees", "Manos y rodillas\nlanguage: es")
+    .replace("Sit comfortably.", "Siéntate cómodamente.")
+    .replace("That is all.", "Eso es todo.")
+)
+"""The quick routine in Spanish: on the Spanish page every text, the routine's too, is Spanish."""
 SMALL_TARGETS = """() => {
   const out = [];
   const sel = 'button, select, input, textarea, summary, a[href], audio, [role=button], '
@@ -71,6 +77,7 @@ def test_the_studio_on_a_phone(workspace: Any, studio_url: str) -> None:  # noqa
     sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
     axe: dict[str, int] = {}
     (workspace.routines / "phone.yaml").write_text(SMALL, encoding="utf-8")
+    (workspace.routines / "telefono.yaml").write_text(SMALL_ES, encoding="utf-8")
     with sync_api.sync_playwright() as pw:
         try:
             browser = pw.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_FLAGS)
@@ -104,8 +111,9 @@ def on_a_phone(tab: Any, url: str, lang: str, axe: dict[str, int]) -> None:
     if lang == "es":
         assert "Español" in menus["f-language"] and "el lado izquierdo" in menus["ctl-sides"]
         assert "cada 5 segundos" in menus["f-count"]
-    tab.locator("#routine-picker").select_option("folder:phone.yaml")  # quick to build
-    editor_has(tab, "Hands and knees")
+    quick = "telefono" if lang == "es" else "phone"
+    tab.locator("#routine-picker").select_option(f"folder:{quick}.yaml")  # quick to build
+    editor_has(tab, "Manos y rodillas" if lang == "es" else "Hands and knees")
     # a phased step, moved up by its button
     tab.wait_for_function("document.querySelectorAll('#step-list > li').length === 2")
     count = 2
@@ -154,9 +162,10 @@ PAGE_TEXTS = """() => {
   };
   const walk = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
   for (let n = walk.nextNode(); n; n = walk.nextNode()) {
-    const el = n.parentElement;  // the routine's own text in the editor is the user's
-    if (!el || el.closest('script, style, #editor, datalist') || !shown(el)) continue;
-    if (n.textContent.trim()) out.push([el.id || el.tagName, n.textContent]);
+    // the routine's own text in the editor is the user's; code is what a person types
+    const el = n.parentElement;
+    if (!el || el.closest('script, style, code, #editor, datalist') || !shown(el)) continue;
+    if (n.textContent.trim()) out.push([el.closest('[id]')?.id || el.tagName, n.textContent]);
   }
   for (const el of document.querySelectorAll('[placeholder], [title], [aria-label]'))
     for (const a of ['placeholder', 'title', 'aria-label'])
@@ -167,7 +176,7 @@ PAGE_TEXTS = """() => {
 }"""
 STOP_WORDS = set(
     "the of and to is are with for from must missing required seconds second rounds times "
-    "noise none default built-in words minute per factor step unknown key got not did you mean "
+    "noise none default built-in words minute per step unknown key got not did you mean "
     "see text number lacks utterances record them take too quiet loud empty nothing was "
     "recorded longer than larger at routine language profile phrase table".split()
 )
@@ -223,7 +232,10 @@ steps:
 """
 GOOD = "title: Manos\nlanguage: es\nsteps:\n  - point: LI4\n    hold: 8\n"
 SILENT_MIC = """() => { navigator.mediaDevices.getUserMedia = async () => {
-  const ac = new AudioContext(); return ac.createMediaStreamDestination().stream; }; }"""
+  const ac = new AudioContext(), tone = ac.createOscillator(), gain = ac.createGain();
+  const out = ac.createMediaStreamDestination();
+  gain.gain.value = 0;  // a microphone that hears nothing
+  tone.connect(gain).connect(out); tone.start(); return out.stream; }; }"""
 
 
 def no_english_left(tab: Any) -> None:
@@ -255,8 +267,9 @@ def no_english_left(tab: Any) -> None:
     after("voice pack refused", GOOD)
     tab.evaluate(SILENT_MIC)
     tab.locator("#takes li .rec").first.tap()
-    tab.wait_for_timeout(800)
+    tab.wait_for_timeout(1200)
     tab.locator("#takes li .rec").first.tap()
     tab.wait_for_function("document.getElementById('record-error').textContent !== ''")
+    print("take refused:", tab.evaluate("document.getElementById('record-error').textContent"))
     after("take refused", GOOD)
     assert not any(left.values()), "\n".join(f"{k}:\n  " + "\n  ".join(v) for k, v in left.items() if v)
