@@ -62,6 +62,50 @@ WIDE = """(limit) => {
 }"""
 
 
+OVERLAPS = """() => {
+  const sel = 'button, select, input, textarea, summary, a[href], audio, [role=button], '
+    + 'label.button';
+  const boxes = [];
+  const clipped = (el) => {  // the part of el a scrolled list it sits in shows
+    let [l, t, r, b] = ['left', 'top', 'right', 'bottom'].map((k) => el.getBoundingClientRect()[k]);
+    for (let up = el.parentElement; up; up = up.parentElement) {
+      if (getComputedStyle(up).overflow === 'visible') continue;
+      const c = up.getBoundingClientRect();
+      [l, t, r, b] = [Math.max(l, c.left), Math.max(t, c.top), Math.min(r, c.right), Math.min(b, c.bottom)];
+    }
+    return { left: l, top: t, right: r, bottom: b, width: r - l, height: b - t };
+  };
+  for (const el of document.querySelectorAll(sel)) {
+    const r = clipped(el);
+    // (the rows of a closed <details> keep boxes from when it was open: not shown)
+    if (r.width <= 1 || r.height <= 1 || !el.checkVisibility({ visibilityProperty: true })) continue;
+    if (el.classList.contains('skip')) continue;
+    boxes.push([el, r]);
+  }
+  const out = [];
+  const name = (el) => `${el.tagName}#${el.id || el.className}`;
+  for (let i = 0; i < boxes.length; i++)
+    for (let j = i + 1; j < boxes.length; j++) {
+      const [a, p] = boxes[i], [b, q] = boxes[j];
+      if (a.contains(b) || b.contains(a)) continue;
+      const w = Math.min(p.right, q.right) - Math.max(p.left, q.left);
+      const h = Math.min(p.bottom, q.bottom) - Math.max(p.top, q.top);
+      if (w > 2 && h > 2) out.push(`${name(a)} / ${name(b)} ${p.top | 0} ${q.top | 0}`);
+    }
+  return out.slice(0, 8);
+}"""
+
+
+def zoomed(tab: Any, lang: str) -> None:
+    """200 % text zoom (the root font size, as a browser's text-only zoom does): the page still
+    fits the phone's width, no control covers another, every control stays >= 24 px."""
+    tab.evaluate("document.documentElement.style.fontSize = '200%'")
+    check(tab, f"200 % text ({lang})")
+    overlaps = tab.evaluate(OVERLAPS)
+    assert not overlaps, (f"200 % text ({lang})", overlaps)
+    tab.evaluate("document.documentElement.style.fontSize = ''")
+
+
 def check(tab: Any, state: str) -> None:
     width = tab.evaluate("document.documentElement.scrollWidth")
     limit = tab.viewport_size["width"]
@@ -146,6 +190,7 @@ def on_a_phone(tab: Any, url: str, lang: str, axe: dict[str, int]) -> None:
         " document.getElementById('save-name').placeholder]"
     )
     assert words == [TRACK[lang], SAVE_AS[lang]]
+    zoomed(tab, lang)
     if lang == "de":  # the longest words, on the narrowest phone
         tab.set_viewport_size({"width": 320, "height": 700})
         check(tab, "320 px (de)")
