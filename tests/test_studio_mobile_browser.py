@@ -210,7 +210,7 @@ def no_english_left(tab: Any) -> None:
     after("voice pack refused", GOOD)
     tab.evaluate(SILENT_MIC)
     tab.locator("#takes li .rec").first.tap()
-    tab.wait_for_timeout(1200)
+    tab.wait_for_timeout(700)
     tab.locator("#takes li .rec").first.tap()
     tab.wait_for_function("document.getElementById('record-error').textContent !== ''")
     print("take refused:", tab.evaluate("document.getElementById('record-error').textContent"))
