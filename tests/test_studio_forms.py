@@ -116,7 +116,7 @@ def test_common_problems_come_translated(client: TestClient) -> None:
     res = client.post("/api/plan", json=small({"rate": "1000"}), headers={messages.HEADER: "de"})
     assert (
         res.json()["fields"]["rate"]
-        == "--rate: muss >= 80 und <= 400 words per minute sein, ist 1000"
+        == "--rate: muss >= 80 und <= 400 Wörter pro Minute sein, ist 1000"
     )
     assert messages.translate("an unforeseen message", "fr") == "an unforeseen message"
     broken = {"text": "title: [", "edits": []}

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from page_checks import OVERLAPS, english_on, english_words
 from studio_helpers import SMALL
 from test_studio_browser import CHROMIUM_FLAGS, chromium_path, studio_url  # noqa: F401
 from test_studio_forms_browser import editor_has, serious
@@ -25,6 +26,12 @@ SAVE_AS = {
     "fr": "ma_seance.yaml",
 }
 PHONE = {"width": 390, "height": 844}
+SMALL_ES = (
+    SMALL.replace("Hands and knees", "Manos y rodillas\nlanguage: es")
+    .replace("Sit comfortably.", "Siéntate cómodamente.")
+    .replace("That is all.", "Eso es todo.")
+)
+"""The quick routine in Spanish: on the Spanish page every text, the routine's too, is Spanish."""
 SMALL_TARGETS = """() => {
   const out = [];
   const sel = 'button, select, input, textarea, summary, a[href], audio, [role=button], '
@@ -50,6 +57,16 @@ WIDE = """(limit) => {
 }"""
 
 
+def zoomed(tab: Any, lang: str) -> None:
+    """200 % text zoom (the root font size, as a browser's text-only zoom does): the page still
+    fits the phone's width, no control covers another, every control stays >= 24 px."""
+    tab.evaluate("document.documentElement.style.fontSize = '200%'")
+    check(tab, f"200 % text ({lang})")
+    overlaps = tab.evaluate(OVERLAPS)
+    assert not overlaps, (f"200 % text ({lang})", overlaps)
+    tab.evaluate("document.documentElement.style.fontSize = ''")
+
+
 def check(tab: Any, state: str) -> None:
     width = tab.evaluate("document.documentElement.scrollWidth")
     limit = tab.viewport_size["width"]
@@ -65,6 +82,7 @@ def test_the_studio_on_a_phone(workspace: Any, studio_url: str) -> None:  # noqa
     sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
     axe: dict[str, int] = {}
     (workspace.routines / "phone.yaml").write_text(SMALL, encoding="utf-8")
+    (workspace.routines / "telefono.yaml").write_text(SMALL_ES, encoding="utf-8")
     with sync_api.sync_playwright() as pw:
         try:
             browser = pw.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_FLAGS)
@@ -98,8 +116,9 @@ def on_a_phone(tab: Any, url: str, lang: str, axe: dict[str, int]) -> None:
     if lang == "es":
         assert "Español" in menus["f-language"] and "el lado izquierdo" in menus["ctl-sides"]
         assert "cada 5 segundos" in menus["f-count"]
-    tab.locator("#routine-picker").select_option("folder:phone.yaml")  # quick to build
-    editor_has(tab, "Hands and knees")
+    quick = "telefono" if lang == "es" else "phone"
+    tab.locator("#routine-picker").select_option(f"folder:{quick}.yaml")  # quick to build
+    editor_has(tab, "Manos y rodillas" if lang == "es" else "Hands and knees")
     # a phased step, moved up by its button
     tab.wait_for_function("document.querySelectorAll('#step-list > li').length === 2")
     count = 2
@@ -132,6 +151,69 @@ def on_a_phone(tab: Any, url: str, lang: str, axe: dict[str, int]) -> None:
         " document.getElementById('save-name').placeholder]"
     )
     assert words == [TRACK[lang], SAVE_AS[lang]]
+    zoomed(tab, lang)
     if lang == "de":  # the longest words, on the narrowest phone
         tab.set_viewport_size({"width": 320, "height": 700})
         check(tab, "320 px (de)")
+    if lang == "es":
+        no_english_left(tab)
+
+
+# ---- no English on the Spanish page (issue 27) ----
+BAD_TYPES = "title: [1, 2]\nlanguage: es\nintro: 3\n"
+BAD_STEPS = """title: Manos
+language: es
+phrases:
+  presionar: Ahora.
+steps:
+  - point: XX 99
+    hold: diez
+  - point: LI4
+    hold: "30"
+  - point: B54
+    hold: 1:30
+"""
+GOOD = "title: Manos\nlanguage: es\nsteps:\n  - point: LI4\n    hold: 8\n"
+SILENT_MIC = """() => { navigator.mediaDevices.getUserMedia = async () => {
+  const ac = new AudioContext(), tone = ac.createOscillator(), gain = ac.createGain();
+  const out = ac.createMediaStreamDestination();
+  gain.gain.value = 0;  // a microphone that hears nothing
+  tone.connect(gain).connect(out); tone.start(); return out.stream; }; }"""
+
+
+def no_english_left(tab: Any) -> None:
+    """Drive a routine with problems, a failed plan, a voice-pack and a take refusal on the
+    Spanish page; after each, no shown text, placeholder, title, label or option is English."""
+    english = english_words()
+    assert {"the", "seconds", "noise", "default"} <= english
+    for d in tab.query_selector_all("details"):
+        d.evaluate("e => { e.open = true; }")
+    left: dict[str, list[str]] = {}
+
+    def after(state: str, typed: str) -> None:
+        left[state] = english_on(tab, typed, english)
+
+    for state, text, n in (("bad types", BAD_TYPES, 2), ("bad steps", BAD_STEPS, 5)):
+        tab.locator("#editor").fill(text)
+        tab.wait_for_function(f"document.querySelectorAll('#problems li').length >= {n}")
+        after(state, text)
+    tab.locator("#editor").fill(GOOD)
+    tab.wait_for_function("document.querySelector('#problems').className === 'ok'")
+    tab.locator("#ctl-rate").fill("5000")
+    tab.locator("#ctl-rate").dispatch_event("change")
+    tab.wait_for_function("document.getElementById('msg-rate').textContent.includes('5000')")
+    after("failed plan", GOOD)
+    tab.locator("#control-rate button.reset").tap()
+    tab.wait_for_function("document.getElementById('msg-rate').textContent === ''")
+    tab.locator("#pack-use").tap()  # an English pack for a Spanish routine: refused
+    tab.wait_for_function("document.getElementById('plan-error').textContent.includes('mees')")
+    after("voice pack refused", GOOD)
+    tab.evaluate(SILENT_MIC)
+    tab.locator("#takes li .rec").first.tap()
+    tab.wait_for_timeout(700)
+    tab.locator("#takes li .rec").first.tap()
+    tab.wait_for_function("document.getElementById('record-error').textContent !== ''")
+    print("take refused:", tab.evaluate("document.getElementById('record-error').textContent"))
+    after("take refused", GOOD)
+    said = [f"{k}:\n  " + "\n  ".join(v) for k, v in left.items() if v]
+    assert not said, "\n".join(said)

@@ -51,6 +51,8 @@ def drive(client: Any, config: Path, tmp_path: Path, lang: str) -> list[str]:
             ).read_bytes(),
             "audio/wav",
         ),
+        (write_wav(tmp_path / "r.wav", burst(1, 0.3, sr=4000), 4000).read_bytes(), "audio/wav"),
+        (write_wav(tmp_path / "l.wav", np.zeros(62 * 8000), 8000).read_bytes(), "audio/wav"),
         (b"GIF89a not a sound", "audio/webm"),
         (b"x", "text/plain"),
     ]
@@ -81,3 +83,28 @@ def test_no_english_message_on_another_page(
 def ui_words(message: str) -> str:
     """``message`` without the routine's own texts it quotes (the lines a pack lacks)."""
     return "\n".join(line for line in message.splitlines() if not line.startswith("  '"))
+
+
+def test_phrase_rows_say_what_they_are_in_the_page_language(client: Any) -> None:
+    """Each phrase row's help (what the key says) comes from the language's phrase file."""
+    from audio_guide.authoring.phrasekeys import key_help, key_specs
+
+    english = {k: s.says for k, s in key_specs().items()}
+    for lang in ("es", "de", "fr"):
+        same = [k for k, text in key_help(lang).items() if text == english[k]]
+        assert not same, (lang, same)
+    rows = next(c for c in client.get("/api/controls").json()["controls"] if c["name"] == "phrases")
+    step = next(i for i in rows["items"] if i["key"] == "step")
+    assert step["says"]["es"] == key_help("es")["step"] and step["says"]["en"] == english["step"]
+
+
+def test_origins_in_the_page_language(client: Any, config: Path) -> None:
+    """Where each setting came from (the titles of the settings) in the page language."""
+    from studio_helpers import small
+
+    head = {messages.HEADER: "es"}
+    origins = client.post("/api/plan", json=small(), headers=head).json()["origins"]
+    assert origins["rate"] == "valor de fábrica", origins
+    assert origins["engine"] == "el estudio", origins
+    left = {k: v for k, v in origins.items() if re.search(r"built-in|default|routine", v)}
+    assert not left, left

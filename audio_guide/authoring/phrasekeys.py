@@ -119,3 +119,19 @@ def form_problem(key: str, forms: tuple[str, ...], language: str | None = None) 
         if form in plurals.CATEGORIES and form not in allowed:
             return f"'{form}' is not a plural form of {language} (its forms: {', '.join(allowed)})"
     return None
+
+
+@functools.cache
+def key_help(language: str) -> dict[str, str]:
+    """What each phrase key says, in ``language`` (the ``says:`` section of its phrase file, for
+    the studio's phrase rows); English and any key it leaves out fall back to ``keys.yaml``."""
+    english = {k: s.says for k, s in key_specs().items()}
+    path = phrases_dir() / f"{language}.yaml"
+    if language == "en" or not path.is_file():
+        return english
+    reader = Reader(str(path))
+    top = reader.mapping(compose_file(path), "phrase file", ("phrases", "says")) or {}
+    table = reader.mapping(top.get("says"), "says", english) if "says" in top else {}
+    found = {k: reader.text(node, f"says.{k}") or "" for k, node in (table or {}).items()}
+    reader.raise_if_any()
+    return {**english, **found}

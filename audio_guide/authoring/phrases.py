@@ -256,7 +256,7 @@ def read_table(path: Path, language: str) -> Phrases:
     language needs, every placeholder; all problems at once."""
     reader = Reader(str(path))
     root = compose_file(path)
-    top = reader.mapping(root, "phrase file", ("phrases",), ("phrases",)) or {}
+    top = reader.mapping(root, "phrase file", ("phrases", "says"), ("phrases",)) or {}
     texts: dict[str, str] = {}
     if "phrases" in top:
         found = read_phrases(reader, top["phrases"], language=language, complete=True)

@@ -131,7 +131,8 @@ def create_app(
     @guarded
     async def plan(request: Request) -> Response:
         data = await json_body(request)
-        return JSONResponse(await run_in_threadpool(views.plan, chosen(data)))
+        found = await run_in_threadpool(views.plan, chosen(data))
+        return JSONResponse(messages.translated(found, request.headers.get(messages.HEADER)))
 
     @guarded
     async def hear(request: Request) -> Response:

@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from dataclasses import fields
 
 from audio_guide.authoring.config import SECTIONS
+from audio_guide.authoring.phrasekeys import key_help
 from audio_guide.authoring.phrases import DEFAULT_LANGUAGE, key_specs, languages, load_phrases
 from audio_guide.authoring.plurals import CATEGORIES
 from audio_guide.settings import (
@@ -96,7 +97,8 @@ def _control(name: str, place: tuple[str, str] | None, help_text: str) -> dict[s
 def phrase_items() -> list[dict[str, object]]:
     """Every phrase key with what it says, its placeholders and the shipped text; a key with
     plural forms has one item per form any shipped table gives (``hold_plan.one``), so the page
-    offers each form (the English text as default, empty where English has no such form)."""
+    offers each form (the English text as default, empty where English has no such form), and
+    what the key says in each language."""
     texts = load_phrases(DEFAULT_LANGUAGE).texts
     every = [k for language in languages() for k in load_phrases(language).texts]
     items: list[dict[str, object]] = []
@@ -107,6 +109,7 @@ def phrase_items() -> list[dict[str, object]]:
                 {
                     "key": name,
                     "help": spec.says,
+                    "says": {language: key_help(language)[k] for language in languages()},
                     "placeholders": list(spec.placeholders),
                     "default": texts.get(name, ""),
                 }

@@ -5,6 +5,10 @@ pipeline (a routine's problems, a setting's error) are English sentences built i
 each; the catalogues hold the common ones as templates under ``problem.*`` keys. The English
 template is the pattern (``{name}`` matches any text), the translation is filled with what it
 matched. A message no template matches is left as it is (never lost, never guessed).
+Settings' origins (``built-in default``, ``profile FILE``) are templates under ``origin.*``.
+What a template matched is put in the page language where the catalogue has the words: a
+unit (``unit.seconds``), a side (``value.sides.left``), ``step N`` in a place (``where.step``)
+and the "or" between suggestions (``word.or``).
 """
 
 from __future__ import annotations
@@ -31,10 +35,10 @@ def catalogue(lang: str) -> Mapping[str, str]:
 
 
 @functools.cache
-def _patterns() -> list[tuple[str, re.Pattern[str]]]:
+def _patterns(prefix: str) -> list[tuple[str, re.Pattern[str]]]:
     out = []
     for key, template in catalogue("en").items():
-        if key.startswith("problem."):
+        if key.startswith(prefix):
             parts = _PLACEHOLDER.split(template)
             regex = "".join(
                 f"(?P<{part}>.+?)" if i % 2 else re.escape(part) for i, part in enumerate(parts)
@@ -43,15 +47,17 @@ def _patterns() -> list[tuple[str, re.Pattern[str]]]:
     return out
 
 
-def translate(message: str, lang: str | None) -> str:
-    """``message`` in ``lang`` when a template matches it; otherwise unchanged."""
+def translate(message: str, lang: str | None, prefix: str = "problem.") -> str:
+    """``message`` in ``lang`` when a template (a key starting with ``prefix``) matches it;
+    otherwise unchanged."""
     if not lang or lang == "en" or lang not in LANGUAGES:
         return message
     texts = catalogue(lang)
-    for key, pattern in _patterns():
+    for key, pattern in _patterns(prefix):
         found = pattern.match(message)
         if found:
-            return _fill(texts[key], found.groupdict())
+            words = {k: _words(k, v, texts) for k, v in found.groupdict().items()}
+            return _fill(texts[key], words)
     return message
 
 
@@ -59,8 +65,24 @@ def _fill(template: str, values: Mapping[str, str]) -> str:
     return _PLACEHOLDER.sub(lambda m: values.get(m.group(1), m.group(0)), template)
 
 
+_STEP = re.compile(r"\bstep (\d+)")
+
+
+def _words(name: str, value: str, texts: Mapping[str, str]) -> str:
+    """A matched ``value`` with the catalogue's words for what it names, where it has them."""
+    for key in (f"unit.{value}", f"value.{name}s.{value}"):
+        if key in texts:
+            return texts[key]
+    if name == "options" and "word.or" in texts:
+        value = value.replace("' or '", f"' {texts['word.or']} '")
+    if "where.step" in texts:
+        value = _STEP.sub(lambda m: _fill(texts["where.step"], {"n": m.group(1)}), value)
+    return value
+
+
 def translated(data: dict[str, object], lang: str | None) -> dict[str, object]:
-    """A response body with its ``error``, ``problems`` and ``fields`` messages in ``lang``."""
+    """A response body with its ``error``, ``problems``, ``fields``, ``origins`` and
+    ``count_warnings`` messages in ``lang``."""
     if not lang or lang == "en":
         return data
     out = dict(data)
@@ -74,7 +96,11 @@ def translated(data: dict[str, object], lang: str | None) -> dict[str, object]:
             else p
             for p in problems
         ]
-    fields = out.get("fields")
-    if isinstance(fields, dict):
-        out["fields"] = {k: translate(str(v), lang) for k, v in fields.items()}
+    for name, prefix in (("fields", "problem."), ("origins", "origin.")):
+        found = out.get(name)
+        if isinstance(found, dict):
+            out[name] = {k: translate(str(v), lang, prefix) for k, v in found.items()}
+    warnings = out.get("count_warnings")
+    if isinstance(warnings, list):
+        out["count_warnings"] = [translate(str(w), lang) for w in warnings]
     return out

@@ -48,7 +48,7 @@ function controlElement(c) {
     if (words.length || c.kind === "voice") {
       const list = document.createElement("datalist");
       list.id = `list-${c.name}`;
-      for (const w of words) list.appendChild(new Option(w, w));
+      for (const w of words) list.appendChild(new Option(valueWord(c.name, w), w));
       wrap.appendChild(list);
       input.setAttribute("list", list.id);
     }
@@ -71,7 +71,8 @@ function controlElement(c) {
   reset.addEventListener("click", () => { delete state.overrides[c.name]; input.classList.add("inherited"); schedulePlan(); });
   const help = document.createElement("small");
   const span = `${c.min}..${c.max}`;
-  const range = c.kind === "number" && !helpOf(c).includes(span) ? ` — ${span} ${c.unit}` : "";
+  const unit = has(`unit.${c.unit}`) ? t(`unit.${c.unit}`) : c.unit;
+  const range = c.kind === "number" && !helpOf(c).includes(span) ? ` — ${span} ${unit}` : "";
   help.textContent = helpOf(c) + range;
   help.id = `help-${c.name}`;
   input.setAttribute("aria-describedby", `help-${c.name} msg-${c.name}`);
@@ -93,8 +94,8 @@ function keyedElement(c) {
   for (const item of c.items) {
     const row = document.createElement("div");
     row.className = "control";
-    const label = document.createElement("label");
-    label.textContent = item.key;
+    const label = document.createElement("label");  // the key as written in YAML: code
+    label.appendChild(document.createElement("code")).textContent = item.key;
     label.htmlFor = `ctl-${c.name}-${item.key}`;
     const input = document.createElement("input");
     input.id = label.htmlFor;
@@ -111,7 +112,7 @@ function keyedElement(c) {
     });
     const help = document.createElement("small");
     const marks = item.placeholders.map((p) => `{${p}}`).join(" ");
-    help.textContent = `${item.help}${marks ? ` ${t("settings.placeholders")} ${marks}` : ""}`;
+    help.textContent = `${(item.says || {})[state.lang] || item.help}${marks ? ` ${t("settings.placeholders")} ${marks}` : ""}`;
     row.append(label, input, document.createElement("span"), help);
     box.appendChild(row);
   }
