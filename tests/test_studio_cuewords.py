@@ -80,8 +80,8 @@ def test_the_keys_forms_and_defaults_come_from_the_server_per_language(
     ("lang", "press", "release", "plan_other"),
     [
         ("en", "Stretch.", "Let go.", "We will stretch for {seconds} seconds."),
-        ("es", "Estira.", "Suelta.", "Vamos a estirar durante {seconds} segundos."),
-        ("de", "Dehnen.", "Lass los.", "Wir dehnen {seconds} Sekunden lang."),
+        ("es", "Estírate.", "Suelta.", "Vamos a estirar durante {seconds} segundos."),
+        ("de", "Dehn dich.", "Lass los.", "Wir halten die Dehnung {seconds} Sekunden lang."),
         ("fr", "Étirez-vous.", "Relâchez.", "Nous allons nous étirer pendant {seconds} secondes."),
     ],
 )
@@ -213,7 +213,7 @@ def test_the_stretch_template_speaks_the_routines_language(
     cues = [(p, r, x) for p, r, x in said if r in ("press", "release")]
     assert cues == [
         *[("LI4", "press", "Presiona."), ("LI4", "release", "Suelta.")] * 2,
-        *[("Cuello", "press", "Estira."), ("Cuello", "release", "Suelta.")] * 2,
+        *[("Cuello", "press", "Estírate."), ("Cuello", "release", "Suelta.")] * 2,
     ]
     assert any(
         x.startswith("Vamos a estirar durante 6 segundos.") for p, _, x in said if p == "Cuello"
