@@ -106,6 +106,17 @@ def editor_has(tab: Any, text: str, timeout: float | None = None) -> None:
     )
 
 
+def new_routine(tab: Any, title: str) -> None:
+    """*New routine* in the picker, then its title typed in the form until the YAML has it."""
+    tab.locator("#routine-picker").select_option("")
+    tab.wait_for_function(
+        "document.getElementById('f-title') && !document.getElementById('f-title').value"
+    )
+    tab.locator("#f-title").fill(title)
+    tab.locator("#f-title").press("Tab")
+    editor_has(tab, f"title: {title}")
+
+
 def drag_until(tab: Any, source: str, target: str, text: str) -> None:
     """Drag with the mouse until the editor shows ``text``: a drag that starts while the form is
     being redrawn after the previous edit can be lost (seen once in CI), so it is tried again."""
@@ -152,13 +163,7 @@ def test_forms_languages_keyboard_and_axe(page: Any, workspace: Any, studio_url:
     assert page.locator("#editor").input_value() == BACK_PAIN.replace("hold: 60", "hold: 45", 1)
 
     # A 3-step routine from nothing, with the forms only.
-    page.locator("#routine-picker").select_option("")
-    page.wait_for_function(
-        "document.getElementById('f-title') && !document.getElementById('f-title').value"
-    )
-    page.locator("#f-title").fill("My first routine")
-    page.locator("#f-title").press("Tab")
-    editor_has(page, "title: My first routine")
+    new_routine(page, "My first routine")
     page.locator("#add-point").click()
     page.locator("#point-query").fill("web of the hand")
     page.locator("#pick-LI4").click()

@@ -12,7 +12,7 @@ import pytest
 from mutagen.id3 import ID3
 from PIL import Image
 from test_studio_browser import page, studio_url  # noqa: F401
-from test_studio_forms_browser import editor_has, serious
+from test_studio_forms_browser import editor_has, new_routine, serious
 
 pytestmark = pytest.mark.browser
 
@@ -43,13 +43,7 @@ def test_pictures_in_results_cards_hear_step_and_placing_by_a_click(
     assert alt and page.locator("#preview-figure figcaption").text_content() in alt
     serious(page, "pictures shown (en)", axe)
 
-    page.locator("#routine-picker").select_option("")
-    page.wait_for_function(
-        "document.getElementById('f-title') && !document.getElementById('f-title').value"
-    )
-    page.locator("#f-title").fill("Mine")
-    page.locator("#f-title").press("Tab")
-    editor_has(page, "title: Mine")
+    new_routine(page, "Mine")
     page.locator("#add-own").click()
     page.wait_for_selector("#step-0 details.placer")
     assert page.locator("#step-0-picture").is_hidden(), "not placed yet: no picture"
