@@ -52,6 +52,8 @@ export function cueWords(s, i, how) {
   const count = Object.keys(given).length;
   const summary = document.createElement("summary");
   summary.id = `step-${i}-cues-head`;
+  // Kept at the click: the form may be redrawn before the "toggle" event (a task later) comes.
+  summary.addEventListener("click", () => (box.open ? opened.delete(i) : opened.add(i)));
   summary.dataset.path = `steps.${i}.phrases`;
   summary.textContent = count ? t("cue.summary_n", { n: count }) : t("cue.summary");
   const msg = document.createElement("div");
