@@ -99,3 +99,21 @@ def test_ffmpeg_based_players_still_list_every_chapter(plain_build: Path) -> Non
     ).stdout
     assert meta.count("[CHAPTER]") == 5
     assert ID3(str(out)).version[:2] == (2, 3)
+
+
+def test_a_picture_is_drawn_once_per_process() -> None:
+    """A second build in the same process (studio, batch) takes each point's picture from the
+    last 64 drawn: the same bytes, and resvg is not asked again."""
+    from audio_guide.build import chapter_art, load
+    from audio_guide.figures.render import to_png
+
+    routine = load("back_pain")
+    to_png.cache_clear()
+    first = chapter_art(routine)
+    drawn = to_png.cache_info().misses
+    assert drawn == len(first.pictures) == 8
+    again = chapter_art(routine)
+    assert to_png.cache_info().misses == drawn and to_png.cache_info().hits == drawn
+    assert {k: v.data for k, v in again.pictures.items()} == {
+        k: v.data for k, v in first.pictures.items()
+    }
