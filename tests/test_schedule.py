@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import itertools
 from pathlib import Path
 
@@ -18,8 +19,15 @@ from audio_guide.timeline import EventKind, Role, Timeline
 
 
 def plan_for(spec: str, **values: object) -> Timeline:
+    """The timeline of ``spec`` with ``values``, planned once per module (a frozen value)."""
+    return _plan(spec, tuple(sorted(values.items())))
+
+
+@functools.cache
+def _plan(spec: str, values: tuple[tuple[str, object], ...]) -> Timeline:
     routine = load(spec)
-    settings, origins = effective_settings(routine, [Layer("test", {"engine": "fake", **values})])
+    layer = Layer("test", {"engine": "fake", **dict(values)})
+    settings, origins = effective_settings(routine, [layer])
     return make_plan(routine, settings, origins, ClipCache(None), engine=FakeEngine()).timeline
 
 
