@@ -110,14 +110,28 @@ def _default_heap() -> None:
     runtime._HEAP["set"] = True  # what lean_heap() checks first: "already done"
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _isolated_session(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """As ``_isolated_cache``, for the session and module fixtures, which are set up before any
+    function fixture: without it a module's build (e2e's back_pain) read and wrote the user's
+    clip cache, and ran warm on a machine that had built before (CI's is empty)."""
+    with pytest.MonkeyPatch.context() as patch:
+        _isolate(tmp_path_factory, patch)
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _isolated_cache(
     tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Tests never touch the user's clip cache or config."""
+    _isolate(tmp_path_factory, monkeypatch)
+
+
+def _isolate(tmp_path_factory: pytest.TempPathFactory, patch: pytest.MonkeyPatch) -> None:
     shared = tmp_path_factory.getbasetemp() / "clip-cache"
-    monkeypatch.setenv("AUDIO_GUIDE_CACHE", str(shared))
-    monkeypatch.setenv("AUDIO_GUIDE_CONFIG_DIR", str(tmp_path_factory.getbasetemp() / "no-config"))
+    patch.setenv("AUDIO_GUIDE_CACHE", str(shared))
+    patch.setenv("AUDIO_GUIDE_CONFIG_DIR", str(tmp_path_factory.getbasetemp() / "no-config"))
     os.environ.pop("AUDIO_GUIDE_DEBUG", None)
 
 

@@ -1,6 +1,6 @@
 """Every count the count style asks for is spoken, on its second, before the next sound: every
 shipped routine at rates 80, 120, 150, the default and 220 with espeak-ng (Piper:
-``test_counts_piper_real.py``), and on the decoded MP3 of back_pain at 80 wpm.
+``test_piper_real.py``), and on the decoded MP3 of back_pain at 80 wpm.
 """
 
 from __future__ import annotations
@@ -21,18 +21,13 @@ from audio_guide.cli import main
 from audio_guide.layers import Layer
 from audio_guide.schedule import MIN_GAP
 from audio_guide.sound import fit as tsm
-from audio_guide.sound.synth import ClipCache
+from audio_guide.sound.synth import ClipCache, default_cache_dir
 from audio_guide.timeline import EventKind, Role, Timeline
 
 pytestmark = pytest.mark.real
 
 ROUTINES = ["back_pain", "back_pain_es", "neck_shoulders"]
 RATES = [80, 120, 150, None, 220]
-
-
-@pytest.fixture(scope="module")
-def cache(tmp_path_factory: pytest.TempPathFactory) -> ClipCache:
-    return ClipCache(tmp_path_factory.mktemp("count-clips"))
 
 
 def asked(spec: str, values: dict[str, object]) -> list[str]:
@@ -71,7 +66,11 @@ def rate_values(rate: int | None) -> dict[str, object]:
 
 @pytest.mark.parametrize("rate", RATES, ids=lambda r: f"rate{r or 'default'}")
 @pytest.mark.parametrize("spec", ROUTINES)
-def test_espeak_speaks_every_count(spec: str, rate: int | None, cache: ClipCache) -> None:
+def test_espeak_speaks_every_count(spec: str, rate: int | None) -> None:
+    """With the test process's clip cache (``$AUDIO_GUIDE_CACHE``), which the CLI builds use
+    too: the 80 wpm build below reuses the sweep's clips, and a sweep at the default rate reuses
+    the clips of other files' builds in the same process."""
+    cache = ClipCache(default_cache_dir())
     values = {"engine": "pyttsx3", **rate_values(rate)}
     routine = load(spec)
     settings, origins = effective_settings(routine, [Layer("test", values)])

