@@ -35,7 +35,8 @@ def decode_and_meter(path: Path, sample_rate: int) -> tuple[Audio, tuple[float, 
     CPU per decode)."""
     graph = "[0:a]asplit=2[pcm][meter];[meter]ebur128=peak=true,anullsink"
     cmd = [ffmpeg_exe(), "-nostdin", "-hide_banner", "-nostats", "-i", str(path),
-           "-filter_complex", graph, "-map", "[pcm]", *PCM, "-ar", str(sample_rate), "pipe:1"]  # fmt: skip
+           "-filter_complex", graph, "-map", "[pcm]", *PCM, "-ar", str(sample_rate),
+           "pipe:1"]  # fmt: skip
     proc = subprocess.run(cmd, check=True, capture_output=True)
     return _samples(proc.stdout), _loudness(proc.stderr.decode("utf-8", errors="replace"))
 
