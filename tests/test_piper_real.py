@@ -42,13 +42,17 @@ pytestmark = pytest.mark.real
 
 @pytest.fixture(autouse=True, scope="module")
 def _one_thread() -> Iterator[None]:
-    """Models loaded by this file run onnxruntime on one thread (see the module docstring)."""
+    """Models used by this file run onnxruntime on one thread (see the module docstring); a
+    model another file loaded before in this process is loaded again here, and kept after."""
     from audio_guide.sound.engines import piper_engine
 
-    before = piper_engine.THREADS
+    threads, loaded = piper_engine.THREADS, dict(piper_engine._LOADED)
     piper_engine.THREADS = 1
+    piper_engine._LOADED.clear()
     yield
-    piper_engine.THREADS = before
+    piper_engine.THREADS = threads
+    piper_engine._LOADED.clear()
+    piper_engine._LOADED.update(loaded)
 
 
 @pytest.fixture(scope="session")
@@ -249,3 +253,11 @@ def test_piper_speaks_every_count(
         tl = make_plan(routine, settings, origins, plans, engine=engine).timeline
         assert tl.settings["voice_id"] == "en_US-joe-medium"
         check(tl, asked(spec, values))
+
+
+def test_the_models_here_run_on_one_thread(back_pain: dict[str, Any]) -> None:
+    """``THREADS`` reaches onnxruntime: the model back_pain was rendered with has one thread."""
+    from audio_guide.sound.engines import piper_engine
+
+    (voice,) = [v for k, v in piper_engine._LOADED.items() if "joe" in str(k)]
+    assert voice.session.get_session_options().intra_op_num_threads == 1
