@@ -11,6 +11,7 @@ docs/img/record.png`` to save the docs' screenshot of the panel from this run.
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 from collections.abc import Iterator
@@ -32,54 +33,79 @@ pytestmark = [pytest.mark.browser, pytest.mark.real]
 TAKE_SECONDS = 1.0
 SHORT_SECONDS = 0.5
 """Counts and cues ("Press.") are said briskly, so that a cue and a count each fit their second
-(given clips are not fitted to their second yet: the count-fitting stage is separate work)."""
+(given clips are not fitted to their second yet: the count-fitting stage is separate work).
+Which part of the looping fake microphone a take catches follows from the lengths of the takes
+before it: with every take at 0.5 s, "Press." caught a word cut by its end (a quiet tail of
+0.12 s kept by the trim, 2 runs of 2), so the pack's takes keep these lengths. A take that
+is refused or accepted whole needs only half a second: any half second of ``speech`` holds a
+word."""
+WORDS = ["one", "two", "three", "four", "five", "six",
+         "seven", "eight", "nine", "ten", "eleven", "twelve"]  # fmt: skip
 
 
-def speech(seconds: float = 8.0) -> np.ndarray:
-    """espeak-ng counting, 0.15 s between words, at 22050 Hz, ``seconds`` long: any half
-    second of it holds speech, and most takes start or end in a pause to trim."""
+@functools.cache
+def spoken_words() -> tuple[np.ndarray, ...]:
+    """espeak-ng's counting words at 22050 Hz, trimmed (made once for the file's tests)."""
     from audio_guide.sound.engines import VoiceParams, get_engine
 
     engine = get_engine("pyttsx3")
     params = VoiceParams(engine.resolve_voice("en-us"), 170, 1.0, 50)
-    words = ["one", "two", "three", "four", "five", "six",
-             "seven", "eight", "nine", "ten", "eleven", "twelve"]  # fmt: skip
+    return tuple(trim(engine.synthesize(word, params)).astype(np.float64) / 32768 for word in WORDS)
+
+
+def speech(seconds: float = 8.0, sample_rate: int = 22050) -> np.ndarray:
+    """espeak-ng counting, 0.15 s between words, ``seconds`` long: any half second of it holds
+    speech, and most takes start or end in a pause to trim."""
     parts: list[np.ndarray] = []
-    while sum(map(len, parts)) < seconds * engine.sample_rate:
-        for word in words:
-            parts.append(trim(engine.synthesize(word, params)).astype(np.float64) / 32768)
-            parts.append(np.zeros(round(0.15 * engine.sample_rate)))
-    x = np.concatenate(parts)[: round(seconds * engine.sample_rate)]
+    while sum(map(len, parts)) < seconds * sample_rate:
+        for word in spoken_words():
+            parts.append(word)
+            parts.append(np.zeros(round(0.15 * sample_rate)))
+    x = np.concatenate(parts)[: round(seconds * sample_rate)]
     return 0.5 * x / np.max(np.abs(x))
 
 
-@pytest.fixture
-def browser(studio_url: str) -> Iterator[Any]:  # noqa: F811
-    """A function that opens the studio in a new Chromium whose microphone plays a WAV file."""
+@pytest.fixture(scope="module")
+def microphone(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Any, Path]]:
+    """One Chromium for the file's tests, its microphone playing the WAV file it yields.
+
+    Chromium reads the file when a page opens the microphone, not at its start, so each test
+    writes its own sound there and opens a new page (a new browser each cost a launch)."""
     sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
     executable = chromium_path()
+    wav = write_wav(tmp_path_factory.mktemp("microphone") / "mic.wav", np.zeros(2205))
+    flags = [
+        "--use-fake-ui-for-media-stream",
+        "--use-fake-device-for-media-stream",
+        f"--use-file-for-fake-audio-capture={wav}",
+    ]
     with sync_api.sync_playwright() as pw:
-        opened: list[Any] = []
+        try:
+            chromium = pw.chromium.launch(executable_path=executable, args=CHROMIUM_FLAGS + flags)
+        except Exception as exc:  # pragma: no cover - depends on the machine
+            pytest.skip(f"Chromium would not start: {exc}")
+        yield chromium, wav
+        chromium.close()
 
-        def open_with(wav: Path) -> Any:
-            flags = [
-                "--use-fake-ui-for-media-stream",
-                "--use-fake-device-for-media-stream",
-                f"--use-file-for-fake-audio-capture={wav}",
-            ]
-            try:
-                b = pw.chromium.launch(executable_path=executable, args=CHROMIUM_FLAGS + flags)
-            except Exception as exc:  # pragma: no cover - depends on the machine
-                pytest.skip(f"Chromium would not start: {exc}")
-            opened.append(b)
-            page = b.new_page(viewport={"width": 1400, "height": 1000})
-            page.set_default_timeout(90_000)  # a busy machine (CI, other builds) is slow
-            page.goto(studio_url)
-            return page
 
-        yield open_with
-        for b in opened:
-            b.close()
+@pytest.fixture
+def browser(microphone: tuple[Any, Path], studio_url: str) -> Iterator[Any]:  # noqa: F811
+    """A function that opens the studio in a new page whose microphone plays ``samples``."""
+    chromium, wav = microphone
+    contexts: list[Any] = []
+
+    def open_with(samples: np.ndarray) -> Any:
+        write_wav(wav, samples)
+        context = chromium.new_context(viewport={"width": 1400, "height": 1000})
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(90_000)  # a busy machine (CI, other builds) is slow
+        page.goto(studio_url)
+        return page
+
+    yield open_with
+    for context in contexts:
+        context.close()
 
 
 def open_tiny(page: Any) -> None:
@@ -115,8 +141,7 @@ def test_record_a_pack_in_the_browser_and_build_with_it(
     browser: Any, workspace: Any, tmp_path: Path
 ) -> None:
     (workspace.routines / "tiny.yaml").write_text(TINY, encoding="utf-8")
-    voice = write_wav(tmp_path / "voice.wav", speech())
-    page = browser(voice)
+    page = browser(speech())
     open_tiny(page)
     page.wait_for_selector("#pack-new[open]")  # no pack yet: the form is open
     page.locator("#pack-name").fill("me")
@@ -207,7 +232,7 @@ def new_pack_and_record(page: Any) -> None:
     page.locator("#pack-create").click()
     page.wait_for_function("document.querySelectorAll('#takes li').length > 5")
     page.locator("#takes").focus()
-    record_selected(page)
+    record_selected(page, SHORT_SECONDS)  # refused or accepted whole: half a second of it will do
 
 
 @pytest.mark.parametrize(
@@ -218,10 +243,10 @@ def new_pack_and_record(page: Any) -> None:
     ],
 )
 def test_bad_microphone_takes_show_their_message(
-    browser: Any, workspace: Any, tmp_path: Path, name: str, samples: Any, message: str
+    browser: Any, workspace: Any, name: str, samples: Any, message: str
 ) -> None:
     (workspace.routines / "tiny.yaml").write_text(TINY, encoding="utf-8")
-    page = browser(write_wav(tmp_path / f"{name}.wav", samples()))
+    page = browser(samples())
     new_pack_and_record(page)
     page.wait_for_function("document.getElementById('record-error').textContent !== ''")
     shown = page.locator("#record-error").text_content()
@@ -231,13 +256,13 @@ def test_bad_microphone_takes_show_their_message(
     assert not find_pack("me").has("Sit comfortably.")
 
 
-def test_a_loud_unclipped_voice_is_accepted(browser: Any, workspace: Any, tmp_path: Path) -> None:
+def test_a_loud_unclipped_voice_is_accepted(browser: Any, workspace: Any) -> None:
     """A voice peaking at -1.5 dBFS: Chromium's Opus decodes to float peaks above 1, which is
     not clipping (issue 27); the take is kept."""
     (workspace.routines / "tiny.yaml").write_text(TINY, encoding="utf-8")
     voice = speech(4.0)
     loud = voice * (10 ** (-1.5 / 20) / np.max(np.abs(voice)))
-    page = browser(write_wav(tmp_path / "loud.wav", loud))
+    page = browser(loud)
     new_pack_and_record(page)
     page.wait_for_function(
         "document.querySelector('#take-1 .state').textContent === 'recorded'"
