@@ -10,7 +10,7 @@ page's own language switch shows each of them in English, German and French, and
 Spanish for the no-English sweep. What is checked is what the page shows, and a language the
 page switches into must show everything in it as a page opened in it does (this test and the
 forms test fail on a text left behind). A fresh context per language did the same work four
-times: 3 more page loads, states and builds, ~12 s of CPU. That a browser preferring a
+times: 3 more page loads, states and builds, ~8 s of CPU. That a browser preferring a
 language opens the page in it is seen here for Spanish and in the forms test for French.
 """
 
