@@ -10,6 +10,7 @@ Set ``AUDIO_GUIDE_SCREENSHOT=docs/img/studio.png`` to save the docs' screenshot 
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 import os
@@ -88,9 +89,9 @@ def studio_url(workspace: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
     thread.join(30)
 
 
-@pytest.fixture
-def blank_page(studio_url: str) -> Iterator[Any]:
-    """A page of the system Chromium, the studio not opened in it yet."""
+@contextlib.contextmanager
+def chromium_page() -> Iterator[Any]:
+    """A page of the system Chromium (skipped, saying why, when there is none)."""
     sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
     executable = chromium_path()
     with sync_api.sync_playwright() as pw:
@@ -105,10 +106,18 @@ def blank_page(studio_url: str) -> Iterator[Any]:
 
 
 @pytest.fixture
-def page(blank_page: Any, studio_url: str) -> Any:
+def blank_page(studio_url: str) -> Iterator[Any]:
+    """A page of the system Chromium, the studio not opened in it yet."""
+    with chromium_page() as tab:
+        yield tab
+
+
+@pytest.fixture
+def page(studio_url: str) -> Iterator[Any]:
     """The studio opened in a page of the system Chromium."""
-    blank_page.goto(studio_url)
-    return blank_page
+    with chromium_page() as tab:
+        tab.goto(studio_url)
+        yield tab
 
 
 def cli_plan(*flags: str, routine: str = "back_pain") -> dict[str, Any]:
