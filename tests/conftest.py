@@ -20,7 +20,6 @@ LONGEST_FIRST = (
     "test_record_browser.py",
     "test_studio_forms_browser.py",
     "test_studio_mobile_browser.py",
-    "test_counts_piper_real.py",
     "test_docs.py",
     "test_e2e.py",
     "test_fast_paths_real.py",
