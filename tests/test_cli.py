@@ -76,3 +76,14 @@ def test_fmt_time() -> None:
     assert fmt_time(0) == "0:00.000"
     assert fmt_time(61.2345) == "1:01.234" or fmt_time(61.2345) == "1:01.235"
     assert fmt_time(3600.5) == "60:00.500"
+
+
+def test_the_parser_is_built_once_and_parsing_leaves_it_as_it_was() -> None:
+    """``main`` reuses one parser per process: an ``append`` option given once is not there
+    the next time (argparse copies the default list before appending)."""
+    from audio_guide.cli import _parser
+
+    assert _parser() is _parser()
+    given = _parser().parse_args(["plan", "back_pain", "--points", "mine.yaml"])
+    assert given.points == [Path("mine.yaml")]
+    assert _parser().parse_args(["plan", "back_pain"]).points == []

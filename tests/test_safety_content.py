@@ -7,8 +7,10 @@ engine), so a wording that drops a symptom, a caution or a fix fails here.
 
 from __future__ import annotations
 
+import functools
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -274,10 +276,17 @@ FIXED = {
 }
 
 
+@functools.cache
+def _translation_file(path: Path) -> dict[str, Any]:
+    """A shipped translation file as data, read once (libyaml where PyYAML has it)."""
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    data: dict[str, Any] = yaml.load(path.read_text(encoding="utf-8"), Loader=loader)
+    return data
+
+
 def translated(language: str, pid: str, field: str) -> str:
     for path in shipped_translation_paths():
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        table = data.get("translations", {}).get(language)
+        table = _translation_file(path).get("translations", {}).get(language)
         if table and pid in table:
             value = table[pid][field.strip()]
             return "\n".join(value) if isinstance(value, list) else value
