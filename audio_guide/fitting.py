@@ -84,8 +84,11 @@ def slots(script: Script) -> dict[str, float]:
     out: dict[str, float] = {}
     for clock in _clocks(script):
         speech = sorted((c for c in clock.cues if c.kind is EventKind.SPEECH), key=lambda c: c.at)
-        for cue in speech:
-            nxt = next((c for c in speech if c.at > cue.at + 1e-9), None)
+        for i, cue in enumerate(speech):
+            j = i + 1  # the first cue after this one (sorted: none before i comes later)
+            while j < len(speech) and speech[j].at <= cue.at + 1e-9:
+                j += 1
+            nxt = speech[j] if j < len(speech) else None
             if nxt is None or Role.COUNT not in (cue.role, nxt.role):
                 continue
             slot = nxt.at - cue.at - MIN_GAP

@@ -11,7 +11,7 @@ folder. This module sits at the bottom of the package: it imports only ``errors`
 
 from __future__ import annotations
 
-import unicodedata
+import re
 from pathlib import Path
 
 from audio_guide.errors import UsageError
@@ -19,15 +19,15 @@ from audio_guide.errors import UsageError
 NAME_MAX_BYTES = 200
 """Longest name, in UTF-8 bytes: 255 (a file system's limit) less room for the longest suffix."""
 _SYNTAX = set('/\\:*?"<>|')
+_UNHOLDABLE = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+"""Unicode's categories Cc (controls) and Cs (surrogates), and the two noncharacters."""
 
 
 def control_character(text: str) -> str | None:
     """The first character of ``text`` that no caption, feed, page or tag can hold (a control
     character, a lone surrogate, U+FFFE/U+FFFF), as ``U+XXXX``; None when there is none."""
-    for char in text:
-        if unicodedata.category(char) in ("Cc", "Cs") or char in "\ufffe\uffff":
-            return f"U+{ord(char):04X}"
-    return None
+    found = _UNHOLDABLE.search(text)
+    return f"U+{ord(found.group()):04X}" if found else None
 
 
 def name_problem(name: str, what: str) -> str | None:

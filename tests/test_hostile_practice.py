@@ -232,3 +232,15 @@ def test_published_files_carry_no_path_and_no_markup(tmp_path: Path) -> None:
     assert 'href="./r1.mp3"' in page
     for published in folder.iterdir():
         assert str(tmp_path) not in published.read_bytes().decode("utf-8", "replace"), published
+
+
+def test_control_characters_are_unicodes_cc_and_cs_and_the_two_noncharacters() -> None:
+    """``control_character`` agrees with ``unicodedata`` on every code point (it is a regex)."""
+    import unicodedata
+
+    from audio_guide.safename import control_character
+
+    for cp in range(0x110000):
+        c = chr(cp)
+        bad = unicodedata.category(c) in ("Cc", "Cs") or c in "\ufffe\uffff"
+        assert control_character(f"a{c}b") == (f"U+{cp:04X}" if bad else None), hex(cp)
