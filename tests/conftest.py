@@ -18,15 +18,18 @@ FIXTURES = Path(__file__).parent / "fixtures"
 LONGEST_FIRST = (
     "test_piper_real.py",
     "test_record_browser.py",
-    "test_studio_forms_browser.py",
+    "test_counts_real.py",
+    "test_practice.py",
     "test_studio_mobile_browser.py",
+    "test_studio_forms_browser.py",
+    "test_interrupts.py",
+    "test_repeatable_real.py",
     "test_docs.py",
     "test_e2e.py",
-    "test_fast_paths_real.py",
-    "test_counts_real.py",
-    "test_listening_real.py",
-    "test_practice.py",
     "test_fast_paths.py",
+    "test_studio_browser.py",
+    "test_engine_stdout_real.py",
+    "test_listening_real.py",
 )
 """The files that take longest (``make test`` prints the slowest tests), started first: the
 two workers (``-n 2 --dist loadfile --no-loadscope-reorder``) take files in collection order,
