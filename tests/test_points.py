@@ -12,7 +12,8 @@ from typing import Any
 import pytest
 from conftest import write
 
-from audio_guide.authoring.points import assemble, lookup
+from audio_guide.authoring.pointnames import lookup
+from audio_guide.authoring.points import assemble
 from audio_guide.cli import main
 
 

@@ -22,6 +22,7 @@ from audio_guide.authoring.config import ProfileLibrary
 from audio_guide.authoring.figureread import read_figure
 from audio_guide.authoring.lexicon import Lexicon, read_lexicon
 from audio_guide.authoring.phrases import DEFAULT_LANGUAGE
+from audio_guide.authoring.pointnames import describe
 from audio_guide.authoring.pointtexts import (
     Translations,
     attach,
@@ -151,37 +152,6 @@ class Library:
     def voice(self, language: str = DEFAULT_LANGUAGE) -> Lexicon:
         """The lexicon for ``language``, ready to apply."""
         return Lexicon(self.lexicon_for(language))
-
-
-def describe(point: Point, label: str) -> str:
-    """``LABEL FILE:LINE:COL`` for a point."""
-    return f"{label} {point.origin}" if point.origin else label
-
-
-def key(text: str) -> str:
-    """How names are compared: case and spaces ignored."""
-    return "".join(text.split()).casefold()
-
-
-def lookup(points: Mapping[str, Point], text: str) -> list[Point]:
-    """The points ``text`` names: by id, else by WHO code, else by written name.
-
-    More than one point means the name is ambiguous at that tier.
-    """
-    wanted = key(text)
-    for attr in ("id", "who", "name"):
-        found = [p for p in points.values() if (v := getattr(p, attr)) and key(v) == wanted]
-        if found:
-            return found
-    return []
-
-
-def spellings(points: Mapping[str, Point]) -> list[str]:
-    """Every id, WHO code and written name, for 'did you mean' suggestions."""
-    out: dict[str, None] = {}
-    for p in points.values():
-        out.update(dict.fromkeys(v for v in (p.id, p.who, p.name) if v))
-    return list(out)
 
 
 def read_point_table(

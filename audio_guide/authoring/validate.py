@@ -9,14 +9,8 @@ import yaml
 
 from audio_guide.authoring.config import read_settings
 from audio_guide.authoring.phrases import DEFAULT_LANGUAGE
-from audio_guide.authoring.points import (
-    Library,
-    assemble,
-    describe,
-    lookup,
-    read_library_sections,
-    spellings,
-)
+from audio_guide.authoring.pointnames import describe, lookup, spellings
+from audio_guide.authoring.points import Library, assemble, read_library_sections
 from audio_guide.authoring.pointtexts import read_language
 from audio_guide.authoring.stepkinds import (
     INLINE_KEYS,

@@ -9,7 +9,8 @@ from typing import TextIO
 
 from audio_guide.authoring.config import read_profiles
 from audio_guide.authoring.phrases import languages
-from audio_guide.authoring.points import Library, assemble, describe, lookup, spellings
+from audio_guide.authoring.pointnames import describe, lookup, spellings
+from audio_guide.authoring.points import Library, assemble
 from audio_guide.cli.options import add_points_flag
 from audio_guide.errors import ExportError, UsageError
 from audio_guide.figures import figure_of, picture_png, picture_svg
