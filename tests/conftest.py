@@ -103,7 +103,7 @@ def _default_heap() -> None:
     ``runtime.lean_heap`` buys a build's low resident memory with CPU: every clip-sized array
     gets a fresh mapping, page-faulted in and given back. A cold fake ``build back_pain`` takes
     906k page faults and 2.4 s of system time with it, 36k and 1.1 s without; the non-real,
-    non-browser tests took 75 s with it and 60 s without (``-n 2``, sys 45 s -> 17 s). No
+    non-browser tests took 75 s with it and 63 s without (``-n 2``, sys 45 s -> 23 s). No
     in-process test measures memory: the tests that do (``test_limits``, ``test_hostile_bombs``)
     and ``make bench``'s RSS rows run builds in their own processes, which lean as a user's do.
     """
