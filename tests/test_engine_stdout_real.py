@@ -138,8 +138,6 @@ def test_the_drivers_print_goes_to_the_log_from_any_thread(
     (as espeak's callback does), it writes nothing to file descriptor 1 and logs the line."""
     import logging
 
-    from pyttsx3.drivers import espeak as espeak_driver
-
     from audio_guide.sound.engines import VoiceParams, get_engine
     from audio_guide.sound.engines.pyttsx3_engine import _driver_print
 
@@ -149,6 +147,10 @@ def test_the_drivers_print_goes_to_the_log_from_any_thread(
     with caplog.at_level(logging.DEBUG, logger="audio_guide.sound.engines.pyttsx3_engine"):
         for i in range(5):
             engine.synthesize(f"Line {i} of the check.", params)
+        # imported once the engine has loaded libespeak-ng: imported first, in a process that
+        # has not spoken yet, pyttsx3's driver finds no espeak-ng and raises
+        from pyttsx3.drivers import espeak as espeak_driver
+
         assert espeak_driver.print is _driver_print
         thread = threading.Thread(target=espeak_driver.print, args=("Audio saved to x.wav",))
         thread.start()
