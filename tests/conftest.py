@@ -97,19 +97,25 @@ def _fake_clips_once() -> Iterator[None]:
 
 
 @pytest.fixture(autouse=True, scope="session")
-def _default_heap() -> None:
-    """The suite's own processes keep glibc's default heap, not the build's lean one.
+def _default_heap() -> Iterator[None]:
+    """The suite's processes, and every process they start, keep glibc's default heap, not
+    the build's lean one (``$AUDIO_GUIDE_HEAP=glibc``).
 
     ``runtime.lean_heap`` buys a build's low resident memory with CPU: every clip-sized array
     gets a fresh mapping, page-faulted in and given back. A cold fake ``build back_pain`` takes
     906k page faults and 2.4 s of system time with it, 36k and 1.1 s without; the non-real,
-    non-browser tests took 75 s with it and 63 s without (``-n 2``, sys 45 s -> 23 s). No
-    in-process test measures memory: the tests that do (``test_limits``, ``test_hostile_bombs``)
-    and ``make bench``'s RSS rows run builds in their own processes, which lean as a user's do.
+    non-browser tests took 75 s with it and 63 s without (``-n 2``, sys 45 s -> 23 s). The files
+    that build in processes of their own (practice, interrupts, repeatable, output safety,
+    stdout) took 54 s and 30 s of system time lean, 47 s and 20 s without. The tests that
+    measure memory (``test_limits``, ``test_hostile_bombs``) start their processes without the
+    variable, as a user's; ``test_runtime`` checks both heaps; ``make bench``'s RSS rows are
+    measured outside the suite.
     """
-    from audio_guide import runtime
+    from audio_guide.runtime import HEAP_ENV
 
-    runtime._HEAP["set"] = True  # what lean_heap() checks first: "already done"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv(HEAP_ENV, "glibc")
+        yield
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -135,6 +141,16 @@ def _isolate(tmp_path_factory: pytest.TempPathFactory, patch: pytest.MonkeyPatch
     patch.setenv("AUDIO_GUIDE_CACHE", str(shared))
     patch.setenv("AUDIO_GUIDE_CONFIG_DIR", str(tmp_path_factory.getbasetemp() / "no-config"))
     os.environ.pop("AUDIO_GUIDE_DEBUG", None)
+
+
+def kept_environment() -> Any:
+    """``os.environ`` as it was, given back on leaving: a Dask ``LocalCluster`` sets
+    ``MALLOC_TRIM_THRESHOLD_``, ``OMP_NUM_THREADS=1``, ``PYTHONHASHSEED`` and more in the
+    process that starts it, and leaves them for every later test (and the processes they
+    start) on that worker."""
+    from unittest import mock
+
+    return mock.patch.dict(os.environ)
 
 
 def write(tmp_path: Path, text: str, name: str = "routine.yaml") -> Path:

@@ -16,7 +16,7 @@ import numpy as np
 import pylrc
 import pytest
 import webvtt
-from audio_checks import chapters, decode_and_meter, nearest_errors, onsets, tone_ratio
+from audio_checks import chapters, decode, decode_and_meter, nearest_errors, onsets, tone_ratio
 from mutagen.id3 import ID3
 
 from audio_guide import runtime
@@ -61,6 +61,14 @@ def test_decoded_length_matches_the_timeline(rendered: dict[str, Any]) -> None:
     seconds = len(rendered["audio"]) / rendered["sr"]
     assert abs(seconds - rendered["timeline"]["duration"]) <= 0.050
     assert rendered["timeline"]["format"] == "audio-guide/timeline@1"
+
+
+def test_libsndfile_decodes_the_mp3_as_ffmpeg_does(rendered: dict[str, Any]) -> None:
+    """``decode`` reads MP3s with libsndfile (mpg123): the same samples as ffmpeg's decoder
+    (which the fixture used), none gained or lost at either end, at most a rounding apart."""
+    by_libsndfile = decode(rendered["mp3"], rendered["sr"])
+    assert len(by_libsndfile) == len(rendered["audio"])
+    assert np.abs(by_libsndfile - rendered["audio"]).max() <= 2 / 32768
 
 
 def test_every_sound_starts_within_10_ms_of_its_plan(rendered: dict[str, Any]) -> None:

@@ -14,6 +14,8 @@ import numpy as np
 import soundfile
 from pack_helpers import TINY, fake_pack, needs
 
+from audio_guide.runtime import HEAP_ENV
+
 LIMIT_MB = 300
 PROBE = """
 import resource, sys
@@ -29,7 +31,8 @@ print(f"PEAK {peak // 1024} {code}", file=sys.stderr)
 
 def run_measured(config: Path, *argv: str) -> tuple[int, int, str]:
     """The CLI in a fresh process: (exit code, peak MB of it and its children, stderr)."""
-    env = {**os.environ, "AUDIO_GUIDE_CONFIG_DIR": str(config)}
+    env = {k: v for k, v in os.environ.items() if k != HEAP_ENV}  # the heap a user's build has
+    env["AUDIO_GUIDE_CONFIG_DIR"] = str(config)
     done = subprocess.run(
         [sys.executable, "-c", PROBE, *argv], capture_output=True, text=True, env=env, timeout=120
     )

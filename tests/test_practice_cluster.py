@@ -4,11 +4,12 @@ processes give the same timelines and the same sound (fake engine)."""
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from pathlib import Path
 
 import pytest
-from conftest import run
+from conftest import kept_environment, run
 from practice_helpers import make_practice, manifest, tokens
 
 
@@ -23,13 +24,14 @@ def timelines(root: Path) -> dict[str, object]:
 
 def test_dask_cluster_builds_what_the_local_pool_builds(tmp_path: Path) -> None:
     distributed = pytest.importorskip("distributed", reason="pip install 'audio-guide[cluster]'")
+    before = dict(os.environ)
     local = make_practice(tmp_path / "local", clients=2)
     remote = tmp_path / "remote"
     shutil.copytree(local, remote)
     code, out, err = run("batch", str(local), "--jobs", "2")
     assert code == 0 and "built 4 of 4" in out and "2 at a time" in err, err
 
-    with distributed.LocalCluster(
+    with kept_environment(), distributed.LocalCluster(
         n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
     ) as cluster:
         address = cluster.scheduler_address.replace("tcp://", "dask://")
@@ -37,6 +39,8 @@ def test_dask_cluster_builds_what_the_local_pool_builds(tmp_path: Path) -> None:
         assert code == 0 and "built 4 of 4" in out and "Dask at" in err, err
         workers = {w["name"] for w in cluster.scheduler_info["workers"].values()}
         assert len(workers) == 2
+    # Dask's own settings for its workers (MALLOC_TRIM_THRESHOLD_, OMP_NUM_THREADS=1, ...)
+    assert dict(os.environ) == before, "the cluster's settings stay out of later tests"
 
     assert timelines(remote) == timelines(local) and len(timelines(local)) == 4
     assert {k: v["audio"] for k, v in manifest(remote).items()} == {

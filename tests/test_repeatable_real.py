@@ -23,7 +23,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import run
+from conftest import kept_environment, run
 from practice_helpers import tokens
 
 from audio_guide.runtime import espeak_library
@@ -106,7 +106,7 @@ def test_same_tracks_same_bytes_in_every_process(
 
     fresh_cache()  # before the cluster starts: its worker processes inherit the variable
     dask = practice(tmp_path / "dask", others=True)
-    with distributed.LocalCluster(
+    with kept_environment(), distributed.LocalCluster(
         n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None
     ) as cluster:
         address = cluster.scheduler_address.replace("tcp://", "dask://")

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import ctypes.util
 import io
+import os
+import subprocess
 import sys
 
 import pytest
@@ -68,3 +70,50 @@ def test_cli_turns_a_missing_speech_engine_into_exit_1(monkeypatch: pytest.Monke
     assert err.getvalue().strip() == (
         "audio-guide: no espeak-ng library found: run 'pip install espeakng-loader'"
     )
+
+
+HEAP_PROBE = """
+import resource
+import numpy as np
+from audio_guide.runtime import lean_heap
+lean_heap()
+before = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
+for _ in range(200):
+    block = np.ones(64 * 1024)  # 512 KiB, a few seconds of a clip
+    del block
+print(resource.getrusage(resource.RUSAGE_SELF).ru_minflt - before)
+"""
+
+
+@pytest.mark.parametrize("heap", [None, "lean", "glibc"])
+def test_the_build_heap_is_lean_unless_glibcs_is_asked_for(heap: str | None) -> None:
+    """Lean (the default): each clip-sized array is a mapping of its own, faulted in page by
+    page (200 x 128 pages) and given back when freed; glibc's heap reuses the first one."""
+    env = {
+        k: v
+        for k, v in os.environ.items()  # glibc's own settings (a Dask cluster leaves one) too
+        if k != runtime.HEAP_ENV and not k.startswith(("MALLOC_", "GLIBC_TUNABLES"))
+    }
+    if heap:
+        env[runtime.HEAP_ENV] = heap
+    probe = subprocess.run(
+        [sys.executable, "-c", HEAP_PROBE], capture_output=True, text=True, env=env, check=True
+    )
+    faults = int(probe.stdout)
+    if heap == "glibc":
+        assert faults < 2_000, faults
+    else:
+        assert faults > 20_000, faults
+
+
+def test_an_unknown_heap_is_a_usage_error(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setitem(runtime._HEAP, "set", False)  # as in a process that has not built yet
+    monkeypatch.setenv(runtime.HEAP_ENV, "fast")
+    err = io.StringIO()
+    out = tmp_path / "a.mp3"
+    code = main(["build", "back_pain", "--engine", "fake", "-o", str(out)], io.StringIO(), err)
+    assert code == 2
+    assert err.getvalue() == (
+        "audio-guide: $AUDIO_GUIDE_HEAP is 'fast': set it to lean (the default) or glibc\n"
+    )
+    assert not out.exists()
