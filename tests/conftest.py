@@ -12,6 +12,13 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 
+os.environ["OPENBLAS_NUM_THREADS"] = "1"
+"""numpy's OpenBLAS on one thread in the suite's processes and every process they start (set
+before anything imports numpy): the two workers share two cores, and each process's BLAS pool
+wanted both, its threads spinning between calls (``perf``: ~2 % of the run's CPU in
+``blas_thread_server`` and ``dot_compute``). ``make test``, idle machine: 267 s of CPU with it,
+272-283 s without."""
+
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).parent / "fixtures"
 

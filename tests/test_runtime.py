@@ -7,6 +7,7 @@ import io
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -138,3 +139,25 @@ def test_an_unknown_heap_is_a_usage_error(tmp_path, monkeypatch: pytest.MonkeyPa
         "audio-guide: $AUDIO_GUIDE_HEAP is 'fast': set it to lean (the default) or glibc\n"
     )
     assert not out.exists()
+
+
+def test_the_suites_processes_run_openblas_on_one_thread() -> None:
+    """conftest sets ``OPENBLAS_NUM_THREADS`` before numpy is imported: a later setting would
+    not reach the pool numpy's OpenBLAS starts when it loads."""
+    import ctypes
+
+    import numpy  # noqa: F401  (loads OpenBLAS)
+
+    maps = Path("/proc/self/maps")
+    if not maps.exists():
+        pytest.skip("no /proc here")
+    libs = {line.split()[-1] for line in maps.read_text().splitlines() if "openblas" in line}
+    if not libs:
+        pytest.skip("numpy is not built on OpenBLAS here")
+    lib = ctypes.CDLL(sorted(libs)[0])
+    getter = next(
+        getattr(lib, name)
+        for name in ("scipy_openblas_get_num_threads64_", "openblas_get_num_threads")
+        if hasattr(lib, name)
+    )
+    assert getter() == 1
