@@ -126,6 +126,15 @@ def _default_heap() -> Iterator[None]:
 
 
 @pytest.fixture(autouse=True, scope="session")
+def _shared_browser() -> Iterator[None]:
+    """Close the browser tests' shared Chromium and driver (``browser_session``) at the end."""
+    yield
+    session = sys.modules.get("browser_session")
+    if session is not None:
+        session.release()
+
+
+@pytest.fixture(autouse=True, scope="session")
 def _isolated_session(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
     """As ``_isolated_cache``, for the session and module fixtures, which are set up before any
     function fixture: without it a module's build (e2e's back_pain) read and wrote the user's

@@ -205,9 +205,10 @@ def test_screenshot_script_takes_the_pictures(
     in a process of its own it imported the program again, made the fake engine's clips anew
     and built with the lean heap's page faults (11.4 s of CPU, 8.2 s here). The setting it
     changes (``AUDIO_GUIDE_CONFIG_DIR``) is given back after."""
-    from test_studio_browser import chromium_path
+    from browser_session import chromium_path, release
 
     pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+    release()  # the script starts a Playwright driver of its own: one per thread
     monkeypatch.setenv("AUDIO_GUIDE_CHROMIUM", chromium_path())
     monkeypatch.setenv("AUDIO_GUIDE_CONFIG_DIR", os.environ["AUDIO_GUIDE_CONFIG_DIR"])
     script = _screenshots_module()

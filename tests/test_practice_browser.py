@@ -8,27 +8,22 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from browser_session import chromium
 from conftest import run
 from practice_helpers import make_practice, tokens
-from test_studio_browser import CHROMIUM_FLAGS, chromium_path
 from test_studio_forms_browser import serious
 
 pytestmark = pytest.mark.browser
 
 
 def test_index_page_lists_and_plays_tracks_with_chapters(tmp_path: Path) -> None:
-    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
-    executable = chromium_path()
     root = make_practice(tmp_path / "p", clients=1)
     assert run("batch", str(root), "--jobs", "1")[0] == 0
     folder = root / "site" / tokens(root)["c0"]
     timeline = json.loads((folder / "r1.timeline.json").read_text())
-    with sync_api.sync_playwright() as pw:
-        try:
-            browser = pw.chromium.launch(executable_path=executable, args=CHROMIUM_FLAGS)
-        except sync_api.Error as exc:
-            pytest.skip(f"Chromium at {executable} would not start: {str(exc).splitlines()[0]}")
-        tab: Any = browser.new_page()
+    context = chromium().new_context()
+    try:
+        tab: Any = context.new_page()
         tab.set_default_timeout(60_000)
         requests: list[str] = []
         tab.on("request", lambda r: requests.append(r.url))
@@ -66,4 +61,5 @@ def test_index_page_lists_and_plays_tracks_with_chapters(tmp_path: Path) -> None
         assert all(u.startswith("file://") for u in requests), "nothing from elsewhere"
         pytest.importorskip("axe_playwright_python", reason="axe-playwright-python (test extra)")
         serious(tab, "client page", {})
-        browser.close()
+    finally:
+        context.close()

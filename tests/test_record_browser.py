@@ -21,9 +21,10 @@ from typing import Any
 import numpy as np
 import pytest
 from audio_checks import decode
+from browser_session import launch
 from conftest import run
 from pack_helpers import TINY, write_wav
-from test_studio_browser import CHROMIUM_FLAGS, chromium_path, studio_url  # noqa: F401
+from test_studio_browser import studio_url  # noqa: F401
 
 from audio_guide.sound import takes
 from audio_guide.sound.packs import find_pack
@@ -71,21 +72,15 @@ def microphone(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Any, 
 
     Chromium reads the file when a page opens the microphone, not at its start, so each test
     writes its own sound there and opens a new page (a new browser each cost a launch)."""
-    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
-    executable = chromium_path()
     wav = write_wav(tmp_path_factory.mktemp("microphone") / "mic.wav", np.zeros(2205))
     flags = [
         "--use-fake-ui-for-media-stream",
         "--use-fake-device-for-media-stream",
         f"--use-file-for-fake-audio-capture={wav}",
     ]
-    with sync_api.sync_playwright() as pw:
-        try:
-            chromium = pw.chromium.launch(executable_path=executable, args=CHROMIUM_FLAGS + flags)
-        except Exception as exc:  # pragma: no cover - depends on the machine
-            pytest.skip(f"Chromium would not start: {exc}")
-        yield chromium, wav
-        chromium.close()
+    chromium = launch(*flags)  # from the shared driver, with a microphone of its own
+    yield chromium, wav
+    chromium.close()
 
 
 @pytest.fixture

@@ -14,7 +14,6 @@ import contextlib
 import io
 import json
 import os
-import shutil
 import socket
 import threading
 import time
@@ -23,39 +22,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from browser_session import CHROMIUM_FLAGS, chromium, chromium_path  # noqa: F401  (shared)
 
 from audio_guide.cli import main
 from audio_guide.outputs.report import fmt_time
 from audio_guide.studio.app import create_app
 
 pytestmark = pytest.mark.browser
-
-CHROMIUM_FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--autoplay-policy=no-user-gesture-required",
-]
-
-
-def chromium_path() -> str:
-    """The system Chromium, or skip saying how to get one."""
-    for candidate in (
-        os.environ.get("AUDIO_GUIDE_CHROMIUM"),
-        shutil.which("chromium"),
-        shutil.which("chromium-browser"),
-        "/usr/bin/chromium",
-    ):
-        if candidate and Path(candidate).is_file():
-            return candidate
-    pytest.skip(
-        "no Chromium on this machine: install Debian's 'chromium' (apt-get install chromium)"
-    )
-
 
 def free_port() -> int:
     with socket.socket() as s:
@@ -91,18 +64,15 @@ def studio_url(workspace: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
 
 @contextlib.contextmanager
 def chromium_page() -> Iterator[Any]:
-    """A page of the system Chromium (skipped, saying why, when there is none)."""
-    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
-    executable = chromium_path()
-    with sync_api.sync_playwright() as pw:
-        try:
-            browser = pw.chromium.launch(executable_path=executable, args=CHROMIUM_FLAGS)
-        except sync_api.Error as exc:
-            pytest.skip(f"Chromium at {executable} would not start: {str(exc).splitlines()[0]}")
-        tab = browser.new_page(viewport={"width": 1500, "height": 1000})
+    """A page of the system Chromium, in a browser context of its own (skipped, saying why,
+    when there is no Chromium)."""
+    context = chromium().new_context(viewport={"width": 1500, "height": 1000})
+    try:
+        tab = context.new_page()
         tab.set_default_timeout(120_000)
         yield tab
-        browser.close()
+    finally:
+        context.close()
 
 
 @pytest.fixture

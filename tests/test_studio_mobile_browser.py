@@ -19,9 +19,10 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from browser_session import chromium
 from page_checks import OVERLAPS, english_on, english_words
 from studio_helpers import SMALL
-from test_studio_browser import CHROMIUM_FLAGS, chromium_path, studio_url  # noqa: F401
+from test_studio_browser import studio_url  # noqa: F401
 from test_studio_forms_browser import editor_has, serious
 
 pytestmark = pytest.mark.browser
@@ -91,22 +92,18 @@ BUILD = {"en": "Build", "es": "Generar", "de": "Erstellen", "fr": "Générer"}
 
 def test_the_studio_on_a_phone(workspace: Any, studio_url: str) -> None:  # noqa: F811
     pytest.importorskip("axe_playwright_python", reason="axe-playwright-python (test extra)")
-    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
     axe: dict[str, int] = {}
     (workspace.routines / "phone.yaml").write_text(SMALL, encoding="utf-8")
     (workspace.routines / "telefono.yaml").write_text(SMALL_ES, encoding="utf-8")
-    with sync_api.sync_playwright() as pw:
-        try:
-            browser = pw.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_FLAGS)
-        except sync_api.Error as exc:
-            pytest.skip(f"Chromium would not start: {str(exc).splitlines()[0]}")
-        context = browser.new_context(
-            viewport=PHONE, is_mobile=True, has_touch=True, device_scale_factor=2, locale="es"
-        )
+    context = chromium().new_context(
+        viewport=PHONE, is_mobile=True, has_touch=True, device_scale_factor=2, locale="es"
+    )
+    try:
         tab = context.new_page()
         tab.set_default_timeout(30_000)
         on_a_phone(tab, studio_url, axe)
-        browser.close()
+    finally:
+        context.close()
     print("axe serious/critical per state:", axe)
 
 
