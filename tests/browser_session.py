@@ -7,7 +7,9 @@ it after, so nothing carries from one test to the next.
 
 Playwright's sync API allows one driver per thread: a test that needs a Chromium started with
 other flags launches it from ``playwright()``; code that starts a driver of its own (the docs
-screenshot script) calls ``release()`` first. conftest releases both at the end of the session.
+screenshot script) calls ``release()`` first. While the driver lives, Playwright keeps an asyncio
+loop running in this thread, so conftest releases both before every test not marked ``browser``
+(the studio's ``asyncio.run`` would refuse to start) and at the end of the session.
 """
 
 from __future__ import annotations

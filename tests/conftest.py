@@ -129,6 +129,19 @@ def _default_heap() -> Iterator[None]:
 def _shared_browser() -> Iterator[None]:
     """Close the browser tests' shared Chromium and driver (``browser_session``) at the end."""
     yield
+    _release_browser()
+
+
+@pytest.fixture(autouse=True)
+def _browser_only_in_browser_tests(request: pytest.FixtureRequest) -> None:
+    """Close the shared Chromium and driver before any test not marked ``browser``: Playwright's
+    sync API keeps an asyncio loop running in this thread while its driver lives, and the
+    studio's ``asyncio.run`` (``audio-guide studio``, in-process) refuses to start inside it."""
+    if request.node.get_closest_marker("browser") is None:
+        _release_browser()
+
+
+def _release_browser() -> None:
     session = sys.modules.get("browser_session")
     if session is not None:
         session.release()

@@ -210,3 +210,20 @@ def test_pick_tune_see_build_play(
     )
     line = text[: text.index("hold: 60")].count("\n") + 1
     assert page.locator("#problems li").first.text_content().startswith(f"{line}:")
+
+
+def test_the_shared_driver_is_released_for_asyncio() -> None:
+    """While the shared Playwright driver lives, this thread cannot start an event loop (the
+    studio's ``asyncio.run``); ``release`` (which conftest calls before every test not marked
+    ``browser``) gives the thread back."""
+    import asyncio
+
+    from browser_session import playwright, release
+
+    playwright()
+    refused = asyncio.sleep(0)
+    with pytest.raises(RuntimeError, match="running event loop"):
+        asyncio.run(refused)
+    refused.close()
+    release()
+    asyncio.run(asyncio.sleep(0))
