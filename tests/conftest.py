@@ -16,8 +16,8 @@ os.environ["OPENBLAS_NUM_THREADS"] = "1"
 """numpy's OpenBLAS on one thread in the suite's processes and every process they start (set
 before anything imports numpy): the two workers share two cores, and each process's BLAS pool
 wanted both, its threads spinning between calls (``perf``: ~2 % of the run's CPU in
-``blas_thread_server`` and ``dot_compute``). ``make test``, idle machine: 267 s of CPU with it,
-272-283 s without."""
+``blas_thread_server`` and ``dot_compute``). ``make test`` on the idle machine, one run with it
+against three without: 267 s of CPU, 272-283 s."""
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).parent / "fixtures"
