@@ -104,23 +104,6 @@ def config_dir() -> Path:
     return Path(platformdirs.user_config_dir("audio-guide"))
 
 
-def system_espeak_names() -> list[str]:
-    """Names under which the system's libespeak-ng may be loaded.
-
-    On Linux its soname, which the loader finds wherever ``ctypes.util.find_library`` would:
-    that function runs ``ldconfig -p`` and then a trial link with gcc (~35 ms, in every
-    process that speaks, whenever there is no system copy, as on a machine served by the
-    ``espeakng-loader`` wheel)."""
-    if os.uname().sysname == "Linux":
-        return [SONAME]
-    found = ctypes.util.find_library("espeak-ng")
-    return [found] if found else []
-
-
-SONAME = "libespeak-ng.so.1"
-"""libespeak-ng's soname (espeak-ng 1.49 to 1.52)."""
-
-
 @_Once
 def espeak_library() -> str:
     """Load libespeak-ng so pyttsx3's own lookup finds it; return where it came from.
@@ -131,7 +114,8 @@ def espeak_library() -> str:
     (segmentation fault) when Piper phonemizes after espeak has been loaded in the process.
     """
     if os.environ.get("AUDIO_GUIDE_BUNDLED_ESPEAK") != "1":
-        for system in system_espeak_names():
+        system = ctypes.util.find_library("espeak-ng")
+        if system:
             try:
                 ctypes.CDLL(system, mode=ctypes.RTLD_LOCAL)
                 return system
@@ -187,8 +171,8 @@ def ffmpeg_exe() -> str:
 
 def prefetch(ffmpeg: bool = True, espeak: bool = True) -> None:
     """Find ffmpeg and load libespeak-ng on a background thread while the caller reads its
-    routine: loading libespeak-ng (and, elsewhere than on Linux, finding it) takes tens of
-    milliseconds. Errors are left for the real call to raise."""
+    routine: each lookup waits ~20 ms on a subprocess (``ffmpeg -version``, ``ldconfig``).
+    Errors are left for the real call to raise."""
 
     def run() -> None:
         for wanted, find in ((espeak, espeak_library), (ffmpeg, ffmpeg_exe)):
