@@ -9,7 +9,7 @@ Playwright's sync API allows one driver per thread: a test that needs a Chromium
 other flags launches it from ``playwright()``; code that starts a driver of its own (the docs
 screenshot script) calls ``release()`` first. While the driver lives, Playwright keeps an asyncio
 loop running in this thread, so conftest releases both before every test not marked ``browser``
-(the studio's ``asyncio.run`` would refuse to start) and at the end of the session.
+sets up (the studio's ``asyncio.run`` would refuse to start) and at the end of the session.
 """
 
 from __future__ import annotations

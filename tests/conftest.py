@@ -132,12 +132,14 @@ def _shared_browser() -> Iterator[None]:
     _release_browser()
 
 
-@pytest.fixture(autouse=True)
-def _browser_only_in_browser_tests(request: pytest.FixtureRequest) -> None:
-    """Close the shared Chromium and driver before any test not marked ``browser``: Playwright's
-    sync API keeps an asyncio loop running in this thread while its driver lives, and the
-    studio's ``asyncio.run`` (``audio-guide studio``, in-process) refuses to start inside it."""
-    if request.node.get_closest_marker("browser") is None:
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """Close the shared Chromium and driver before any test not marked ``browser`` sets up,
+    module fixtures included: Playwright's sync API keeps an asyncio loop (and its greenlets)
+    in this thread while its driver lives, and the studio's ``asyncio.run`` (``audio-guide
+    studio``, in-process) refuses to start inside it. Nothing else runs beside a live
+    driver but the browser tests, as before the driver was shared."""
+    if item.get_closest_marker("browser") is None:
         _release_browser()
 
 
