@@ -174,6 +174,19 @@ def _isolate(tmp_path_factory: pytest.TempPathFactory, patch: pytest.MonkeyPatch
     os.environ.pop("AUDIO_GUIDE_DEBUG", None)
 
 
+def users_environment() -> dict[str, str]:
+    """``os.environ`` as a user's process would have it: without the suite's heap setting
+    (``_default_heap``) or glibc's own malloc tunables, for processes that measure memory or
+    the heap."""
+    from audio_guide.runtime import HEAP_ENV
+
+    return {
+        k: v
+        for k, v in os.environ.items()
+        if k != HEAP_ENV and not k.startswith(("MALLOC_", "GLIBC_TUNABLES"))
+    }
+
+
 def kept_environment() -> Any:
     """``os.environ`` as it was, given back on leaving: a Dask ``LocalCluster`` sets
     ``MALLOC_TRIM_THRESHOLD_``, ``OMP_NUM_THREADS=1``, ``PYTHONHASHSEED`` and more in the

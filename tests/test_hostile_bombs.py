@@ -4,7 +4,6 @@ ffmpeg included) stays under 300 MB."""
 
 from __future__ import annotations
 
-import os
 import struct
 import subprocess
 import sys
@@ -12,9 +11,8 @@ from pathlib import Path
 
 import numpy as np
 import soundfile
+from conftest import users_environment
 from pack_helpers import TINY, fake_pack, needs
-
-from audio_guide.runtime import HEAP_ENV
 
 LIMIT_MB = 300
 PROBE = """
@@ -31,8 +29,7 @@ print(f"PEAK {peak // 1024} {code}", file=sys.stderr)
 
 def run_measured(config: Path, *argv: str) -> tuple[int, int, str]:
     """The CLI in a fresh process: (exit code, peak MB of it and its children, stderr)."""
-    env = {k: v for k, v in os.environ.items() if k != HEAP_ENV}  # the heap a user's build has
-    env["AUDIO_GUIDE_CONFIG_DIR"] = str(config)
+    env = {**users_environment(), "AUDIO_GUIDE_CONFIG_DIR": str(config)}  # a user's heap
     done = subprocess.run(
         [sys.executable, "-c", PROBE, *argv], capture_output=True, text=True, env=env, timeout=120
     )

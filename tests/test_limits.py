@@ -4,17 +4,15 @@ from __future__ import annotations
 
 import io
 import json
-import os
 import re
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-from conftest import write
+from conftest import users_environment, write
 
 from audio_guide.cli import main
-from audio_guide.runtime import HEAP_ENV
 
 POSITION = re.compile(r"^.+:\d+:\d+: ")
 
@@ -149,9 +147,12 @@ def test_programme_bomb_answers_in_under_a_second_and_200_mb(tmp_path: Path) -> 
         "rss = int(status.split()[0]) / 1024\n"
         "print(code, took, rss)\n"
     )
-    env = {k: v for k, v in os.environ.items() if k != HEAP_ENV}  # the heap a user's build has
     proc = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, env=env
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=users_environment(),  # the heap a user's build has
     )
     assert proc.returncode == 0, proc.stderr
     rc, took, rss = proc.stdout.split()

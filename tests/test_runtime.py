@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import ctypes.util
 import io
-import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from conftest import users_environment
 
 from audio_guide import runtime
 from audio_guide.cli import main
@@ -90,11 +90,7 @@ print(resource.getrusage(resource.RUSAGE_SELF).ru_minflt - before)
 def test_the_build_heap_is_lean_unless_glibcs_is_asked_for(heap: str | None) -> None:
     """Lean (the default): each clip-sized array is a mapping of its own, faulted in page by
     page (200 x 128 pages) and given back when freed; glibc's heap reuses the first one."""
-    env = {
-        k: v
-        for k, v in os.environ.items()  # glibc's own settings (a Dask cluster leaves one) too
-        if k != runtime.HEAP_ENV and not k.startswith(("MALLOC_", "GLIBC_TUNABLES"))
-    }
+    env = users_environment()
     if heap:
         env[runtime.HEAP_ENV] = heap
     probe = subprocess.run(
@@ -123,8 +119,6 @@ def test_an_unknown_heap_is_a_usage_error(tmp_path, monkeypatch: pytest.MonkeyPa
 def test_the_suites_processes_run_openblas_on_one_thread() -> None:
     """conftest sets ``OPENBLAS_NUM_THREADS`` before numpy is imported: a later setting would
     not reach the pool numpy's OpenBLAS starts when it loads."""
-    import ctypes
-
     import numpy  # noqa: F401  (loads OpenBLAS)
 
     maps = Path("/proc/self/maps")

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from browser_session import CHROMIUM_FLAGS, chromium, chromium_path  # noqa: F401  (shared)
+from browser_session import chromium
 
 from audio_guide.cli import main
 from audio_guide.outputs.report import fmt_time
