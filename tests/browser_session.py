@@ -14,8 +14,10 @@ sets up (the studio's ``asyncio.run`` would refuse to start) and at the end of t
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -76,6 +78,17 @@ def chromium() -> Any:
     if "browser" not in _STATE or not _STATE["browser"].is_connected():
         _STATE["browser"] = launch()
     return _STATE["browser"]
+
+
+@contextlib.contextmanager
+def new_page(**options: Any) -> Iterator[Any]:
+    """A page in a browser context of its own in the shared Chromium (``options`` as
+    Playwright's ``new_context`` takes them), closed with its context after."""
+    context = chromium().new_context(**options)
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
 
 
 def release() -> None:

@@ -5,10 +5,9 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
 
 import pytest
-from browser_session import chromium
+from browser_session import new_page
 from conftest import run
 from practice_helpers import make_practice, tokens
 from test_studio_forms_browser import serious
@@ -21,9 +20,7 @@ def test_index_page_lists_and_plays_tracks_with_chapters(tmp_path: Path) -> None
     assert run("batch", str(root), "--jobs", "1")[0] == 0
     folder = root / "site" / tokens(root)["c0"]
     timeline = json.loads((folder / "r1.timeline.json").read_text())
-    context = chromium().new_context()
-    try:
-        tab: Any = context.new_page()
+    with new_page() as tab:
         tab.set_default_timeout(60_000)
         requests: list[str] = []
         tab.on("request", lambda r: requests.append(r.url))
@@ -61,5 +58,3 @@ def test_index_page_lists_and_plays_tracks_with_chapters(tmp_path: Path) -> None
         assert all(u.startswith("file://") for u in requests), "nothing from elsewhere"
         pytest.importorskip("axe_playwright_python", reason="axe-playwright-python (test extra)")
         serious(tab, "client page", {})
-    finally:
-        context.close()

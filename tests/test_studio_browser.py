@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from browser_session import chromium
+from browser_session import new_page
 
 from audio_guide.cli import main
 from audio_guide.outputs.report import fmt_time
@@ -66,13 +66,9 @@ def studio_url(workspace: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
 def chromium_page() -> Iterator[Any]:
     """A page of the system Chromium, in a browser context of its own (skipped, saying why,
     when there is no Chromium)."""
-    context = chromium().new_context(viewport={"width": 1500, "height": 1000})
-    try:
-        tab = context.new_page()
+    with new_page(viewport={"width": 1500, "height": 1000}) as tab:
         tab.set_default_timeout(120_000)
         yield tab
-    finally:
-        context.close()
 
 
 @pytest.fixture

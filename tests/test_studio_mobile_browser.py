@@ -19,7 +19,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from browser_session import chromium
+from browser_session import new_page
 from page_checks import OVERLAPS, english_on, english_words
 from studio_helpers import SMALL
 from test_studio_browser import studio_url  # noqa: F401
@@ -95,15 +95,11 @@ def test_the_studio_on_a_phone(workspace: Any, studio_url: str) -> None:  # noqa
     axe: dict[str, int] = {}
     (workspace.routines / "phone.yaml").write_text(SMALL, encoding="utf-8")
     (workspace.routines / "telefono.yaml").write_text(SMALL_ES, encoding="utf-8")
-    context = chromium().new_context(
+    with new_page(
         viewport=PHONE, is_mobile=True, has_touch=True, device_scale_factor=2, locale="es"
-    )
-    try:
-        tab = context.new_page()
+    ) as tab:
         tab.set_default_timeout(30_000)
         on_a_phone(tab, studio_url, axe)
-    finally:
-        context.close()
     print("axe serious/critical per state:", axe)
 
 
