@@ -247,6 +247,11 @@ def test_forms_languages_keyboard_and_axe(page: Any, workspace: Any, studio_url:
         "() => (document.getElementById('step-1-hold-msg')?.textContent || '').includes('segundos')"
     )
     assert page.evaluate("document.documentElement.lang") == "es"
+    # The forms' own labels are redrawn once their table arrives, a moment after the Build
+    # button and the messages (a fresh-clone CI run caught all 14 still English here).
+    deadline = time.monotonic() + 10
+    while english_left(page) and time.monotonic() < deadline:
+        page.wait_for_timeout(100)
     assert english_left(page) == []
     serious(page, "error shown (es)", axe)
     for lang, build in (("de", "Erstellen"), ("fr", "Générer")):
