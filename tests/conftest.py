@@ -168,10 +168,20 @@ def _isolated_cache(
 
 
 def _isolate(tmp_path_factory: pytest.TempPathFactory, patch: pytest.MonkeyPatch) -> None:
-    shared = tmp_path_factory.getbasetemp() / "clip-cache"
+    shared = _run_folder(tmp_path_factory) / "clip-cache"
     patch.setenv("AUDIO_GUIDE_CACHE", str(shared))
     patch.setenv("AUDIO_GUIDE_CONFIG_DIR", str(tmp_path_factory.getbasetemp() / "no-config"))
     os.environ.pop("AUDIO_GUIDE_DEBUG", None)
+
+
+def _run_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """This run's temporary folder, the same for every xdist worker (each worker's own
+    ``basetemp`` is a ``popen-gwN`` inside it). The clip cache lives there, so a clip is
+    synthesized once per run, not once per worker: the cache is made for concurrent builds (its
+    files are written aside and renamed), and espeak-ng gives the same clip in any process
+    (``test_repeatable_real``). Each worker had synthesized ~650 of the same clips again."""
+    base = tmp_path_factory.getbasetemp()
+    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
 
 
 def users_environment() -> dict[str, str]:
