@@ -20,7 +20,8 @@ from audio_guide.authoring.phrases import (
 from audio_guide.authoring.points import Library
 from audio_guide.authoring.script import Script, compile_script, utterances
 from audio_guide.authoring.validate import check, find_routine
-from audio_guide.figures import picture_png
+from audio_guide.figures import picture_svg
+from audio_guide.figures.render import renderer, to_png
 from audio_guide.layers import DEFAULT_ORIGIN
 from audio_guide.model import Routine, Step
 from audio_guide.outputs.captions import WRITERS
@@ -158,14 +159,31 @@ def _timeline_json(timeline: Timeline) -> str:
     return json.dumps(timeline.as_dict(), indent=2, ensure_ascii=False) + "\n"
 
 
-def chapter_art(routine: Routine, cover: Cover | None = None) -> ChapterArt:
-    """Each point's picture (PNG, 600 px wide) for its chapters, and the cover for the rest."""
+PICTURE_WIDTH = 600
+_PNG = b"\x89PNG\r\n\x1a\n"
+
+
+def chapter_art(
+    routine: Routine, cover: Cover | None = None, store: AnalysisStore | None = None
+) -> ChapterArt:
+    """Each point's picture (PNG, 600 px wide) for its chapters, and the cover for the rest.
+
+    With a ``store`` (the clip cache) each picture is kept there, named by its SVG, width and
+    ``renderer()``: a rebuild reads it instead of drawing it again (back_pain's 8 take ~0.26 s
+    to draw)."""
     points = {s.point.id: s.point for s in routine.steps if isinstance(s, Step)}
     pictures = {}
     for pid, point in points.items():
-        png = picture_png(point)
-        if png is not None:
-            pictures[pid] = Cover(png, "image/png")
+        svg = picture_svg(point)
+        if svg is None:
+            continue
+        name = store.name_of(["picture", PICTURE_WIDTH, renderer(), svg]) if store else None
+        png = store.recall_bytes(name, ".png") if store else None
+        if png is None or not png.startswith(_PNG):
+            png = to_png(svg, PICTURE_WIDTH)
+            if store:
+                store.keep_bytes(name, ".png", png)
+        pictures[pid] = Cover(png, "image/png")
     return ChapterArt(pictures, cover)
 
 
@@ -196,7 +214,7 @@ def render(
     if front is not None:
         exporter.add_cover(front)
     if exporter.chapter_pictures:  # drawing them costs ~50 ms a point
-        exporter.add_chapter_art(chapter_art(plan.routine, front))
+        exporter.add_chapter_art(chapter_art(plan.routine, front, plan.analysis))
     timeline = plan.timeline
     check_free_space(output, exporter, timeline)
     if progress:

@@ -117,3 +117,37 @@ def test_a_picture_is_drawn_once_per_process() -> None:
     assert {k: v.data for k, v in again.pictures.items()} == {
         k: v.data for k, v in first.pictures.items()
     }
+
+
+def test_a_rebuild_reads_the_pictures_kept_in_the_cache(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With the clip cache's store, each picture is drawn once and kept as a PNG file: a later
+    build (another process: the in-process 64 emptied here) reads it instead of asking resvg.
+    A kept file that is not a PNG is drawn again; another renderer (resvg-py, fonts) names
+    other files."""
+    from audio_guide import build
+    from audio_guide.build import chapter_art, load
+    from audio_guide.figures.render import to_png
+    from audio_guide.sound.analysis import AnalysisStore
+
+    routine = load("back_pain")
+    store = AnalysisStore(tmp_path)
+    to_png.cache_clear()
+    first = chapter_art(routine, store=store)
+    kept = sorted(tmp_path.glob("*.png"))
+    assert len(kept) == len(first.pictures) == to_png.cache_info().misses == 8
+    to_png.cache_clear()
+    again = chapter_art(routine, store=store)
+    assert to_png.cache_info().misses == 0
+    assert {k: v.data for k, v in again.pictures.items()} == {
+        k: v.data for k, v in first.pictures.items()
+    }
+    kept[0].write_bytes(b"not a picture")
+    chapter_art(routine, store=store)
+    assert to_png.cache_info().misses == 1
+    assert kept[0].read_bytes() != b"not a picture"
+    monkeypatch.setattr(build, "renderer", lambda: "resvg-py 9.9")
+    to_png.cache_clear()
+    chapter_art(routine, store=store)
+    assert to_png.cache_info().misses == 8 and len(list(tmp_path.glob("*.png"))) == 16

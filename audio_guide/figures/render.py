@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import io
+import os
 import re
 from functools import lru_cache
 from pathlib import Path
@@ -118,6 +119,19 @@ def _fonts() -> list[str]:
         raise AudioGuideError("matplotlib (a dependency) is missing: reinstall audio-guide")
     folder = Path(spec.origin).parent / "mpl-data" / "fonts" / "ttf"
     return [str(folder / "DejaVuSans.ttf"), str(folder / "DejaVuSans-Bold.ttf")]
+
+
+@lru_cache(maxsize=1)
+def renderer() -> str:
+    """What a PNG's bytes depend on besides its SVG and width: resvg-py's version and the font
+    files (name, size, modification time). Part of the name a built picture is kept under."""
+    import resvg_py
+
+    fonts = []
+    for font in _fonts():
+        info = os.stat(font)
+        fonts.append(f"{Path(font).name}:{info.st_size}:{info.st_mtime_ns}")
+    return ";".join([f"resvg-py {getattr(resvg_py, '__version__', '?')}", *fonts])
 
 
 @lru_cache(maxsize=64)

@@ -141,6 +141,20 @@ class AnalysisStore:
             return None
         return hashlib.blake2b(json.dumps(parts).encode(), digest_size=20).hexdigest()
 
+    def recall_bytes(self, name: str | None, suffix: str) -> bytes | None:
+        """The bytes kept under ``name`` by ``keep_bytes`` (a chapter picture), or None."""
+        if self.folder is None or name is None:
+            return None
+        try:
+            return (self.folder / f"{name}{suffix}").read_bytes()
+        except OSError:
+            return None
+
+    def keep_bytes(self, name: str | None, suffix: str, data: bytes) -> None:
+        """Keep ``data`` under ``name`` (atomic; skipped on error or without a folder)."""
+        if self.folder is not None and name is not None:
+            self._write(self.folder / f"{name}{suffix}", data)
+
     def recall_pcm(self, name: str | None, length: int) -> Pcm | None:
         """16-bit samples kept under ``name`` by ``keep_pcm``, if there are ``length`` of them."""
         if self.folder is None or name is None:
