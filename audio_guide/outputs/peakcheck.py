@@ -40,21 +40,26 @@ ATTEMPTS = 3
 
 def decoded_peak(path: Path, bar_db: float) -> float:
     """The highest 4x true peak (dBTP) of the audio in ``path`` as libsndfile decodes it, where it
-    can reach ``bar_db``; blocks too quiet to reach it count as their sample peak."""
+    can reach ``bar_db``; blocks too quiet to reach it count as their sample peak.
+
+    The file is decoded in one read, as 16-bit samples (39 MB for 14.6 min): libsndfile 1.2.2
+    decodes an MP3 read in pieces wrongly at the pieces' edges (mpg123: "part2_3_length too
+    large"; 4096-sample reads put back_pain's true peak at -1.66 dBTP instead of -1.79)."""
     import soundfile
 
-    screen = 10 ** ((bar_db - SCREEN) / 20)
+    pcm, _ = soundfile.read(str(path), dtype="int16", always_2d=True)
+    mono = pcm[:, 0] if pcm.shape[1] == 1 else pcm.mean(axis=1)
+    screen = 10 ** ((bar_db - SCREEN) / 20) * 32768
     best = 0.0
-    for block in soundfile.blocks(
-        str(path), blocksize=BLOCK + 2 * EDGE, overlap=2 * EDGE, dtype="float32", always_2d=True
-    ):
-        x = block.mean(axis=1) if block.shape[1] > 1 else block[:, 0]
-        inner = x[EDGE:-EDGE] if len(x) > 2 * EDGE else x
-        peak = float(np.abs(inner).max(initial=0.0))
+    for b0 in range(0, len(mono), BLOCK):
+        inner = np.abs(mono[b0 : b0 + BLOCK].astype(np.float32))
+        peak = float(inner.max(initial=0.0))
         if peak >= screen:
-            peak = float(true_peaks(x)[EDGE : len(x) - EDGE].max(initial=peak))
+            lo = max(0, b0 - EDGE)
+            x = mono[lo : b0 + BLOCK + EDGE] / 32768.0
+            peak = 32768 * float(true_peaks(x)[b0 - lo : b0 - lo + len(inner)].max())
         best = max(best, peak)
-    return 20 * float(np.log10(max(best, 1e-10)))
+    return 20 * float(np.log10(max(best / 32768, 1e-10)))
 
 
 class Fingerprint:
