@@ -60,6 +60,7 @@ SETTINGS = {
     "-b:a 96k": ["-b:a", "96k"],
     "-b:a 96k -compression_level 7": ["-b:a", "96k", "-compression_level", "7"],
     "-b:a 128k": ["-b:a", "128k"],
+    "-b:a 160k": ["-b:a", "160k"],
 }
 """Candidate libmp3lame settings by name (``-q:a 2`` is the product's before this benchmark)."""
 GRID = 576
@@ -213,6 +214,8 @@ def main() -> None:
     gains = [float(g) for g in args.gains.split(",")]
     offsets = [round(i * GRID / args.offsets) for i in range(args.offsets)]
     started = time.perf_counter()
+    version = subprocess.run([ffmpeg_exe(), "-version"], capture_output=True, text=True).stdout
+    print(f"ffmpeg: {ffmpeg_exe()} ({' '.join(version.split()[:3])})")
     with tempfile.TemporaryDirectory(prefix="audio-guide-overshoot-") as scratch:
         tmp = Path(scratch)
         cache = args.cache_dir or tmp / "clips"
