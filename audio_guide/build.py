@@ -25,11 +25,11 @@ from audio_guide.figures.render import renderer, to_png
 from audio_guide.layers import DEFAULT_ORIGIN
 from audio_guide.model import Routine, Step
 from audio_guide.outputs.captions import WRITERS
-from audio_guide.outputs.export import check_free_space, exporter_for
+from audio_guide.outputs.export import Exporter, Mp3Exporter, check_free_space, exporter_for
 from audio_guide.outputs.files import file_sha256, staged
 from audio_guide.outputs.naming import timeline_path
 from audio_guide.outputs.tags import ChapterArt, Cover, read_cover
-from audio_guide.runtime import lean_heap
+from audio_guide.runtime import ffmpeg_exe, lean_heap
 from audio_guide.schedule import schedule
 from audio_guide.settings import Settings
 from audio_guide.sound import chime
@@ -217,19 +217,45 @@ def render(
         exporter.add_chapter_art(chapter_art(plan.routine, front, plan.analysis))
     timeline = plan.timeline
     check_free_space(output, exporter, timeline)
-    if progress:
-        progress("measuring loudness", 0, 1)
-    blocks = master(timeline, plan.clips, mix_options(plan.settings), store=plan.analysis)
-    if progress:
-        blocks = _counted(blocks, timeline.samples, progress)
     sides = [(timeline_path(output), _timeline_json(timeline))]
     sides += [(output.with_suffix(f".{fmt}"), WRITERS[fmt](timeline)) for fmt in captions]
     with staged() as stage:
-        exporter.write(blocks, timeline, stage.path(output))
+        _write_audio(plan, exporter, stage.path(output), progress)
         for path, text in sides:
             stage.path(path).write_text(text, encoding="utf-8")
         stage.commit()
     return [path for path, _ in sides]
+
+
+def _write_audio(plan: Plan, exporter: Exporter, tmp: Path, progress: Progress | None) -> None:
+    """Master and encode ``plan`` into ``tmp``. An MP3's true peak is checked after encoding
+    and, over the bar, the track is mastered again with more headroom (``outputs/peakcheck.py``);
+    a stream already checked (same blocks, same encoder) is not decoded again."""
+    from audio_guide.outputs import peakcheck
+
+    options = mix_options(plan.settings)
+    store = plan.analysis
+    for attempt in range(1, peakcheck.ATTEMPTS + 1):
+        if progress:
+            progress("measuring loudness", 0, 1)
+        blocks = master(plan.timeline, plan.clips, options, store=store)
+        if progress:
+            blocks = _counted(blocks, plan.timeline.samples, progress)
+        if not isinstance(exporter, Mp3Exporter):
+            exporter.write(blocks, plan.timeline, tmp)
+            return
+        seen = peakcheck.Fingerprint([exporter.args(), ffmpeg_exe()])
+        exporter.write(seen.watch(blocks), plan.timeline, tmp)
+        kept = store.recall(seen.name()) if store is not None else None
+        if kept is not None and isinstance(kept.get("peak"), (int, float)):
+            peak = float(kept["peak"])  # type: ignore[arg-type]
+        else:
+            peak = peakcheck.decoded_peak(tmp, options.true_peak)
+            if store is not None:  # a failing stream's verdict too: its rebuild goes straight on
+                store.keep(seen.name(), {"peak": peak, "codec_margin": options.codec_margin})
+        if peak <= options.true_peak or attempt == peakcheck.ATTEMPTS:
+            return
+        options = replace(options, codec_margin=options.codec_margin + peakcheck.RETRY_MARGIN)
 
 
 def _counted(blocks: Iterator[Pcm], total: int, progress: Progress) -> Iterator[Pcm]:

@@ -109,10 +109,13 @@ class Mp3Exporter:
         """An APIC sub-frame in each chapter's CHAP frame."""
         self.taggers.append(chapter_art_tagger(art))
 
+    def args(self) -> list[str]:
+        """ffmpeg's output options for the MP3 (``-f mp3``, a seekable file, follows)."""
+        return ["-c:a", "libmp3lame", "-q:a", str(self.quality), "-write_xing", "1"]
+
     def write(self, blocks: Iterable[Pcm], timeline: Timeline, tmp: Path) -> None:
         """Encode and tag into ``tmp`` (seekable, so ffmpeg writes the encoder-delay header)."""
-        args = ["-c:a", "libmp3lame", "-q:a", str(self.quality), "-write_xing", "1"]
-        args += ["-id3v2_version", "0", "-f", "mp3"]
+        args = [*self.args(), "-id3v2_version", "0", "-f", "mp3"]
         encode(blocks, timeline.sample_rate, tmp, args, "the MP3")
         tag_file(tmp, timeline, self.taggers)
 

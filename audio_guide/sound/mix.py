@@ -56,11 +56,12 @@ class MixOptions:
     ceiling as ffmpeg's ebur128 reads the MP3; the 5 ms limiter leaves fewer samples at the
     ceiling, and back_pain's MP3 reads -1.7 dBTP with espeak-ng and with Piper at -16 LUFS,
     -1.9 with ``--loudness off`` (``tests/test_e2e.py``, ``tests/test_mastering_real.py``).
-    Not a bound with Piper: its voice is sampled afresh each run, and in about one render in
-    four a plosive ("Press steadily...") came out of LAME at -0.8 dBTP. Rebuilt from two such
-    renders' clips, the MP3's peak did not follow the margin (1.0 dB: -0.8; 1.5: -1.4 and -0.8;
-    2.0: -0.4; 2.5: -1.7 dBTP) while the limited master read -2.4 dBTP; ``-q:a 0`` on that master
-    read -2.0. Open: see docs/benchmarks.md, "Test time"."""
+    Not a bound: LAME's overshoot is chaotic with gain and frame alignment, and no libmp3lame
+    setting bounds it with the wheel's ffmpeg 9 (``benchmarks/codec_overshoot.py``: a Piper
+    plosive, "Press steadily...", came out 1.6 dB over its limited input at ``-q:a 2``, 1.2 at
+    ``-q:a 0``, 2.4 at 96 kbit/s CBR, 1.0 at 160 kbit/s; with Debian's ffmpeg 5.1 CBR stayed
+    under its input). So the MP3 is checked after encoding and, over ``true_peak``, mastered
+    again with 0.5 dB more margin (``outputs/peakcheck.py``, ``build._write_audio``)."""
     bed: str | None = None
     """``noise``, an audio file, or None."""
     bed_level: float = -20.0
