@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
+import threading
 
 from audio_guide.errors import Interrupted
 from audio_guide.interrupts import install
@@ -34,9 +35,36 @@ def run_main() -> int:
     return code
 
 
+EXIT_LIMIT = 10.0
+"""Seconds an interrupted run may spend leaving before it is ended with its exit code."""
+
+
 def entry() -> None:
     """Console-script entry point."""
-    sys.exit(run_main())
+    code = run_main()
+    if code in (130, 143):
+        _leave_within(code, EXIT_LIMIT)
+    sys.exit(code)
+
+
+def _leave_within(code: int, seconds: float) -> None:
+    """End the process with ``code`` if leaving takes longer than ``seconds``.
+
+    By then the clean-up is done (temporary files removed, ffmpeg stopped, the message
+    written). Python's own exit still waits for every worker thread, and a thread caught by
+    the interrupt mid-wait can hold a lock it never gives back: once, in a whole-suite run, an
+    interrupted build printed its message and then did not exit for 120 s (not reproduced in
+    120 tries). A daemon timer ends it instead; a normal exit is not delayed."""
+
+    def leave() -> None:
+        with contextlib.suppress(OSError, ValueError):
+            sys.stdout.flush()
+            sys.stderr.flush()
+        os._exit(code)
+
+    timer = threading.Timer(seconds, leave)
+    timer.daemon = True
+    timer.start()
 
 
 if __name__ == "__main__":  # spawned synthesis workers import this module as __mp_main__

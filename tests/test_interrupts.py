@@ -129,3 +129,20 @@ def test_closed_stdout_is_not_an_internal_error(tmp_path: Path, argv: list[str])
     _, err = proc.communicate(timeout=60)
     assert err == b"", err
     assert proc.returncode == 141
+
+
+def test_an_interrupted_run_leaves_even_if_a_thread_never_ends() -> None:
+    """After an interrupt the process ends with its code within ``EXIT_LIMIT`` even when a
+    worker thread would keep Python's exit waiting forever (here: a thread on an event nobody
+    sets; ``EXIT_LIMIT`` 0.3 s for the test)."""
+    code = (
+        "import threading, audio_guide.__main__ as m\n"
+        "threading.Thread(target=threading.Event().wait).start()\n"
+        "m.EXIT_LIMIT = 0.3\n"
+        "m.run_main = lambda: 143\n"
+        "m.entry()\n"
+    )
+    started = time.monotonic()
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, timeout=30)
+    assert proc.returncode == 143, proc.stderr
+    assert time.monotonic() - started < 10
