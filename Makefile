@@ -32,8 +32,9 @@ demo: $(RUN_STAMP)
 
 # Two test workers, one a core. A third filled the ~20 s a core sits idle while the recording
 # test waits in real time (157-164 s against 173-176 s, docs/benchmarks.md "Test time"), but
-# with no core free the recording test's takes caught a word cut by their end under load (1 run
-# in 11); `make test TEST_WORKERS=3` runs three. Files go to workers whole (--dist loadfile), so
+# that test is sensitive to a loaded CPU (its takes catch a word cut by their end: 1 run in 11
+# with three workers, and once with two in a fresh clone), and three leave it no free core;
+# `make test TEST_WORKERS=3` runs three. Files go to workers whole (--dist loadfile), so
 # a module's fixture (Piper's back_pain render) is made once.
 TEST_WORKERS ?= 2
 # PYTHONDONTWRITEBYTECODE (set on the machine the figures in docs/benchmarks.md come from) is
