@@ -40,6 +40,12 @@ before it: with every take at 0.5 s, "Press." caught a word cut by its end (a qu
 0.12 s kept by the trim, 2 runs of 2), so the pack's takes keep these lengths. A take that
 is refused or accepted whole needs only half a second: any half second of ``speech`` holds a
 word."""
+PAUSE = 0.25
+"""Seconds of quiet between the fake microphone's words: over ``takes.CLICK_GAP`` (0.15 s), so
+the start of a word cut by a take's end (under ``takes.MIN_SPEECH``) is always set apart as a
+click and trimmed. At 0.15 s it was joined to the speech or not by the frames' alignment, and
+under load (takes land later in the loop) the pack kept it, faded, as a 0.14-0.16 s quiet
+tail ("Release.", "That is all."; 2 of ~14 whole-suite runs in one evening)."""
 WORDS = ["one", "two", "three", "four", "five", "six",
          "seven", "eight", "nine", "ten", "eleven", "twelve"]  # fmt: skip
 
@@ -55,13 +61,13 @@ def spoken_words() -> tuple[np.ndarray, ...]:
 
 
 def speech(seconds: float = 8.0, sample_rate: int = 22050) -> np.ndarray:
-    """espeak-ng counting, 0.15 s between words, ``seconds`` long: any half second of it holds
-    speech, and most takes start or end in a pause to trim."""
+    """espeak-ng counting, ``PAUSE`` between words, ``seconds`` long: any half second of it
+    holds speech, and most takes start or end in a pause to trim."""
     parts: list[np.ndarray] = []
     while sum(map(len, parts)) < seconds * sample_rate:
         for word in spoken_words():
             parts.append(word)
-            parts.append(np.zeros(round(0.15 * sample_rate)))
+            parts.append(np.zeros(round(PAUSE * sample_rate)))
     x = np.concatenate(parts)[: round(seconds * sample_rate)]
     return 0.5 * x / np.max(np.abs(x))
 
