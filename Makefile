@@ -30,13 +30,11 @@ $(TEST_STAMP): pyproject.toml | $(VENV)/bin/python
 demo: $(RUN_STAMP)
 	$(BIN)/audio-guide build back_pain -o output/back_pain.mp3
 
-# Two test workers, one a core. A third filled the ~20 s a core sits idle while the recording
-# test waits in real time (157-164 s against 173-176 s, docs/benchmarks.md "Test time"), but
-# that test is sensitive to a loaded CPU (its takes catch a word cut by their end: 1 run in 11
-# with three workers, and once with two in a fresh clone), and three leave it no free core;
-# `make test TEST_WORKERS=3` runs three. Files go to workers whole (--dist loadfile), so
-# a module's fixture (Piper's back_pain render) is made once.
-TEST_WORKERS ?= 2
+# Three test workers on the 2-core machine CI runs on: with two, a core sat idle ~20 s of a
+# run while the recording and studio tests wait in real time (takes, debounce timers); the third
+# fills it (157-164 s against 173-176 s, docs/benchmarks.md "Test time"). Files go to workers
+# whole (--dist loadfile), so a module's fixture (Piper's back_pain render) is made once.
+TEST_WORKERS ?= 3
 # PYTHONDONTWRITEBYTECODE (set on the machine the figures in docs/benchmarks.md come from) is
 # cleared for the tests: the suite starts many Python processes (CLI builds, speech and Dask
 # workers), and without cached bytecode each compiled the package again (~0.1 s of CPU each).
