@@ -50,6 +50,21 @@ WORDS = ["one", "two", "three", "four", "five", "six",
          "seven", "eight", "nine", "ten", "eleven", "twelve"]  # fmt: skip
 
 
+EDGE = takes.PAD + 2 * takes.FRAME
+"""Seconds of quiet a kept take may have at either end: its pad and a frame each side."""
+
+
+def quiet_ends(x: np.ndarray, sample_rate: int) -> tuple[float, float]:
+    """Seconds before the first and after the last sound of a kept take ``x`` (floats): 20 ms
+    frames within 50 dB of the loudest (the trim's own rule is 30 dB, on frames of the take; a
+    quiet onset cut by the take's end is faded below that here)."""
+    hop = round(takes.FRAME * sample_rate)
+    rms = np.sqrt(np.mean(x[: len(x) // hop * hop].reshape(-1, hop) ** 2, axis=1))
+    quiet = 10 ** (-(takes.VOICED_BELOW_PEAK + 20) / 20)
+    voiced = np.flatnonzero(rms >= rms.max() * quiet) * hop
+    return voiced[0] / sample_rate, (len(x) - voiced[-1] - hop) / sample_rate
+
+
 @functools.cache
 def spoken_words() -> tuple[np.ndarray, ...]:
     """espeak-ng's counting words at 22050 Hz, trimmed (made once for the file's tests)."""
@@ -179,15 +194,8 @@ def test_record_a_pack_in_the_browser_and_build_with_it(
         assert 0.2 < seconds < 5, (text, seconds)  # a take lasts as long as the key was down
         x = clip.astype(np.float64) / 32768
         assert np.max(np.abs(x[:20])) < 0.01 and np.max(np.abs(x[-20:])) < 0.01  # faded pads
-        # sound: 20 ms frames within 50 dB of the loudest (the trim's own rule is 30 dB, on
-        # frames of the take; a quiet onset cut by the take's end is faded below that here)
-        hop = round(takes.FRAME * pack.sample_rate)
-        rms = np.sqrt(np.mean(x[: len(x) // hop * hop].reshape(-1, hop) ** 2, axis=1))
-        quiet = 10 ** (-(takes.VOICED_BELOW_PEAK + 20) / 20)
-        voiced = np.flatnonzero(rms >= rms.max() * quiet) * hop
-        edge = takes.PAD + 2 * takes.FRAME  # speech starts and ends within a pad and a frame
-        first, last = voiced[0] / pack.sample_rate, (voiced[-1] + hop) / pack.sample_rate
-        assert first < edge and seconds - last < edge, (text, first, seconds - last)
+        before, after = quiet_ends(x, pack.sample_rate)
+        assert before < EDGE and after < EDGE, (text, before, after)
         level = takes.TARGET_LEVEL - 20 * np.log10(takes.level_gain(x, pack.sample_rate))
         assert abs(level - takes.TARGET_LEVEL) < 1.0 or np.max(np.abs(x)) > 0.85, (text, level)
 
@@ -279,14 +287,9 @@ def test_any_take_of_the_microphone_passes_the_end_check() -> None:
     recording test checks: with 0.15 s between words, 2.5 % of such takes were not."""
     sr = 22050
     signal = speech(8.0, sr).astype(np.float32)
-    hop = round(takes.FRAME * sr)
-    edge = takes.PAD + 2 * takes.FRAME
-    quiet = 10 ** (-(takes.VOICED_BELOW_PEAK + 20) / 20)
     for length in (0.5, 1.0):
         n = round(length * sr)
         for start in range(0, len(signal) - n, round(0.037 * sr)):
             x = takes.process(signal[start : start + n], sr).astype(np.float64) / 32768
-            rms = np.sqrt(np.mean(x[: len(x) // hop * hop].reshape(-1, hop) ** 2, axis=1))
-            voiced = np.flatnonzero(rms >= rms.max() * quiet) * hop
-            first, last = voiced[0] / sr, (voiced[-1] + hop) / sr
-            assert first < edge and len(x) / sr - last < edge, (length, start / sr)
+            before, after = quiet_ends(x, sr)
+            assert before < EDGE and after < EDGE, (length, start / sr, before, after)
