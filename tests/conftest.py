@@ -14,8 +14,8 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 os.environ["OPENBLAS_NUM_THREADS"] = "1"
 """numpy's OpenBLAS on one thread in the suite's processes and every process they start (set
-before anything imports numpy): the two workers share two cores, and each process's BLAS pool
-wanted both, its threads spinning between calls (``perf``: ~2 % of the run's CPU in
+before anything imports numpy): the workers share the cores, and each process's BLAS pool
+wanted all of them, its threads spinning between calls (``perf``: ~2 % of the run's CPU in
 ``blas_thread_server`` and ``dot_compute``). ``make test`` on the idle machine, one run with it
 against three without: 267 s of CPU, 272-283 s."""
 
@@ -39,8 +39,8 @@ LONGEST_FIRST = (
     "test_listening_real.py",
 )
 """The files that take longest (``make test`` prints the slowest tests), started first: the
-two workers (``-n 2 --dist loadfile --no-loadscope-reorder``) take files in collection order,
-so long files started last would leave one worker running alone at the end."""
+workers (``-n 3 --dist loadfile --no-loadscope-reorder``) take files in collection order, so
+long files started last would leave one worker running alone at the end."""
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

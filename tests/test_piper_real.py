@@ -6,7 +6,7 @@ once per session into a shared clip cache and every test reads that render or re
 the count sweep takes its default-rate counts and cues from it (63 of its 162 clips). Both are in
 this one file because ``--dist loadfile`` runs a file in one process, and only a process that
 built back_pain has its clips. onnxruntime runs one thread per model here (``THREADS``): the
-suite's two workers share two cores, and one thread makes the same clips in less CPU.
+suite's workers share the two cores, and one thread makes the same clips in less CPU.
 """
 
 from __future__ import annotations
