@@ -157,12 +157,14 @@ def test_a_cancel_during_mastering_stops_the_build(
     """Mastering predicts the loudness from the clips (no pass over the track; levels kept from
     an earlier build are not used here); a cancel that arrives meanwhile stops the build at its
     first block."""
-    measuring = threading.Event()
+    measuring, known = threading.Event(), threading.Event()
     original = Programme.loudness
     blocks: list[int] = []
 
     def loudness(self: Programme, *args: Any, **kwargs: Any) -> float:
         measuring.set()
+        # under load the build can get here before the test has looked its job up
+        assert known.wait(30), "the test never looked the job up"
         job.cancel_event.wait(30)  # the cancel arrives while the gain is being found
         return original(self, *args, **kwargs)
 
@@ -177,6 +179,7 @@ def test_a_cancel_during_mastering_stops_the_build(
     monkeypatch.setattr(Job, "progress", progress)
     job_id = client.post("/api/builds", json=small()).json()["id"]
     job = client.app.state.jobs.get(job_id)  # type: ignore[attr-defined]
+    known.set()
     assert measuring.wait(60), "mastering never started"
     assert client.delete(f"/api/builds/{job_id}").status_code == 202
     assert wait_for(client, job_id)["state"] == "cancelled"
