@@ -104,13 +104,13 @@ def test_the_studio_on_a_phone(workspace: Any, studio_url: str) -> None:  # noqa
 
 
 def in_language(tab: Any, lang: str) -> None:
-    """Switch the page to ``lang`` with its own language menu; wait until it says so and its
-    plan is back."""
+    """Switch the page to ``lang`` with its own language menu; wait until it says so and the
+    plan asked for in ``lang`` is back."""
     tab.locator("#language").select_option(lang)
     tab.wait_for_function(
         "([lang, word]) => document.documentElement.lang === lang"
         " && document.getElementById('build').textContent === word"
-        " && document.getElementById('total').textContent !== '–'",
+        " && document.getElementById('total').dataset.lang === lang",
         arg=[lang, BUILD[lang]],
     )
 
@@ -185,8 +185,7 @@ def on_a_phone(tab: Any, url: str, axe: dict[str, int]) -> None:
             tab.set_viewport_size({"width": 320, "height": 700})
             check(tab, "320 px (de)")
             tab.set_viewport_size(PHONE)
-    in_language(tab, "es")
-    no_english_left(tab)
+    no_english_left(tab)  # turns the page Spanish
 
 
 # ---- no English on the Spanish page (issue 27) ----
@@ -223,6 +222,20 @@ def no_english_left(tab: Any) -> None:
     def after(state: str, typed: str) -> None:
         left[state] = english_on(tab, typed, english)
 
+    # the page turns Spanish while its plan is the one asked for in English: the settings'
+    # titles (where each value comes from, worded by the server) wait for the Spanish plan
+    in_language(tab, "en")
+    held: list[Any] = []
+    tab.route("**/api/plan", lambda route: held.append(route))
+    with tab.expect_request("**/api/plan"):
+        tab.locator("#language").select_option("es")
+    tab.wait_for_function("document.documentElement.lang === 'es'")
+    after("plan still English", tab.locator("#editor").input_value())
+    for route in held:
+        route.continue_()
+    tab.unroute("**/api/plan")
+    tab.wait_for_function("document.getElementById('total').dataset.lang === 'es'")
+    assert tab.locator("#ctl-rate").get_attribute("title") == "de valor de fábrica"
     for state, text, n in (("bad types", BAD_TYPES, 2), ("bad steps", BAD_STEPS, 5)):
         tab.locator("#editor").fill(text)
         tab.wait_for_function(f"document.querySelectorAll('#problems li').length >= {n}")

@@ -17,15 +17,18 @@ export function markStale(reason) {
 
 async function plan() {
   const seq = ++state.planSeq;
+  const lang = state.lang;  // the server words the plan's texts (origins, warnings) in it
   say(t("plan.planning"));
   try {
     const res = await api("/api/plan", { json: requestBody() });
     if (seq !== state.planSeq) return;
+    res.lang = lang;
     state.plan = res;
     showFieldErrors({});
     $("plan-error").textContent = "";
     $("picture").classList.remove("stale");
     $("total").textContent = res.length;
+    $("total").dataset.lang = lang;
     $("plan-note").textContent = [
       res.skipped_counts ? t("plan.skipped", { n: res.skipped_counts }) : "",
       ...(res.count_warnings || []),

@@ -119,6 +119,8 @@ function keyedElement(c) {
   return box;
 }
 
+/** Show the effective settings; each control's title says where its value comes from, when
+ *  `origins` (worded by the server in the page's language) are given, else it has none. */
 function showSettings(effective, origins) {
   for (const c of state.controls) {
     if (c.kind === "per_point") continue;
@@ -128,7 +130,8 @@ function showSettings(effective, origins) {
         if (item.key in state.keyed[c.name] || document.activeElement === input) continue;
         const shipped = (state.keyDefaults[c.name] || {})[item.key] || item.default;
         input.value = (effective[c.name] || {})[item.key] || shipped;
-        input.title = t("settings.from", { origin: origins[`${c.name}.${item.key}`] || t("settings.phrase_table") });
+        if (origins) input.title = t("settings.from", { origin: origins[`${c.name}.${item.key}`] || t("settings.phrase_table") });
+        else input.removeAttribute("title");
       }
       continue;
     }
@@ -139,7 +142,8 @@ function showSettings(effective, origins) {
       }
       input.value = effective[c.name];
     }
-    input.title = t("settings.from", { origin: origins[c.name] || "?" });
+    if (origins) input.title = t("settings.from", { origin: origins[c.name] || "?" });
+    else input.removeAttribute("title");
   }
 }
 
@@ -201,7 +205,9 @@ registerPanel({
   onLanguage() { buildControls(state.controls); if (state.plan) this.onPlan(state.plan); },
   onPlan(res) {
     state.keyDefaults.phrases = res.phrase_defaults;
-    showSettings(res.settings, res.origins);
+    // a plan asked for in another language (the page switched since) keeps its values but not
+    // its origins' words, until the plan asked for in this language comes back
+    showSettings(res.settings, res.lang === state.lang ? res.origins : null);
     showPoints(res.steps, res.settings);
     loadVoices(res.settings.engine);
   },
