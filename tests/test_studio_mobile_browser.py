@@ -16,6 +16,7 @@ language opens the page in it is seen here for Spanish and in the forms test for
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 import pytest
@@ -226,12 +227,21 @@ def no_english_left(tab: Any) -> None:
     # titles (where each value comes from, worded by the server) wait for the Spanish plan
     in_language(tab, "en")
     held: list[Any] = []
-    tab.route("**/api/plan", lambda route: held.append(route))
+    released = threading.Event()
+
+    def hold(route: Any) -> None:  # a plan asked for once they are released goes straight on
+        if released.is_set():
+            route.continue_()
+        else:
+            held.append(route)
+
+    tab.route("**/api/plan", hold)
     with tab.expect_request("**/api/plan"):
         tab.locator("#language").select_option("es")
     tab.wait_for_function("document.documentElement.lang === 'es'")
     after("plan still English", tab.locator("#editor").input_value())
-    for route in held:
+    released.set()
+    for route in held:  # (a plan asked for meanwhile would be continued by hold itself)
         route.continue_()
     tab.unroute("**/api/plan")
     tab.wait_for_function("document.getElementById('total').dataset.lang === 'es'")
