@@ -109,7 +109,7 @@ def make_plan(
     counted = set(fitting.count_texts(script)) if counts_at != settings.rate else set()
     texts = [text for kind, text in sounds if kind is EventKind.SPEECH and text not in counted]
     step = (lambda i, n: progress("synthesizing", i, n)) if progress else None
-    store = AnalysisStore(cache.folder / "analysis" if cache.folder is not None else None)
+    store = analysis_store(cache.folder)
     leveled = mastering and (settings.loudness is not None or settings.bed is not None)
     ready = (lambda pcm: store.prefetch(pcm, engine.sample_rate)) if leveled else None
     given: Given | None = None
@@ -161,6 +161,12 @@ def _timeline_json(timeline: Timeline) -> str:
 
 PICTURE_WIDTH = 600
 _PNG = b"\x89PNG\r\n\x1a\n"
+
+
+def analysis_store(cache_folder: Path | None) -> AnalysisStore:
+    """The clip cache's store (``analysis/`` in ``cache_folder``; None keeps nothing): clip
+    analyses, rendered sounds, chapter pictures and MP3 checks, kept between builds."""
+    return AnalysisStore(cache_folder / "analysis" if cache_folder is not None else None)
 
 
 def chapter_art(

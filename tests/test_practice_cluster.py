@@ -23,13 +23,20 @@ def timelines(root: Path) -> dict[str, object]:
 
 
 def test_dask_cluster_builds_what_the_local_pool_builds(tmp_path: Path) -> None:
+    """(Also: the batch's own process writes each track's chapter pictures from those its
+    spawned builds kept in the clip cache; it does not draw them again.)"""
+    from audio_guide.figures.render import to_png
+
     distributed = pytest.importorskip("distributed", reason="pip install 'audio-guide[cluster]'")
     before = dict(os.environ)
     local = make_practice(tmp_path / "local", clients=2)
     remote = tmp_path / "remote"
     shutil.copytree(local, remote)
+    to_png.cache_clear()
     code, out, err = run("batch", str(local), "--jobs", "2")
     assert code == 0 and "built 4 of 4" in out and "2 at a time" in err, err
+    assert to_png.cache_info().misses == 0, "pictures drawn again in the batch's process"
+    assert list((local / "site").glob("*/*.png")), "the tracks have pictures"
 
     with kept_environment(), distributed.LocalCluster(
         n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None

@@ -19,13 +19,13 @@ from typing import Any
 
 from audio_guide.authoring import limits
 from audio_guide.authoring.clients import Client, read_client
-from audio_guide.build import chapter_art
+from audio_guide.build import analysis_store, chapter_art
 from audio_guide.errors import AudioGuideError
 from audio_guide.model import Step
 from audio_guide.practice import deliver
 from audio_guide.practice.feed import chapters_json
 from audio_guide.practice.folder import Manifest, Practice, Tokens, locked
-from audio_guide.practice.jobs import Job, Result, run_all
+from audio_guide.practice.jobs import Job, Result, cache_folder, run_all
 from audio_guide.practice.site import PICTURE_INFIX, picture_file, url, write_track
 from audio_guide.practice.tracks import PARTS, Resolver, Track, digest
 
@@ -204,7 +204,10 @@ class Batch:
         timeline = json.loads(result.timeline)
         name = track.routine_name
         folder = self.practice.site / token
-        art = chapter_art(track.routine)
+        # the pictures the build kept in the clip cache (drawn again only where it is not
+        # shared, as on another machine's Dask worker)
+        store = analysis_store(cache_folder(self.options.cache_dir, self.options.use_cache))
+        art = chapter_art(track.routine, store=store)
         pictures = {pid: picture_file(name, pid) for pid in art.pictures}
         images = {pid: url(self.options.base_url, token, f) for pid, f in pictures.items()}
         alts = {s.point.id: s.point.location for s in track.routine.steps if isinstance(s, Step)}

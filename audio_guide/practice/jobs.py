@@ -55,18 +55,26 @@ class Result:
     """Wall time of the build."""
 
 
+def cache_folder(cache_dir: str | None, use_cache: bool = True) -> Path | None:
+    """The clip cache folder of a build (None: no cache), ``cache_dir`` or the default of the
+    process that calls this (``$AUDIO_GUIDE_CACHE`` there)."""
+    from audio_guide.sound.synth import default_cache_dir
+
+    if not use_cache:
+        return None
+    return Path(cache_dir) if cache_dir else default_cache_dir()
+
+
 def run_job(job: Job) -> Result:
     """Build one track (in whatever process or machine runs this)."""
     from audio_guide import build as pipeline
     from audio_guide.outputs.naming import timeline_path
-    from audio_guide.sound.synth import ClipCache, default_cache_dir
+    from audio_guide.sound.synth import ClipCache
 
     started = time.monotonic()
     track = job.track
     try:
-        folder = None
-        if job.use_cache:
-            folder = Path(job.cache_dir) if job.cache_dir else default_cache_dir()
+        folder = cache_folder(job.cache_dir, job.use_cache)
         plan = pipeline.make_plan(
             track.routine,
             track.settings,
