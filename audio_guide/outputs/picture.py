@@ -8,6 +8,7 @@ is in the routine's language.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import threading
 from pathlib import Path
@@ -34,13 +35,31 @@ def draw(timeline: Timeline, path: Path) -> None:
 
 
 def picture_bytes(timeline: Timeline, fmt: str = "svg") -> bytes:
-    """The picture of ``timeline`` as ``svg`` or ``png`` bytes (thread-safe)."""
+    """The picture of ``timeline`` as ``svg`` or ``png`` bytes (thread-safe).
+
+    The last ``KEEP`` pictures are kept, keyed by a digest of the whole timeline (its repr: every
+    field, the phrases and language its words come from included): the studio asks for a plan,
+    picture included, after each change and language switch, and most of those plans come back
+    to a timeline it has drawn before (27 of 42 in the browser tests). Drawing one takes ~0.16 s
+    of CPU for back_pain; the digest ~2 ms.
+    """
+    key = (hashlib.blake2b(repr(timeline).encode(), digest_size=16).digest(), fmt)
     with _LOCK:
-        return _render(timeline, fmt)
+        made = _KEPT.pop(key, None)
+        if made is None:
+            made = _render(timeline, fmt)
+        _KEPT[key] = made
+        while len(_KEPT) > KEEP:
+            _KEPT.pop(next(iter(_KEPT)))
+        return made
 
 
+KEEP = 8
+"""Pictures kept (a back_pain SVG is ~100 KB)."""
+_KEPT: dict[tuple[bytes, str], bytes] = {}
+"""The last pictures drawn, oldest first."""
 _LOCK = threading.Lock()
-"""matplotlib's rc settings are process-wide: one picture at a time."""
+"""matplotlib's rc settings are process-wide: one picture at a time (and one hand on _KEPT)."""
 
 
 def _render(timeline: Timeline, fmt: str) -> bytes:
