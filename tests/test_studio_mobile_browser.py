@@ -16,6 +16,7 @@ language opens the page in it is seen here for Spanish and in the forms test for
 
 from __future__ import annotations
 
+import re
 import threading
 from typing import Any
 
@@ -223,8 +224,9 @@ def no_english_left(tab: Any) -> None:
     def after(state: str, typed: str) -> None:
         left[state] = english_on(tab, typed, english)
 
-    # the page turns Spanish while its plan is the one asked for in English: the settings'
-    # titles (where each value comes from, worded by the server) wait for the Spanish plan
+    # the page turns Spanish while its plan and its check are the ones asked for in English:
+    # the settings' titles (where each value comes from, worded by the server) wait for the
+    # Spanish plan; the page's own words (the check's tick, the pickers) must not wait at all
     in_language(tab, "en")
     held: list[Any] = []
     released = threading.Event()
@@ -235,7 +237,8 @@ def no_english_left(tab: Any) -> None:
         else:
             held.append(route)
 
-    tab.route("**/api/plan", hold)
+    answers = re.compile(r"/api/(plan|validate|routines|files)(\?|$)")
+    tab.route(answers, hold)
     with tab.expect_request("**/api/plan"):
         tab.locator("#language").select_option("es")
     tab.wait_for_function("document.documentElement.lang === 'es'")
@@ -243,7 +246,7 @@ def no_english_left(tab: Any) -> None:
     released.set()
     for route in held:  # (a plan asked for meanwhile would be continued by hold itself)
         route.continue_()
-    tab.unroute("**/api/plan")
+    tab.unroute(answers)
     tab.wait_for_function("document.getElementById('total').dataset.lang === 'es'")
     assert tab.locator("#ctl-rate").get_attribute("title") == "de valor de fábrica"
     for state, text, n in (("bad types", BAD_TYPES, 2), ("bad steps", BAD_STEPS, 5)):

@@ -36,7 +36,7 @@ async function load() {
 registerPanel({
   name: "files",
   init: load,
-  onLanguage: load,
+  onLanguage() { const none = $("cover").options[0]; if (none && !none.value) none.text = t("files.no_cover"); },
   request() {
     const out = {};
     if (state.pointFiles && state.pointFiles.length) out.points = state.pointFiles;

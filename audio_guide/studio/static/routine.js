@@ -18,6 +18,7 @@ async function validate() {
     if (!res.ok) { state.planSeq++; markStale($("editor").value.trim() ? "invalid" : "new"); }
     if (res.ok) {
       const li = document.createElement("li");
+      li.className = "valid";
       li.textContent = `✓ ${t("routine.valid")}`;
       problems.append(li);
       schedulePlan();
@@ -52,9 +53,25 @@ async function loadRoutines(select) {
   const pick = $("routine-picker");
   const old = pick.value;
   pick.textContent = "";
-  pick.add(new Option(t("routine.new"), ""));
-  for (const r of data.routines) pick.add(new Option(`${r.name}${r.where === "folder" ? ` (${t("routine.yours")})` : ""}`, r.ref));
+  pick.add(new Option("", ""));
+  for (const r of data.routines) {
+    const opt = new Option(r.name, r.ref);
+    opt.dataset.name = r.name;
+    opt.dataset.where = r.where;
+    pick.add(opt);
+  }
+  relabel();
   pick.value = select !== undefined ? select : old;
+}
+
+/** The picker's and the check's own words in the page language, at once (no request). */
+function relabel() {
+  for (const opt of $("routine-picker").options) {
+    if (!opt.value) opt.text = t("routine.new");
+    else if (opt.dataset.name) opt.text = `${opt.dataset.name}${opt.dataset.where === "folder" ? ` (${t("routine.yours")})` : ""}`;
+  }
+  const ok = $("problems").querySelector("li.valid");
+  if (ok) ok.textContent = `✓ ${t("routine.valid")}`;
 }
 
 let opening = 0;
@@ -106,5 +123,6 @@ registerPanel({
       saveRoutine(name, $("editor").value).catch((err) => say(err.message));
     });
   },
-  async onLanguage() { await loadRoutines(); validate(); },
+  // the page's own words change at once; the problems (worded by the server) when it answers
+  onLanguage() { relabel(); validate(); },
 });
