@@ -7,7 +7,6 @@ Bounded for the suite (``AUDIO_GUIDE_FUZZ_EXAMPLES`` per property, default 40, d
 from __future__ import annotations
 
 import os
-import tempfile
 import time
 from pathlib import Path
 
@@ -34,7 +33,13 @@ FUZZ = settings(
     database=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
-FOLDER = Path(tempfile.mkdtemp(prefix="audio-guide-fuzz-"))
+
+
+@pytest.fixture(scope="module")
+def folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One folder for a file's generated documents (each example overwrites the last), under
+    pytest's own temporary root, which it prunes; not a new folder in /tmp at every import."""
+    return tmp_path_factory.mktemp("fuzz")
 
 
 HOSTILE = [
@@ -57,23 +62,23 @@ def test_hostile_set(name: str, tmp_path: Path) -> None:
 
 @FUZZ
 @given(yaml_text(routine_doc))
-def test_generated_routines(text: str) -> None:
-    path = write_doc(FOLDER, "routine.yaml", text)
+def test_generated_routines(folder: Path, text: str) -> None:
+    path = write_doc(folder, "routine.yaml", text)
     check([str(path), "--engine", "fake"])
     check([str(path)], command="check")
 
 
 @FUZZ
 @given(yaml_text(profile_doc))
-def test_generated_profiles(text: str) -> None:
-    path = write_doc(FOLDER, "profile.yaml", text)
+def test_generated_profiles(folder: Path, text: str) -> None:
+    path = write_doc(folder, "profile.yaml", text)
     check(["back_pain", "--engine", "fake", "--profile", str(path)])
 
 
 @FUZZ
 @given(yaml_text(points_doc))
-def test_generated_point_files(text: str) -> None:
-    path = write_doc(FOLDER, "points.yaml", text)
+def test_generated_point_files(folder: Path, text: str) -> None:
+    path = write_doc(folder, "points.yaml", text)
     check(["back_pain", "--engine", "fake", "--points", str(path)])
 
 
@@ -83,11 +88,11 @@ def test_generated_command_lines(argv: list[str]) -> None:
     check(["back_pain", "--engine", "fake", *argv], document=False)
 
 
-def test_unknown_voice_or_engine_in_a_profile_is_refused_at_its_position() -> None:
+def test_unknown_voice_or_engine_in_a_profile_is_refused_at_its_position(folder: Path) -> None:
     """Found by the long run: these were refused without saying where."""
-    profile = write_doc(FOLDER, "voice.yaml", "voice:\n  id: xx\n")
+    profile = write_doc(folder, "voice.yaml", "voice:\n  id: xx\n")
     code, err = check(["back_pain", "--engine", "fake", "--profile", str(profile)])
     assert code == 2 and err.startswith(f"audio-guide: {profile}:2:7: unknown voice 'xx'"), err
-    profile = write_doc(FOLDER, "engine.yaml", "voice:\n  engine: nope\n")
+    profile = write_doc(folder, "engine.yaml", "voice:\n  engine: nope\n")
     code, err = check(["back_pain", "--profile", str(profile), "--settings"])
     assert code == 2 and f"{profile}:2:11: " in err.splitlines()[0], err  # engine 'nope' refused
