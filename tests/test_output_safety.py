@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 import os
@@ -9,6 +10,7 @@ import resource
 import signal
 import subprocess
 import sys
+import time
 import wave
 from pathlib import Path
 from typing import Any
@@ -224,3 +226,53 @@ def test_concurrent_builds_share_cache_and_output(tmp_path: Path, small: Path) -
     timeline = json.loads((tmp_path / "routine.timeline.json").read_text())
     assert abs(audio.size / 22050 - timeline["duration"]) < 0.05
     assert len(chapters(out)) == 5
+
+
+def _alive_in_group(pgid: int) -> list[str]:
+    """The processes of group ``pgid`` that have not exited (zombies count as gone)."""
+    alive = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[2]) == pgid and fields[0] not in "ZX":
+            alive.append(stat.parent.name)
+    return alive
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
+def test_an_interrupt_stops_ffmpeg_behind_a_wrapper_script(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``$AUDIO_GUIDE_FFMPEG`` may be a script that runs ffmpeg as its child: an interrupt
+    mid-encode stops the script's whole session, not only the script (whose ffmpeg would read on
+    and write its file after the build had removed it)."""
+    from audio_guide.outputs import encoder
+    from audio_guide.runtime import ffmpeg_exe
+
+    wrapper = tmp_path / "ffmpeg-wrapper"
+    script = f'#!/bin/sh\necho $$ > "{tmp_path}/pid"\n("{ffmpeg_exe()}" "$@"; sleep 60)\n'
+    wrapper.write_text(script)
+    wrapper.chmod(0o755)
+    monkeypatch.setattr(encoder, "ffmpeg_exe", lambda: str(wrapper))
+
+    def blocks() -> Any:
+        yield np.zeros(44100, dtype=np.int16)
+        for _ in range(100):  # the wrapper has started its ffmpeg
+            if (tmp_path / "pid").exists():
+                break
+            time.sleep(0.05)
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        encoder.encode(blocks(), 44100, tmp_path / "x.mp3", ["-f", "mp3"], "the MP3")
+    pgid = int((tmp_path / "pid").read_text())
+    try:
+        deadline = time.monotonic() + 5
+        while _alive_in_group(pgid) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert _alive_in_group(pgid) == []
+    finally:
+        with contextlib.suppress(OSError):
+            os.killpg(pgid, signal.SIGKILL)
