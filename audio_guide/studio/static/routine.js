@@ -19,7 +19,7 @@ async function validate() {
     if (res.ok) {
       const li = document.createElement("li");
       li.className = "valid";
-      li.textContent = `✓ ${t("routine.valid")}`;
+      li.textContent = validLine();
       problems.append(li);
       schedulePlan();
       return;
@@ -71,8 +71,10 @@ function relabel() {
     else if (opt.dataset.name) opt.text = `${opt.dataset.name}${opt.dataset.where === "folder" ? ` (${t("routine.yours")})` : ""}`;
   }
   const ok = $("problems").querySelector("li.valid");
-  if (ok) ok.textContent = `✓ ${t("routine.valid")}`;
+  if (ok) ok.textContent = validLine();
 }
+
+const validLine = () => `✓ ${t("routine.valid")}`;
 
 let opening = 0;
 
