@@ -16,8 +16,10 @@ language opens the page in it is seen here for Spanish and in the forms test for
 
 from __future__ import annotations
 
+import contextlib
 import re
 import threading
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -117,6 +119,41 @@ def in_language(tab: Any, lang: str) -> None:
     )
 
 
+def no_pack_yet_in_german(tab: Any) -> None:
+    """The pack picker's "no pack yet" is the page's own word: it changes with the language at
+    once, while the pack list asked for after the switch is held back."""
+    with held_back(tab, "**/api/packs"):
+        with tab.expect_request("**/api/packs"):
+            tab.locator("#language").select_option("de")
+        tab.wait_for_function("document.documentElement.lang === 'de'")
+        none = tab.evaluate("document.getElementById('pack-picker').options[0].text")
+    assert none == "(noch kein Paket: unten eines anlegen)", none
+    in_language(tab, "de")
+
+
+@contextlib.contextmanager
+def held_back(tab: Any, pattern: Any) -> Iterator[None]:
+    """The page's requests to ``pattern`` wait until the block ends; then they go on, and any
+    asked for after that go straight on."""
+    held: list[Any] = []
+    released = threading.Event()
+
+    def hold(route: Any) -> None:
+        if released.is_set():
+            route.continue_()
+        else:
+            held.append(route)
+
+    tab.route(pattern, hold)
+    try:
+        yield
+    finally:
+        released.set()
+        for route in held:
+            route.continue_()
+        tab.unroute(pattern)
+
+
 def menus_in_words(tab: Any, lang: str) -> None:
     """Menu values as words and languages by their names, in the page language."""
     tab.wait_for_function(  # the menus are redrawn after the language switch
@@ -140,7 +177,9 @@ def on_a_phone(tab: Any, url: str, axe: dict[str, int]) -> None:
     assert tab.evaluate("document.documentElement.lang") == "es", "the browser's language"
     tab.wait_for_function("document.getElementById('total').textContent !== '–'")
     for lang in ("es", "en", "de", "fr"):  # the opening routine (back_pain_es)
-        if lang != "es":
+        if lang == "de":  # no pack yet: the picker says so in German before the list comes back
+            no_pack_yet_in_german(tab)
+        elif lang != "es":
             in_language(tab, lang)
         check(tab, f"routine open ({lang})")
         menus_in_words(tab, lang)
@@ -228,25 +267,11 @@ def no_english_left(tab: Any) -> None:
     # the settings' titles (where each value comes from, worded by the server) wait for the
     # Spanish plan; the page's own words (the check's tick, the pickers) must not wait at all
     in_language(tab, "en")
-    held: list[Any] = []
-    released = threading.Event()
-
-    def hold(route: Any) -> None:  # a plan asked for once they are released goes straight on
-        if released.is_set():
-            route.continue_()
-        else:
-            held.append(route)
-
-    answers = re.compile(r"/api/(plan|validate|routines|files)(\?|$)")
-    tab.route(answers, hold)
-    with tab.expect_request("**/api/plan"):
-        tab.locator("#language").select_option("es")
-    tab.wait_for_function("document.documentElement.lang === 'es'")
-    after("plan still English", tab.locator("#editor").input_value())
-    released.set()
-    for route in held:  # (a plan asked for meanwhile would be continued by hold itself)
-        route.continue_()
-    tab.unroute(answers)
+    with held_back(tab, re.compile(r"/api/(plan|validate|routines|files)(\?|$)")):
+        with tab.expect_request("**/api/plan"):
+            tab.locator("#language").select_option("es")
+        tab.wait_for_function("document.documentElement.lang === 'es'")
+        after("plan still English", tab.locator("#editor").input_value())
     tab.wait_for_function("document.getElementById('total').dataset.lang === 'es'")
     assert tab.locator("#ctl-rate").get_attribute("title") == "de valor de fábrica"
     for state, text, n in (("bad types", BAD_TYPES, 2), ("bad steps", BAD_STEPS, 5)):

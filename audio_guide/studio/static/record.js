@@ -215,5 +215,10 @@ registerPanel({
     if (!st.recorder && !st.busy) loadList();
   },
   onPlanFailed() { if (!st.recorder && !st.busy) loadList(); },
-  onLanguage() { render(); if (!st.items.length && $("pack-picker").options.length) loadPacks(st.pack); },
+  onLanguage() {
+    const none = $("pack-picker").options[0];  // "(no pack yet…)" at once, not when /api/packs answers
+    if (none && !none.value) none.text = t("record.none");
+    render();
+    if (!st.items.length && $("pack-picker").options.length) loadPacks(st.pack);
+  },
 });
