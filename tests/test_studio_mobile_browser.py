@@ -267,7 +267,7 @@ def no_english_left(tab: Any) -> None:
     # the settings' titles (where each value comes from, worded by the server) wait for the
     # Spanish plan; the page's own words (the check's tick, the pickers) must not wait at all
     in_language(tab, "en")
-    with held_back(tab, re.compile(r"/api/(plan|validate|routines|files)(\?|$)")):
+    with held_back(tab, re.compile(r"/api/(plan|validate|routines|files|form)(\?|$)")):
         with tab.expect_request("**/api/plan"):
             tab.locator("#language").select_option("es")
         tab.wait_for_function("document.documentElement.lang === 'es'")

@@ -169,5 +169,6 @@ registerPanel({
   init() {
     $("editor").addEventListener("input", (e) => { if (e.isTrusted) scheduleReread(); });
   },
-  onLanguage() { if (state.form) reread(); },
+  // drawn again from the document it has (its words are the page's own): nothing to wait for
+  onLanguage() { if (state.form) show({ doc: state.form, positions: state.positions }); },
 });
