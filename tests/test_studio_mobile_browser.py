@@ -263,11 +263,11 @@ def no_english_left(tab: Any) -> None:
     def after(state: str, typed: str) -> None:
         left[state] = english_on(tab, typed, english)
 
-    # the page turns Spanish while its plan and its check are the ones asked for in English:
-    # the settings' titles (where each value comes from, worded by the server) wait for the
-    # Spanish plan; the page's own words (the check's tick, the pickers) must not wait at all
+    # the page turns Spanish while every answer it asks for after the switch is held back: the
+    # settings' titles (where each value comes from, worded by the server) wait for the Spanish
+    # plan; the page's own words (the check's tick, the pickers, the form) must not wait at all
     in_language(tab, "en")
-    with held_back(tab, re.compile(r"/api/(plan|validate|routines|files|form)(\?|$)")):
+    with held_back(tab, re.compile(r"/api/")):
         with tab.expect_request("**/api/plan"):
             tab.locator("#language").select_option("es")
         tab.wait_for_function("document.documentElement.lang === 'es'")
