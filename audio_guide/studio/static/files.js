@@ -1,7 +1,7 @@
 // Point files (as --points) and the cover image, chosen from the routines folder.
 "use strict";
 import { $, api, registerPanel, state } from "./core.js";
-import { t } from "./i18n.js";
+import { translated } from "./i18n.js";
 import { forgetLibrary } from "./steps.js";
 import { schedulePlan } from "./plan.js";
 
@@ -28,7 +28,7 @@ async function load() {
   const cover = $("cover");
   const chosen = cover.value;
   cover.textContent = "";
-  cover.add(new Option(t("files.no_cover"), ""));
+  cover.add(translated(new Option("", ""), "files.no_cover"));
   for (const name of data.images) cover.add(new Option(name, name));
   cover.value = data.images.includes(chosen) ? chosen : "";
 }
@@ -36,7 +36,6 @@ async function load() {
 registerPanel({
   name: "files",
   init: load,
-  onLanguage() { const none = $("cover").options[0]; if (none && !none.value) none.text = t("files.no_cover"); },
   request() {
     const out = {};
     if (state.pointFiles && state.pointFiles.length) out.points = state.pointFiles;

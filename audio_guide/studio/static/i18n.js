@@ -43,6 +43,14 @@ export function translate(root = document) {
   }
 }
 
+/** `el` showing `key`'s text, marked so that `translate()` words it again on every language
+ * switch, at once (for elements a panel makes after the page was translated). */
+export function translated(el, key) {
+  el.dataset.i18n = key;
+  el.textContent = t(key);
+  return el;
+}
+
 /** The language to start in. */
 export function preferred() {
   let saved = null;

@@ -4,7 +4,7 @@
 "use strict";
 import { $, api, registerPanel, requestBody, state } from "./core.js";
 import { schedulePlan } from "./plan.js";
-import { t } from "./i18n.js";
+import { t, translated } from "./i18n.js";
 
 const st = { pack: null, language: null, items: [], index: 0, stream: null, recorder: null, busy: false, errors: {}, listSeq: 0 };
 
@@ -18,7 +18,7 @@ async function loadPacks(select) {
   const pick = $("pack-picker");
   pick.textContent = "";
   for (const p of data.packs) pick.add(new Option(`${p.name} — ${p.speaker} (${p.language})`, p.name));
-  if (!data.packs.length) { pick.add(new Option(t("record.none"), "")); $("pack-new").open = true; }
+  if (!data.packs.length) { pick.add(translated(new Option("", ""), "record.none")); $("pack-new").open = true; }
   if (select) pick.value = select;
   st.pack = pick.value || null;
   await loadList();
@@ -215,10 +215,5 @@ registerPanel({
     if (!st.recorder && !st.busy) loadList();
   },
   onPlanFailed() { if (!st.recorder && !st.busy) loadList(); },
-  onLanguage() {
-    const none = $("pack-picker").options[0];  // "(no pack yet…)" at once, not when /api/packs answers
-    if (none && !none.value) none.text = t("record.none");
-    render();
-    if (!st.items.length && $("pack-picker").options.length) loadPacks(st.pack);
-  },
+  onLanguage() { render(); if (!st.items.length && $("pack-picker").options.length) loadPacks(st.pack); },
 });

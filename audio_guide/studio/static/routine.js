@@ -2,7 +2,7 @@
 // type, save.
 "use strict";
 import { $, api, debounce, registerPanel, say, state } from "./core.js";
-import { t } from "./i18n.js";
+import { t, translated } from "./i18n.js";
 import { markProblems, reread } from "./form.js";
 import { markStale, schedulePlan } from "./plan.js";
 
@@ -18,8 +18,7 @@ async function validate() {
     if (!res.ok) { state.planSeq++; markStale($("editor").value.trim() ? "invalid" : "new"); }
     if (res.ok) {
       const li = document.createElement("li");
-      li.className = "valid";
-      li.textContent = validLine();
+      li.append("✓ ", translated(document.createElement("span"), "routine.valid"));
       problems.append(li);
       schedulePlan();
       return;
@@ -53,7 +52,7 @@ async function loadRoutines(select) {
   const pick = $("routine-picker");
   const old = pick.value;
   pick.textContent = "";
-  pick.add(new Option("", ""));
+  pick.add(translated(new Option("", ""), "routine.new"));
   for (const r of data.routines) {
     const opt = new Option(r.name, r.ref);
     opt.dataset.name = r.name;
@@ -64,17 +63,12 @@ async function loadRoutines(select) {
   pick.value = select !== undefined ? select : old;
 }
 
-/** The picker's and the check's own words in the page language, at once (no request). */
+/** The picker's routines in the page language ("name (your folder)"), at once (no request). */
 function relabel() {
   for (const opt of $("routine-picker").options) {
-    if (!opt.value) opt.text = t("routine.new");
-    else if (opt.dataset.name) opt.text = `${opt.dataset.name}${opt.dataset.where === "folder" ? ` (${t("routine.yours")})` : ""}`;
+    if (opt.dataset.name) opt.text = `${opt.dataset.name}${opt.dataset.where === "folder" ? ` (${t("routine.yours")})` : ""}`;
   }
-  const ok = $("problems").querySelector("li.valid");
-  if (ok) ok.textContent = validLine();
 }
-
-const validLine = () => `✓ ${t("routine.valid")}`;
 
 let opening = 0;
 
@@ -125,6 +119,7 @@ registerPanel({
       saveRoutine(name, $("editor").value).catch((err) => say(err.message));
     });
   },
-  // the page's own words change at once; the problems (worded by the server) when it answers
+  // the page's own words change at once (translate() words the marked ones); the problems,
+  // worded by the server, when it answers
   onLanguage() { relabel(); validate(); },
 });
