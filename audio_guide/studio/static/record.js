@@ -6,12 +6,16 @@ import { $, api, registerPanel, requestBody, state } from "./core.js";
 import { schedulePlan } from "./plan.js";
 import { t, translated } from "./i18n.js";
 
-const st = { pack: null, language: null, items: [], index: 0, stream: null, recorder: null, busy: false, errors: {}, listSeq: 0 };
+const st = { pack: null, language: null, items: [], index: 0, stream: null, recorder: null, busy: false, missed: false, errors: {}, listSeq: 0 };
 
 const takeUrl = (item) =>
   `/api/packs/${encodeURIComponent(st.pack)}/take?text=${encodeURIComponent(item.text)}&lang=${encodeURIComponent(st.language)}`;
 
 function showError(text) { $("record-error").textContent = text || ""; }
+
+// The row shown now for `item`: a list that came while a take was being made replaced the
+// rows, so a take marks the row of its text, not the object it began with.
+const shown = (item) => st.items.find((x) => x.text === item.text) || item;
 
 async function loadPacks(select) {
   const data = await api("/api/packs");
@@ -30,7 +34,9 @@ async function loadList() {
   const seq = ++st.listSeq;  // a take saved meanwhile makes this answer stale
   try {
     const data = await api(`/api/packs/${encodeURIComponent(st.pack)}/list`, { json: requestBody() });
-    if (seq !== st.listSeq || st.recorder || st.busy) return;
+    // an answer set aside (stale, or come while a take is made) is asked again by listAgain
+    if (seq !== st.listSeq || st.recorder || st.busy) { st.missed = true; return; }
+    st.missed = false;
     st.language = data.language;
     st.items = data.items;
     st.index = Math.min(st.index, Math.max(0, st.items.length - 1));
@@ -94,13 +100,18 @@ async function toggle() {
   const item = st.items[st.index];
   if (!item) return;
   showError("");
+  // busy while the microphone opens (the first time, a permission prompt): a second key press
+  // would start a second recorder, and a list answering meanwhile would replace the rows
+  st.busy = true;
+  st.listSeq++;
   try {
     if (!st.stream) {
       st.stream = await navigator.mediaDevices.getUserMedia({
         audio: { echoCancellation: false, noiseSuppression: false, autoGainControl: false },
       });
     }
-  } catch (e) { showError(t("record.no_mic", { why: e.message })); return; }
+  } catch (e) { showError(t("record.no_mic", { why: e.message })); } finally { st.busy = false; }
+  if (!st.stream) { listAgain(); return; }
   const chunks = [];
   const recorder = new MediaRecorder(st.stream);
   recorder.ondataavailable = (e) => { if (e.data.size) chunks.push(e.data); };
@@ -123,15 +134,18 @@ async function save(item, blob) {
   if (li) li.querySelector(".state").textContent = t("record.saving");
   try {
     await api(takeUrl(item), { method: "PUT", headers: { "Content-Type": blob.type.split(";")[0] || "audio/webm" }, body: blob });
-    item.recorded = true; delete st.errors[item.text];
+    shown(item).recorded = true; delete st.errors[item.text];
     const next = st.items.findIndex((x, i) => i > st.index && !x.recorded);
     if (next >= 0) st.index = next;
     afterChange();
   } catch (e) {
     st.errors[item.text] = e.message;
     showError(`${item.n}. ${e.message}`);
-  } finally { st.busy = false; render(); }
+  } finally { st.busy = false; render(); listAgain(); }
 }
+
+// A list set aside while a take was made (as a plan of an edited routine's): ask again now.
+function listAgain() { if (st.missed && !st.recorder && !st.busy) { st.missed = false; loadList(); } }
 
 function afterChange() {
   if (requestBody().settings.engine === "recorded") schedulePlan();
@@ -158,7 +172,7 @@ async function removeTake() {
   st.listSeq++;
   try {
     await api(takeUrl(item), { method: "DELETE" });
-    item.recorded = false;
+    shown(item).recorded = false;
     render();
     afterChange();
   } catch (e) { showError(e.message); }
@@ -212,8 +226,8 @@ registerPanel({
     // a new pack speaks the routine's language unless the person chose another
     const lang = $("pack-language");
     if (plan && plan.language && !lang.dataset.chosen) lang.value = plan.language;
-    if (!st.recorder && !st.busy) loadList();
+    if (!st.recorder && !st.busy) loadList(); else st.missed = true;
   },
-  onPlanFailed() { if (!st.recorder && !st.busy) loadList(); },
+  onPlanFailed() { if (!st.recorder && !st.busy) loadList(); else st.missed = true; },
   onLanguage() { render(); if (!st.items.length && $("pack-picker").options.length) loadPacks(st.pack); },
 });
