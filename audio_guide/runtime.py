@@ -11,13 +11,17 @@ import ctypes
 import ctypes.util
 import os
 import shutil
+import signal
 import threading
 from collections.abc import Callable
 from functools import update_wrapper
 from pathlib import Path
-from typing import Generic, TypeVar
+from typing import TYPE_CHECKING, Generic, TypeVar
 
 from audio_guide.errors import EngineError, ExportError, UsageError
+
+if TYPE_CHECKING:
+    import subprocess
 
 T = TypeVar("T")
 
@@ -167,6 +171,18 @@ def ffmpeg_exe() -> str:
         return str(imageio_ffmpeg.get_ffmpeg_exe())
     except RuntimeError:
         raise ExportError(_FFMPEG_HINT) from None
+
+
+def stop_ffmpeg(proc: subprocess.Popen[bytes]) -> None:
+    """Kill an ffmpeg started with ``start_new_session=True``, with its whole session:
+    ``$AUDIO_GUIDE_FFMPEG`` may be a wrapper script, whose own ffmpeg would otherwise read or
+    write on (an encode writing its file after the caller removed it, a looped bed blocking on a
+    full pipe)."""
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except (AttributeError, OSError):  # no process groups here, or the session is gone
+        proc.kill()
+    proc.wait()
 
 
 def prefetch(ffmpeg: bool = True, espeak: bool = True) -> None:

@@ -249,30 +249,74 @@ def test_an_interrupt_stops_ffmpeg_behind_a_wrapper_script(
     mid-encode stops the script's whole session, not only the script (whose ffmpeg would read on
     and write its file after the build had removed it)."""
     from audio_guide.outputs import encoder
-    from audio_guide.runtime import ffmpeg_exe
 
-    wrapper = tmp_path / "ffmpeg-wrapper"
-    script = f'#!/bin/sh\necho $$ > "{tmp_path}/pid"\n("{ffmpeg_exe()}" "$@"; sleep 60)\n'
-    wrapper.write_text(script)
-    wrapper.chmod(0o755)
-    monkeypatch.setattr(encoder, "ffmpeg_exe", lambda: str(wrapper))
+    monkeypatch.setattr(encoder, "ffmpeg_exe", lambda: wrapper_script(tmp_path))
 
     def blocks() -> Any:
         yield np.zeros(44100, dtype=np.int16)
         for _ in range(100):  # the wrapper has started its ffmpeg
-            if (tmp_path / "pid").exists():
+            if (tmp_path / "ffpid").exists():
                 break
             time.sleep(0.05)
         raise KeyboardInterrupt
 
     with pytest.raises(KeyboardInterrupt):
         encoder.encode(blocks(), 44100, tmp_path / "x.mp3", ["-f", "mp3"], "the MP3")
-    pgid = int((tmp_path / "pid").read_text())
+    assert_ended(tmp_path)
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
+def test_a_bed_file_stops_ffmpeg_behind_a_wrapper_script(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A bed file is read by an ffmpeg that loops it forever: when the mix is done with it (or
+    stopped), the wrapper's own ffmpeg stops too, instead of blocking on a full pipe for as long
+    as the studio runs."""
+    from audio_guide.sound import bed
+
+    sound = tmp_path / "rain.wav"
+    with wave.open(str(sound), "wb") as w:
+        w.setnchannels(1), w.setsampwidth(2), w.setframerate(22050)
+        w.writeframes(np.zeros(22050, dtype="<i2").tobytes())
+    monkeypatch.setattr(bed, "ffmpeg_exe", lambda: wrapper_script(tmp_path))
+    blocks = bed.audio_file(sound, 22050, 4410)
+    assert [len(next(blocks)) for _ in range(3)] == [4410] * 3
+    blocks.close()
+    assert_ended(tmp_path)
+
+
+def wrapper_script(folder: Path) -> str:
+    """A script for ``$AUDIO_GUIDE_FFMPEG`` that runs the real ffmpeg as a grandchild (then
+    lingers a minute), writing its own pid to ``folder/pid`` and ffmpeg's to ``folder/ffpid``."""
+    from audio_guide.runtime import ffmpeg_exe
+
+    wrapper = folder / "ffmpeg-wrapper"
+    wrapper.write_text(
+        f'#!/bin/sh\necho $$ > "{folder}/pid"\nexec 3<&0\n'  # a background job's stdin is null
+        f'("{ffmpeg_exe()}" "$@" <&3 3<&- & echo $! > "{folder}/ffpid"; wait; sleep 60)\n'
+    )
+    wrapper.chmod(0o755)
+    return str(wrapper)
+
+
+def _running(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] not in "ZX"
+    except OSError:
+        return False
+
+
+def assert_ended(folder: Path) -> None:
+    """The wrapper's ffmpeg and every process of the wrapper's group end within 5 s (those
+    left are killed after)."""
+    pgid, ffmpeg = (int((folder / name).read_text()) for name in ("pid", "ffpid"))
     try:
         deadline = time.monotonic() + 5
-        while _alive_in_group(pgid) and time.monotonic() < deadline:
+        while (_running(ffmpeg) or _alive_in_group(pgid)) and time.monotonic() < deadline:
             time.sleep(0.05)
-        assert _alive_in_group(pgid) == []
+        assert not _running(ffmpeg) and _alive_in_group(pgid) == []
     finally:
         with contextlib.suppress(OSError):
             os.killpg(pgid, signal.SIGKILL)
+        with contextlib.suppress(OSError):
+            os.kill(ffmpeg, signal.SIGKILL)

@@ -9,8 +9,6 @@ with ffmpeg's last line and what to do.
 from __future__ import annotations
 
 import contextlib
-import os
-import signal
 import subprocess
 import sys
 from collections.abc import Iterable, Sequence
@@ -19,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from audio_guide.errors import ExportError
 from audio_guide.interrupts import deferred
-from audio_guide.runtime import ffmpeg_exe
+from audio_guide.runtime import ffmpeg_exe, stop_ffmpeg
 
 if TYPE_CHECKING:
     import numpy as np
@@ -83,7 +81,7 @@ def encode(
         code = proc.wait()
     except BaseException:
         if proc is not None:
-            _stop(proc)
+            stop_ffmpeg(proc)
         raise
     if code != 0:
         last = err.splitlines()[-1] if err else f"exit code {code}"
@@ -107,17 +105,6 @@ def _start(cmd: list[str]) -> subprocess.Popen[bytes]:
         raise ExportError(
             f"could not start ffmpeg ({exc}); run 'pip install imageio-ffmpeg' or install ffmpeg"
         ) from None
-
-
-def _stop(proc: subprocess.Popen[bytes]) -> None:
-    """Kill ffmpeg's whole session: ``$AUDIO_GUIDE_FFMPEG`` may be a wrapper script whose own
-    ffmpeg would otherwise read on to the end of the input and write the file after the
-    caller has removed it."""
-    try:
-        os.killpg(proc.pid, signal.SIGKILL)
-    except (AttributeError, OSError):  # no process groups here, or the session is gone
-        proc.kill()
-    proc.wait()
 
 
 def le_bytes(block: Pcm) -> bytes | memoryview:

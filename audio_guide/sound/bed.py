@@ -16,7 +16,7 @@ import numpy.typing as npt
 from scipy import signal
 
 from audio_guide.errors import UsageError
-from audio_guide.runtime import ffmpeg_exe
+from audio_guide.runtime import ffmpeg_exe, stop_ffmpeg
 
 Block = npt.NDArray[np.float32]
 Intervals = npt.NDArray[np.float64]
@@ -55,7 +55,9 @@ def audio_file(path: Path, sample_rate: int, block: int) -> Iterator[Block]:
         ffmpeg_exe(), "-nostdin", "-hide_banner", "-loglevel", "error", "-stream_loop", "-1",
         "-i", str(path), "-f", "f32le", "-ac", "1", "-ar", str(sample_rate), "pipe:1",
     ]  # fmt: skip
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(
+        cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True
+    )
     assert proc.stdout is not None and proc.stderr is not None
     try:
         while True:
@@ -67,9 +69,10 @@ def audio_file(path: Path, sample_rate: int, block: int) -> Iterator[Block]:
                     f"{why[-1] if why else 'ffmpeg found no audio in it'}"
                 )
             yield np.frombuffer(raw, dtype="<f4").copy()
-    finally:
-        proc.kill()
-        proc.wait()
+    finally:  # the bed loops forever: its ffmpeg (and a wrapper's) is stopped here
+        stop_ffmpeg(proc)
+        proc.stdout.close()
+        proc.stderr.close()
 
 
 def source(spec: str, sample_rate: int, block: int) -> Iterator[Block]:
