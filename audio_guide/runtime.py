@@ -176,8 +176,8 @@ def ffmpeg_exe() -> str:
 def stop_ffmpeg(proc: subprocess.Popen[bytes]) -> None:
     """Kill an ffmpeg started with ``start_new_session=True``, with its whole session:
     ``$AUDIO_GUIDE_FFMPEG`` may be a wrapper script, whose own ffmpeg would otherwise read or
-    write on (an encode writing its file after the caller removed it, a looped bed blocking on a
-    full pipe)."""
+    write on (an encode writing its file after the caller removed it; a looped bed until its
+    pipe is closed)."""
     try:
         os.killpg(proc.pid, signal.SIGKILL)
     except (AttributeError, OSError):  # no process groups here, or the session is gone
