@@ -228,17 +228,23 @@ def test_concurrent_builds_share_cache_and_output(tmp_path: Path, small: Path) -
     assert len(chapters(out)) == 5
 
 
+def _stat(path: Path) -> list[str] | None:
+    """The fields of a ``/proc/PID/stat`` after the command (state first, group third); None
+    for a process that is gone or has exited (a zombie)."""
+    try:
+        fields = path.read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return None if fields[0] in "ZX" else fields
+
+
 def _alive_in_group(pgid: int) -> list[str]:
     """The processes of group ``pgid`` that have not exited (zombies count as gone)."""
-    alive = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if int(fields[2]) == pgid and fields[0] not in "ZX":
-            alive.append(stat.parent.name)
-    return alive
+    return [
+        stat.parent.name
+        for stat in Path("/proc").glob("[0-9]*/stat")
+        if (fields := _stat(stat)) is not None and int(fields[2]) == pgid
+    ]
 
 
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
@@ -270,8 +276,8 @@ def test_a_bed_file_stops_ffmpeg_behind_a_wrapper_script(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A bed file is read by an ffmpeg that loops it forever: when the mix is done with it (or
-    stopped), the wrapper's own ffmpeg stops too, instead of blocking on a full pipe for as long
-    as the studio runs."""
+    stopped), the wrapper's own ffmpeg stops too (it did before only because the dropped
+    generator's pipe was closed, and ffmpeg then failed to write)."""
     from audio_guide.sound import bed
 
     sound = tmp_path / "rain.wav"
@@ -300,10 +306,7 @@ def wrapper_script(folder: Path) -> str:
 
 
 def _running(pid: int) -> bool:
-    try:
-        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] not in "ZX"
-    except OSError:
-        return False
+    return _stat(Path(f"/proc/{pid}/stat")) is not None
 
 
 def assert_ended(folder: Path) -> None:
