@@ -7,12 +7,17 @@ ignored so that the clean-up the first one started (temporary files removed, ffm
 to its end.
 ``deferred`` holds signals back across the few lines that create or rename a temporary file, so
 an interrupt can never fall between creating a file and taking charge of removing it.
+An interrupt raised where Python cannot pass an exception on (a weakref callback, a ``__del__``)
+is not lost: it is sent to the main thread again (``_lost``).
 """
 
 from __future__ import annotations
 
+import _thread
 import contextlib
 import signal
+import sys
+import time
 from collections.abc import Iterator
 from types import FrameType
 
@@ -23,9 +28,14 @@ _held: list[int] = []
 """Nesting depth of ``deferred`` blocks (its length) ..."""
 _pending: list[int] = []
 """... and the signal that arrived inside one, raised when the outermost ends."""
+_previous_hook = sys.unraisablehook
+_resending = False
+"""True while ``_lost`` runs: a signal arriving then is the one about to be sent again."""
 
 
 def _raise(signum: int, frame: FrameType | None) -> None:
+    if _resending:
+        return
     for sig in _SIGNALS:
         signal.signal(sig, signal.SIG_IGN)
     if _held:
@@ -34,10 +44,39 @@ def _raise(signum: int, frame: FrameType | None) -> None:
     raise Interrupted(signum)
 
 
+def _lost(unraisable: sys.UnraisableHookArgs) -> None:
+    """``sys.unraisablehook``: send again an interrupt that Python could not pass on.
+
+    Python runs a signal handler at the main thread's next bytecode, which may be inside a
+    weakref callback (the import system's module locks have one) or a ``__del__``. An exception
+    raised there is printed ("Exception ignored in ...") and dropped, and the run would go on.
+    Here the signal is sent to the main thread again, from a thread, once this hook has returned,
+    so that the handler raises it where the main thread runs next; a real signal (not only
+    Python's flag) also wakes a main thread blocked in a system call. Other exceptions go to the
+    hook that was there before.
+    """
+    global _resending
+    exc = unraisable.exc_value
+    if not isinstance(exc, Interrupted):
+        _previous_hook(unraisable)
+        return
+    _resending = True
+    signal.signal(exc.signum, _raise)
+    _thread.start_new_thread(_send_again, (exc.signum, _thread.get_ident()))
+    _resending = False  # the last line: no bytecode after it lets the handler or thread run
+
+
+def _send_again(signum: int, main: int) -> None:
+    while _resending:  # the main thread is still in ``_lost``
+        time.sleep(0.001)
+    signal.pthread_kill(main, signum)
+
+
 def install() -> None:
     """Make SIGINT and SIGTERM raise ``Interrupted`` once (main thread only)."""
     for sig in _SIGNALS:
         signal.signal(sig, _raise)
+    sys.unraisablehook = _lost
 
 
 @contextlib.contextmanager
