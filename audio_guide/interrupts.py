@@ -31,11 +31,15 @@ _pending: list[int] = []
 _previous_hook = sys.unraisablehook
 _resending = False
 """True while ``_lost`` runs: a signal arriving then is the one about to be sent again."""
+_handled = 0
+"""How many times ``_raise`` has taken a signal (``_send_again`` waits for it to move)."""
 
 
 def _raise(signum: int, frame: FrameType | None) -> None:
+    global _handled
     if _resending:
         return
+    _handled += 1
     for sig in _SIGNALS:
         signal.signal(sig, signal.SIG_IGN)
     if _held:
@@ -62,14 +66,22 @@ def _lost(unraisable: sys.UnraisableHookArgs) -> None:
         return
     _resending = True
     signal.signal(exc.signum, _raise)
-    _thread.start_new_thread(_send_again, (exc.signum, _thread.get_ident()))
+    _thread.start_new_thread(_send_again, (exc.signum, _thread.get_ident(), _handled))
     _resending = False  # the last line: no bytecode after it lets the handler or thread run
 
 
-def _send_again(signum: int, main: int) -> None:
+def _send_again(signum: int, main: int, handled: int) -> None:
+    """Signal the main thread until its handler has run.
+
+    Once is not always enough: this thread often runs just as the main thread lets go of the
+    interpreter to enter a system call (``time.sleep``, a pipe's ``read``), and a signal landing
+    before the call begins does not interrupt it; Python would see it only when the call ends.
+    """
     while _resending:  # the main thread is still in ``_lost``
         time.sleep(0.001)
-    signal.pthread_kill(main, signum)
+    while _handled == handled:
+        signal.pthread_kill(main, signum)
+        time.sleep(0.01)
 
 
 def install() -> None:

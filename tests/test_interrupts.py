@@ -184,7 +184,9 @@ def test_an_interrupt_python_cannot_pass_on_is_not_lost(where: str, sig: int) ->
     code = f"WHERE = {where!r}\nSIG = {int(sig)}\n" + SIGNAL_IN_A_CALLBACK
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, timeout=60)
     assert proc.stderr == b""
-    assert proc.stdout.decode() == f"interrupted {int(sig)} after 0.0 s\n"
+    said, seconds, unit = proc.stdout.decode().rsplit(maxsplit=2)
+    assert said == f"interrupted {int(sig)} after" and unit == "s"
+    assert float(seconds) < 5.0  # not at the end of the 20-s sleep
 
 
 def test_other_exceptions_python_cannot_pass_on_are_still_reported() -> None:
