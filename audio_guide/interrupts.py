@@ -80,7 +80,10 @@ def _send_again(signum: int, main: int, handled: int) -> None:
     while _resending:  # the main thread is still in ``_lost``
         time.sleep(0.001)
     while _handled == handled:
-        signal.pthread_kill(main, signum)
+        try:
+            signal.pthread_kill(main, signum)
+        except ProcessLookupError:  # the main thread has ended: nothing is left to interrupt
+            return
         time.sleep(0.01)
 
 
