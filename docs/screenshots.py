@@ -14,7 +14,8 @@ Every picture the docs show comes from here, so none goes stale:
 - ``handout.png``: the printable handout of ``back_pain``, once there is an ``audio-guide
   handout`` command (until then the script says it is skipped).
 
-Chromium is the system's (/usr/bin/chromium, or $AUDIO_GUIDE_CHROMIUM), driven by Playwright.
+Chromium is the system's (Debian's chromium-headless-shell, else chromium, or
+$AUDIO_GUIDE_CHROMIUM), driven by Playwright.
 Config and output folders are temporary; clips come from the user clip cache (or
 $AUDIO_GUIDE_CACHE). ``--engine fake`` (for the tests) builds with the test-only engine.
 Each picture appears at its path only when complete.
@@ -60,14 +61,21 @@ RECORDED = 8
 
 
 def chromium() -> str:
-    """The system Chromium's path; exit with how to get one when there is none."""
-    for candidate in (os.environ.get("AUDIO_GUIDE_CHROMIUM"), "/usr/bin/chromium"):
+    """The system Chromium's path, its headless shell first (the same pictures for less CPU);
+    exit with how to get one when there is none."""
+    for candidate in (
+        os.environ.get("AUDIO_GUIDE_CHROMIUM"),
+        "/usr/lib/chromium/chromium-headless-shell",
+        shutil.which("chromium-headless-shell"),
+        "/usr/bin/chromium",
+        shutil.which("chromium"),
+    ):
         if candidate and Path(candidate).is_file():
             return candidate
-    found = shutil.which("chromium")
-    if found:
-        return found
-    sys.exit("screenshots: no Chromium; install Debian's 'chromium' (apt-get install chromium)")
+    sys.exit(
+        "screenshots: no Chromium; install Debian's 'chromium-headless-shell' "
+        "(apt-get install chromium-headless-shell) or 'chromium'"
+    )
 
 
 def run_cli(*argv: str) -> str:

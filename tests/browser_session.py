@@ -37,10 +37,20 @@ CHROMIUM_FLAGS = [
 _STATE: dict[str, Any] = {}
 
 
+HEADLESS_SHELL = "/usr/lib/chromium/chromium-headless-shell"
+"""Debian's ``chromium-headless-shell``: Chromium's headless shell, the browser Playwright itself
+runs headless. The browser tests take a third less CPU in it than in the full ``chromium``
+(all of them: 73 core-seconds against 106, 46 s against 58 s with two workers; the phone test
+18.8 against 24.6), whose browser process spends seconds on autofill guessing what the
+studio's 144 fields are for. The page's own work is the same Blink's."""
+
+
 def chromium_path() -> str:
-    """The system Chromium, or skip saying how to get one."""
+    """The system Chromium (the headless shell first), or skip saying how to get one."""
     for candidate in (
         os.environ.get("AUDIO_GUIDE_CHROMIUM"),
+        HEADLESS_SHELL,
+        shutil.which("chromium-headless-shell"),
         shutil.which("chromium"),
         shutil.which("chromium-browser"),
         "/usr/bin/chromium",
@@ -48,7 +58,8 @@ def chromium_path() -> str:
         if candidate and Path(candidate).is_file():
             return candidate
     pytest.skip(
-        "no Chromium on this machine: install Debian's 'chromium' (apt-get install chromium)"
+        "no Chromium on this machine: install Debian's 'chromium-headless-shell' "
+        "(apt-get install chromium-headless-shell) or 'chromium'"
     )
 
 

@@ -3,8 +3,8 @@
 Opens the page, uploads a routine into the routines folder, picks back_pain, changes the rate,
 sees the picture and the total length update, builds (fake engine, set in a default profile),
 and checks that the audio element reports the timeline's duration and the page lists its
-chapters. Skipped, saying why, when no browser can be
-had (Playwright's own browser download is not used: Debian's ``chromium`` is).
+chapters. Skipped, saying why, when no browser can be had (Playwright's own browser download
+is not used: Debian's ``chromium-headless-shell``, or ``chromium``, is).
 Set ``AUDIO_GUIDE_SCREENSHOT=docs/img/studio.png`` to save the docs' screenshot from this run.
 """
 
