@@ -40,9 +40,9 @@ _STATE: dict[str, Any] = {}
 HEADLESS_SHELL = "/usr/lib/chromium/chromium-headless-shell"
 """Debian's ``chromium-headless-shell``: Chromium's headless shell, the browser Playwright itself
 runs headless. The browser tests take a third less CPU in it than in the full ``chromium``
-(all of them: 73 core-seconds against 106, 46 s against 58 s with two workers; the phone test
-18.8 against 24.6), whose browser process spends seconds on autofill guessing what the
-studio's 144 fields are for. The page's own work is the same Blink's."""
+(all of them, two workers, two runs each: 73 and 78 core-seconds against 106 and 132; the
+phone test 18.8 against 24.6), whose browser process spends seconds on autofill guessing what
+the studio's 144 fields are for. The page's own work is the same Blink's."""
 
 
 def chromium_path() -> str:
