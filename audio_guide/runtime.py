@@ -185,6 +185,39 @@ def stop_ffmpeg(proc: subprocess.Popen[bytes]) -> None:
     proc.wait()
 
 
+FFMPEG_TIMEOUT = 60.0
+"""Seconds a short ffmpeg job (a take decoded, a spoken cue shortened) may run."""
+
+
+def run_ffmpeg(
+    cmd: list[str], stdin: bytes | None = None, timeout: float | None = None
+) -> subprocess.CompletedProcess[bytes]:
+    """Run a short ffmpeg job to its end in a session of its own, its output collected.
+
+    On a timeout (``FFMPEG_TIMEOUT`` unless given) or an interrupt the whole session is
+    stopped (``stop_ffmpeg``), then ``subprocess.TimeoutExpired`` or the interrupt is raised.
+    ``subprocess.run`` kills only the process it started: behind a wrapper script
+    (``$AUDIO_GUIDE_FFMPEG``) the script's own ffmpeg ran on."""
+    import subprocess
+
+    proc = subprocess.Popen(
+        cmd,
+        stdin=subprocess.DEVNULL if stdin is None else subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
+    try:
+        out, err = proc.communicate(stdin, timeout=FFMPEG_TIMEOUT if timeout is None else timeout)
+    except BaseException:
+        stop_ffmpeg(proc)
+        for pipe in (proc.stdin, proc.stdout, proc.stderr):
+            if pipe is not None:
+                pipe.close()
+        raise
+    return subprocess.CompletedProcess(cmd, proc.returncode, out, err)
+
+
 def prefetch(ffmpeg: bool = True, espeak: bool = True) -> None:
     """Find ffmpeg and load libespeak-ng on a background thread while the caller reads its
     routine: each lookup waits ~20 ms on a subprocess (``ffmpeg -version``, ``ldconfig``).

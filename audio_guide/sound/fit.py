@@ -101,14 +101,17 @@ def atempo(clip: Samples, sample_rate: int, speedup: float) -> Samples:
     """``clip`` played ``speedup`` times faster at the same pitch by ffmpeg's ``atempo``."""
     import subprocess
 
-    from audio_guide.runtime import ffmpeg_exe
+    from audio_guide.runtime import FFMPEG_TIMEOUT, ffmpeg_exe, run_ffmpeg
 
     fmt = ["-f", "s16le", "-ac", "1", "-ar", str(sample_rate)]
     cmd = [ffmpeg_exe(), "-nostdin", "-v", "error", *fmt, "-i", "pipe:0"]
     cmd += ["-af", f"atempo={speedup:.6f}", *fmt, "pipe:1"]
-    done = subprocess.run(
-        cmd, input=clip.astype("<i2").tobytes(), capture_output=True, timeout=60, check=False
-    )
+    try:
+        done = run_ffmpeg(cmd, clip.astype("<i2").tobytes())
+    except subprocess.TimeoutExpired:
+        raise EngineError(
+            f"ffmpeg took over {FFMPEG_TIMEOUT:g} s to shorten a spoken cue; check ffmpeg"
+        ) from None
     if done.returncode != 0:
         reason = done.stderr.decode("utf-8", errors="replace").strip()
         raise EngineError(f"ffmpeg could not shorten a spoken cue ({reason[-200:]}); check ffmpeg")

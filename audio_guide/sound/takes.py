@@ -68,7 +68,7 @@ def decode(source: bytes | Path, sample_rate: int) -> Floats:
 
     At most ``MAX_SECONDS`` (plus a little) is decoded, so a ten-minute file is refused quickly.
     """
-    from audio_guide.runtime import ffmpeg_exe
+    from audio_guide.runtime import FFMPEG_TIMEOUT, ffmpeg_exe, run_ffmpeg
 
     tmp: Path | None = None
     if isinstance(source, bytes):
@@ -93,7 +93,12 @@ def decode(source: bytes | Path, sample_rate: int) -> Floats:
         cmd = [ffmpeg_exe(), "-nostdin", "-v", "error", "-i", str(path), "-vn"]
         cmd += ["-t", f"{MAX_SECONDS + 1:g}", "-ac", "1", "-ar", str(sample_rate)]
         cmd += ["-f", "f32le", "-"]
-        done = subprocess.run(cmd, capture_output=True, timeout=60, check=False)
+        done = run_ffmpeg(cmd)
+    except subprocess.TimeoutExpired:
+        raise TakeRefused(
+            f"ffmpeg took over {FFMPEG_TIMEOUT:g} s to read the take; record it again, or "
+            "check ffmpeg"
+        ) from None
     finally:
         if tmp is not None:
             tmp.unlink(missing_ok=True)
