@@ -54,11 +54,15 @@ def test_true_peaks_match_polyphase_oversampling() -> None:
     assert np.all(got >= np.abs(x))
 
 
-def test_running_min_and_mean_match_ndimage() -> None:
+def test_running_max_and_mean_match_ndimage() -> None:
     x = signal_under_test()
-    got = dsp.running_min(x, 441, 67)
-    want = ndimage.minimum_filter1d(x, 441 + 67 + 1, mode="nearest", origin=(441 - 67) // 2)
-    assert np.array_equal(got, want)
+    for before, after in ((441, 67), (67, 441), (0, 5), (5, 0), (3000, 2)):
+        got = dsp.running_max(x, before, after)
+        size = before + after + 1
+        want = ndimage.maximum_filter1d(x, size, mode="nearest", origin=(before - after) // 2)
+        assert got.dtype == np.float64 and np.array_equal(got, want), (before, after)
+    single = np.float32([0.5, -1.0, 0.25])  # single precision in, double out, the same values
+    assert np.array_equal(dsp.running_max(single, 1, 1), [0.5, 0.5, 0.25])
     want = ndimage.uniform_filter1d(x, 67, mode="nearest", origin=33)
     assert np.allclose(dsp.running_mean(x, 66), want, atol=1e-12)
 
@@ -99,7 +103,7 @@ def test_composites_group_overlaps_and_mix_like_a_plain_mixer() -> None:
     # without a loudness target only the true-peak limiter acts, and only near what passes it
     limiter = _limiter(plan.timeline, MixOptions(loudness=None))
     over = (dsp.true_peaks(plain) > limiter.ceiling).astype(np.float64)
-    near = -dsp.running_min(-over, limiter.margin, limiter.margin) > 0
+    near = dsp.running_max(over, limiter.margin, limiter.margin) > 0
     assert over.any() and near.mean() < 0.05  # the bells with their cues reach it
     assert np.array_equal(raw[~near], want[~near])
     assert dsp.true_peaks(raw / 32768.0).max() <= limiter.ceiling * 1.01

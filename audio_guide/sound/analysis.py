@@ -30,6 +30,8 @@ has work, or while synthesis waits on the engine."""
 GROUP = 8
 """Samples per analysis group (0.36 ms at 22050 Hz): the prediction's time resolution."""
 VERSION = f"analysis-1;group={GROUP};tail={K_TAIL};peaks=midpoint"
+ENERGY_BLOCK = GROUP << 13
+"""Samples squared at a time in ``analyse`` (a whole number of groups)."""
 
 Pcm = npt.NDArray[np.int16]
 
@@ -61,10 +63,19 @@ def sizes(n: int) -> tuple[int, int]:
 
 
 def analyse(pcm: Pcm, sample_rate: int) -> tuple[Signal, Signal]:
-    """(K-weighted energy per group, highest peak per group) of a 16-bit clip."""
-    x = pcm / 32768.0
-    energy = grouped(np.square(k_filter(x, sample_rate), dtype=np.float64), np.add)
-    peaks = grouped(true_peaks(x, midpoints_only=True), np.maximum)
+    """(K-weighted energy per group, highest peak per group) of a 16-bit clip.
+
+    The K filter takes single precision (a 16-bit sample over 32768 is exact in it) and the
+    energy is squared in double precision a block at a time: the same numbers as squaring the
+    whole clip at once, without a double-precision copy of it beside the analysis threads'
+    other arrays (a cold build's peak memory is reached while they run)."""
+    weighted = k_filter(pcm.astype(np.float32) / np.float32(32768.0), sample_rate)
+    energy = np.empty(-(-len(weighted) // GROUP))
+    for start in range(0, len(weighted), ENERGY_BLOCK):
+        block = np.square(weighted[start : start + ENERGY_BLOCK], dtype=np.float64)
+        energy[start // GROUP : (start + len(block) - 1) // GROUP + 1] = grouped(block, np.add)
+    del weighted
+    peaks = grouped(true_peaks(pcm / 32768.0, midpoints_only=True), np.maximum)
     return energy, peaks
 
 

@@ -1,4 +1,4 @@
-"""Numpy-only signal pieces for mastering: K-weighting, true peaks, running minimum and mean.
+"""Numpy-only signal pieces for mastering: K-weighting, true peaks, running maximum and mean.
 
 No scipy here on purpose: importing ``scipy.signal`` costs about 0.9 s and 60 MB, more than a
 whole cached build may spend. Each piece is checked against its scipy counterpart in the tests.
@@ -79,8 +79,11 @@ def k_filter(x: npt.ArrayLike, sample_rate: int) -> Signal:
     n = len(x) + K_TAIL
     size = fft_size(n)
     spectrum = np.fft.rfft(x, size)
+    del x  # each step's input is let go before the next (analysis threads run several)
     spectrum *= _k_response(size, sample_rate)
-    out = np.fft.irfft(spectrum, size)[:n].copy()  # a copy, not a view: keeps no padding
+    full = np.fft.irfft(spectrum, size)
+    del spectrum
+    out = full[:n].copy()  # a copy, not a view: keeps no padding
     return np.asarray(out, dtype=np.float32)
 
 
@@ -109,26 +112,36 @@ def true_peaks(x: npt.ArrayLike, midpoints_only: bool = False) -> Signal:
     for g in phases[1:2] if midpoints_only else phases:
         # phase p at sample q is sum_j g[j] * x[q + 10 - j]; the full convolution's index q + 10
         inter = np.convolve(x, g)[10 : 10 + len(x)]
-        np.maximum(per, np.abs(inter), out=per)
+        np.maximum(per, np.abs(inter, out=inter), out=per)
     np.maximum(per[:-1], per[1:], out=per[:-1])
     return np.asarray(per, dtype=np.float64)
 
 
-def running_min(x: Signal, before: int, after: int) -> Signal:
-    """``out[i] = min(x[i - before .. i + after])``, edges extended (van Herk / Gil-Werman)."""
+def running_max(x: Signal, before: int, after: int) -> Signal:
+    """``out[i] = max(x[i - before .. i + after])``, edges extended (van Herk / Gil-Werman).
+
+    Three arrays of ``x``'s length at most (the rows, their running maxima forwards and
+    backwards), in double precision: a cold back_pain build peaked here, holding held peaks of
+    its longest clip, when the padding, the backward maxima and the result were copies too."""
     n = len(x)
     w = before + after + 1
     if n == 0 or w == 1:
         return np.array(x, dtype=np.float64)
-    padded = np.concatenate([np.full(before, x[0]), x, np.full(after, x[-1])])
-    m = len(padded)
+    m = n + before + after
     rows = -(-m // w)
-    flat = np.full(rows * w, np.inf)
-    flat[:m] = padded
+    flat = np.empty(rows * w)
+    flat[:before] = x[0]
+    flat[before : before + n] = x
+    flat[before + n : m] = x[-1]
+    flat[m:] = -np.inf
     grid = flat.reshape(rows, w)
-    prefix = np.minimum.accumulate(grid, axis=1).ravel()
-    suffix = np.minimum.accumulate(grid[:, ::-1], axis=1)[:, ::-1].ravel()
-    return np.asarray(np.minimum(suffix[:n], prefix[w - 1 : w - 1 + n]), dtype=np.float64)
+    forward = np.maximum.accumulate(grid, axis=1)
+    backward = np.empty_like(grid)
+    np.maximum.accumulate(grid[:, ::-1], axis=1, out=backward[:, ::-1])
+    del grid, flat
+    out = backward.reshape(-1)[:n]
+    np.maximum(out, forward.reshape(-1)[w - 1 : w - 1 + n], out=out)
+    return out
 
 
 def running_mean(x: Signal, before: int, after: int = 0) -> Signal:
@@ -137,6 +150,12 @@ def running_mean(x: Signal, before: int, after: int = 0) -> Signal:
     w = before + after + 1
     if n == 0 or w == 1:
         return np.array(x, dtype=np.float64)
-    padded = np.concatenate([[0.0], np.full(before, x[0]), x, np.full(after, x[-1])])
-    sums = np.cumsum(padded)
-    return np.asarray((sums[w : w + n] - sums[:n]) / w, dtype=np.float64)
+    sums = np.empty(1 + before + n + after)  # the padded signal, then its running sums
+    sums[0] = 0.0
+    sums[1 : 1 + before] = x[0]
+    sums[1 + before : 1 + before + n] = x
+    sums[1 + before + n :] = x[-1]
+    np.cumsum(sums, out=sums)
+    out = sums[w : w + n] - sums[:n]
+    out /= w
+    return out

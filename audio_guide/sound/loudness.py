@@ -14,7 +14,7 @@ from collections.abc import Iterable, Iterator
 import numpy as np
 import numpy.typing as npt
 
-from audio_guide.sound.dsp import Signal, k_weighting, running_mean, running_min, true_peaks
+from audio_guide.sound.dsp import Signal, k_weighting, running_max, running_mean, true_peaks
 
 Block = npt.NDArray[np.float32]
 
@@ -130,12 +130,14 @@ class Limiter:
     def held(self, peaks: Signal) -> Signal:
         """Per sample, the highest true peak the gain there must allow for (``release`` back
         to ``lookahead`` ahead). It scales with a gain applied before the limiter."""
-        return -running_min(-np.asarray(peaks, dtype=np.float64), self.release, self.look)
+        return running_max(peaks, self.release, self.look)
 
     def curve(self, held: Signal, scale: float = 1.0) -> Signal | None:
         """The gain curve for a signal scaled by ``scale`` whose held peaks (at scale 1) are
         ``held``; None when no sample needs limiting."""
-        need = np.minimum(1.0, (self.ceiling / scale) / np.maximum(held, 1e-12))
+        need = np.maximum(held, 1e-12)  # then, in place, the gain each sample needs
+        np.divide(self.ceiling / scale, need, out=need)
+        np.minimum(need, 1.0, out=need)
         if need.min() >= 1.0:
             return None
         return running_mean(need, self.look - 1)

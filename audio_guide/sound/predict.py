@@ -16,7 +16,7 @@ from collections.abc import Iterable, Iterator
 import numpy as np
 
 from audio_guide.sound.analysis import GROUP, WORKERS, AnalysisStore, pool
-from audio_guide.sound.dsp import Signal, k_filter, running_mean, running_min, true_peaks
+from audio_guide.sound.dsp import Signal, k_filter, running_max, running_mean, true_peaks
 from audio_guide.sound.layout import ClipKey, ClipSource, Pcm, Sound, layout, to_int16
 from audio_guide.sound.loudness import Limiter, gated_loudness, hop_samples
 from audio_guide.timeline import Timeline
@@ -70,7 +70,7 @@ class Programme:
         if self.limiter is not None:
             # held peaks per group: the groups' peaks held over the limiter's reach, rounded out
             reach = -(-self.limiter.release // GROUP), -(-(self.limiter.look + GROUP) // GROUP)
-            self.peaks[key] = (-running_min(-peaks, *reach)).astype(np.float32)
+            self.peaks[key] = running_max(peaks, *reach).astype(np.float32)
 
     def _held(self, key: ClipKey) -> Signal:
         if key not in self.held:

@@ -38,10 +38,10 @@ def default_cache_dir() -> Path:
 
 def trim(samples: Samples, threshold: float = TRIM_THRESHOLD) -> Samples:
     """Cut leading and trailing silence so a clip starts where its sound begins."""
-    loud = np.flatnonzero(np.abs(samples.astype(np.int32)) > threshold * 32767)
-    if loud.size == 0:
+    loud = np.abs(samples.astype(np.int32)) > threshold * 32767
+    if not loud.any():
         return samples[:0]
-    return samples[loud[0] : loud[-1] + 1]
+    return samples[int(np.argmax(loud)) : len(loud) - int(np.argmax(loud[::-1]))]
 
 
 @dataclass
