@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import os
 import tempfile
 import wave
@@ -37,8 +38,12 @@ def default_cache_dir() -> Path:
 
 
 def trim(samples: Samples, threshold: float = TRIM_THRESHOLD) -> Samples:
-    """Cut leading and trailing silence so a clip starts where its sound begins."""
-    loud = np.abs(samples.astype(np.int32)) > threshold * 32767
+    """Cut leading and trailing silence so a clip starts where its sound begins.
+
+    A sample is loud when its magnitude is over ``threshold`` of full scale: for whole-number
+    samples, over that level's whole part, compared without a wider copy of the clip."""
+    level = math.floor(threshold * 32767)
+    loud = (samples > level) | (samples < -level)
     if not loud.any():
         return samples[:0]
     return samples[int(np.argmax(loud)) : len(loud) - int(np.argmax(loud[::-1]))]
