@@ -189,12 +189,10 @@ FFMPEG_TIMEOUT = 60.0
 """Seconds a short ffmpeg job (a take decoded, a spoken cue shortened) may run."""
 
 
-def run_ffmpeg(
-    cmd: list[str], stdin: bytes | None = None, timeout: float | None = None
-) -> subprocess.CompletedProcess[bytes]:
+def run_ffmpeg(cmd: list[str], stdin: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
     """Run a short ffmpeg job to its end in a session of its own, its output collected.
 
-    On a timeout (``FFMPEG_TIMEOUT`` unless given) or an interrupt the whole session is
+    On a timeout (``FFMPEG_TIMEOUT``) or an interrupt the whole session is
     stopped (``stop_ffmpeg``), then ``subprocess.TimeoutExpired`` or the interrupt is raised.
     ``subprocess.run`` kills only the process it started: behind a wrapper script
     (``$AUDIO_GUIDE_FFMPEG``) the script's own ffmpeg ran on."""
@@ -208,7 +206,7 @@ def run_ffmpeg(
         start_new_session=True,
     )
     try:
-        out, err = proc.communicate(stdin, timeout=FFMPEG_TIMEOUT if timeout is None else timeout)
+        out, err = proc.communicate(stdin, timeout=FFMPEG_TIMEOUT)
     except BaseException:
         stop_ffmpeg(proc)
         for pipe in (proc.stdin, proc.stdout, proc.stderr):
