@@ -132,15 +132,18 @@ class Limiter:
         to ``lookahead`` ahead). It scales with a gain applied before the limiter."""
         return running_max(peaks, self.release, self.look)
 
-    def curve(self, held: Signal, scale: float = 1.0) -> Signal | None:
+    def curve(
+        self, held: Signal, scale: float = 1.0, smooth: int | None = None
+    ) -> Signal | None:
         """The gain curve for a signal scaled by ``scale`` whose held peaks (at scale 1) are
-        ``held``; None when no sample needs limiting."""
+        ``held``; None when no sample needs limiting. Each point's gain is the mean of the gains
+        needed over it and the ``smooth`` points before (default: the lookahead's)."""
         need = np.maximum(held, 1e-12)  # then, in place, the gain each sample needs
         np.divide(self.ceiling / scale, need, out=need)
         np.minimum(need, 1.0, out=need)
         if need.min() >= 1.0:
             return None
-        return running_mean(need, self.look - 1)
+        return running_mean(need, self.look - 1 if smooth is None else smooth)
 
     def gain(self, peaks: Signal) -> Signal | None:
         """The gain curve for a signal with these true peaks, or None where none is needed."""

@@ -16,7 +16,7 @@ from collections.abc import Iterable, Iterator
 import numpy as np
 
 from audio_guide.sound.analysis import GROUP, WORKERS, AnalysisStore, pool
-from audio_guide.sound.dsp import Signal, k_filter, running_max, running_mean, true_peaks
+from audio_guide.sound.dsp import Signal, k_filter, running_max, true_peaks
 from audio_guide.sound.layout import ClipKey, ClipSource, Pcm, Sound, layout, to_int16
 from audio_guide.sound.loudness import Limiter, gated_loudness, hop_samples
 from audio_guide.timeline import Timeline
@@ -133,7 +133,9 @@ class Programme:
             self._analyse(key)
             e, step = self.energy[key].astype(np.float64) * (gain * gain), GROUP
             if limited and self.limiter is not None:
-                curve = self._group_curve(self.peaks[key].astype(np.float64), gain)
+                # per group: the lookahead's smoothing in groups
+                smooth = max(0, round(self.limiter.look / GROUP) - 1)
+                curve = self.limiter.curve(self.peaks[key].astype(np.float64), gain, smooth)
                 if curve is not None:
                     e[: len(curve)] *= np.square(curve)
                     e[len(curve) :] *= curve[-1] ** 2
@@ -164,13 +166,6 @@ class Programme:
             taken = 10 * np.log10(free / kept) if kept > 0 and free > 0 else 0.0
             out.append((sound, deepest, max(0.0, float(taken))))
         return out
-
-    def _group_curve(self, peaks: Signal, gain: float) -> Signal | None:
-        assert self.limiter is not None
-        need = np.minimum(1.0, (self.limiter.ceiling / gain) / np.maximum(peaks, 1e-12))
-        if need.min() >= 1.0:
-            return None
-        return running_mean(need, max(0, round(self.limiter.look / GROUP) - 1))
 
     def loudness(self, gain_db: float, limited: bool = True, extra: Signal | None = None) -> float:
         """Predicted integrated loudness (LUFS) of the programme at ``gain_db``.
